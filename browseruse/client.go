@@ -1,0 +1,178 @@
+package browseruse
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/browseruse-go/browseruse-go/internal/specval"
+)
+
+// Version is this library's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client calls the Browser Use sessions API. It is safe for concurrent use;
+// create one and share it.
+type Client struct {
+	baseURL    string
+	apiKey     string
+	http       *http.Client
+	headers    http.Header
+	userAgent  string
+	logger     *slog.Logger
+	validation ValidationMode
+	maxBody    int64
+	attemptTO  time.Duration
+	stopTO     time.Duration
+	retry      RetryPolicy
+	spec       *specval.Spec
+}
+
+// NewClient returns a client configured by opts, then by the environment
+// ($BROWSER_USE_API_KEY, $BROWSER_USE_BASE_URL), then by the defaults.
+// It fails when no API key is found, when the base URL is malformed, or
+// when the base URL is plain HTTP to a host other than loopback (see
+// WithAllowInsecureHTTP).
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{
+		validation:       ValidationCompatible,
+		maxResponseBytes: DefaultMaxResponseBytes,
+		attemptTimeout:   DefaultAttemptTimeout,
+		stopTimeout:      DefaultStopTimeout,
+		retry:            DefaultRetryPolicy(),
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.apiKeySet {
+		cfg.apiKey = strings.TrimSpace(os.Getenv(EnvAPIKey))
+	}
+	if cfg.apiKey == "" {
+		return nil, errors.New("browseruse: no API key: pass WithAPIKey or set " + EnvAPIKey)
+	}
+	if !cfg.baseURLSet {
+		cfg.baseURL = os.Getenv(EnvBaseURL)
+	}
+	if cfg.baseURL == "" {
+		cfg.baseURL = DefaultBaseURL
+	}
+	base, err := checkBaseURL(cfg.baseURL, cfg.allowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := specval.Load()
+	if err != nil {
+		return nil, err
+	}
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: defaultTransport()}
+	}
+	inner := hc.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	hc.Transport = &keyTransport{inner: inner, scheme: base.Scheme, host: base.Host, key: cfg.apiKey}
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		baseURL:    base.String(),
+		apiKey:     cfg.apiKey,
+		http:       hc,
+		headers:    cfg.headers,
+		userAgent:  fmt.Sprintf("browseruse-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH),
+		logger:     logger,
+		validation: cfg.validation,
+		maxBody:    cfg.maxResponseBytes,
+		attemptTO:  cfg.attemptTimeout,
+		stopTO:     cfg.stopTimeout,
+		retry:      cfg.retry,
+		spec:       spec,
+	}, nil
+}
+
+// BaseURL returns the base URL the client sends requests to.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// Format prints the client without its API key, for every verb.
+func (c Client) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "browseruse.Client{baseURL: %s, apiKey: %s, validation: %s}", c.baseURL, redacted(c.apiKey), c.validation)
+}
+
+func checkBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(raw), "/"))
+	if err != nil {
+		return nil, fmt.Errorf("browseruse: base URL %q is malformed: %w", raw, errors.Unwrap(err))
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, fmt.Errorf("browseruse: base URL %q must start with https:// (e.g. %s)", raw, DefaultBaseURL)
+	}
+	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("browseruse: base URL %q must be scheme://host/path only (e.g. %s)", raw, DefaultBaseURL)
+	}
+	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("browseruse: base URL %q is plain HTTP to a non-loopback host, which would send the API key unencrypted; use https or WithAllowInsecureHTTP", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// defaultTransport is http.DefaultTransport's setup with bounds on every
+// phase, and enough idle connections per host for concurrent callers.
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = 60 * time.Second
+	t.ExpectContinueTimeout = time.Second
+	t.IdleConnTimeout = 90 * time.Second
+	t.MaxIdleConns = 100
+	t.MaxIdleConnsPerHost = 32
+	return t
+}
+
+// keyTransport adds the API key to requests for the base URL's scheme and
+// host only. The key is never in the request's own headers, so the copies
+// http.Client makes on a redirect cannot carry it to another host.
+type keyTransport struct {
+	inner  http.RoundTripper
+	scheme string
+	host   string
+	key    string
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *keyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != t.scheme || req.URL.Host != t.host {
+		return t.inner.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set(apiKeyHeader, t.key)
+	return t.inner.RoundTrip(r)
+}
+
+// Format prints the transport without the key.
+func (t *keyTransport) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "keyTransport{host: %s, key: %s}", t.host, redacted(t.key))
+}

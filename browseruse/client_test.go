@@ -1,0 +1,120 @@
+package browseruse_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+)
+
+func TestNewClientNeedsAKey(t *testing.T) {
+	t.Setenv(browseruse.EnvAPIKey, "")
+	_, err := browseruse.NewClient()
+	require.ErrorContains(t, err, "no API key")
+	require.ErrorContains(t, err, browseruse.EnvAPIKey)
+
+	_, err = browseruse.NewClient(browseruse.WithAPIKey("  "))
+	require.ErrorContains(t, err, "empty")
+}
+
+func TestNewClientReadsTheEnvironment(t *testing.T) {
+	srv := newAPIServer(t, answer(http.StatusOK, shareJSON))
+	t.Setenv(browseruse.EnvAPIKey, "env-key-123")
+	t.Setenv(browseruse.EnvBaseURL, srv.URL+"/api/v2/")
+	c, err := browseruse.NewClient()
+	require.NoError(t, err)
+	require.Equal(t, srv.URL+"/api/v2", c.BaseURL())
+	_, err = c.GetPublicShare(context.Background(), sessionID)
+	require.NoError(t, err)
+	require.Equal(t, "env-key-123", srv.received()[0].Header.Get("X-Browser-Use-API-Key"))
+
+	// Options win over the environment.
+	c, err = browseruse.NewClient(browseruse.WithAPIKey("opt-key"), browseruse.WithBaseURL("https://example.com/api/v2"))
+	require.NoError(t, err)
+	require.Equal(t, "https://example.com/api/v2", c.BaseURL())
+}
+
+func TestNewClientDefaultsToProduction(t *testing.T) {
+	t.Setenv(browseruse.EnvBaseURL, "")
+	c, err := browseruse.NewClient(browseruse.WithAPIKey("k"))
+	require.NoError(t, err)
+	require.Equal(t, "https://api.browser-use.com/api/v2", c.BaseURL())
+}
+
+func TestNewClientRejectsBadBaseURLs(t *testing.T) {
+	for raw, want := range map[string]string{
+		"://nope":                       "malformed",
+		"ftp://example.com/api/v2":      "must start with https://",
+		"https:///api/v2":               "scheme://host/path only",
+		"https://example.com/api?x=1":   "scheme://host/path only",
+		"http://api.example.com/api/v2": "plain HTTP",
+	} {
+		_, err := browseruse.NewClient(browseruse.WithAPIKey("k"), browseruse.WithBaseURL(raw))
+		require.ErrorContains(t, err, want, raw)
+	}
+	_, err := browseruse.NewClient(browseruse.WithAPIKey("k"), browseruse.WithBaseURL("http://api.example.com/api/v2"), browseruse.WithAllowInsecureHTTP())
+	require.NoError(t, err)
+	for _, loopback := range []string{"http://127.0.0.1:8080/api/v2", "http://localhost:1/api/v2", "http://[::1]:2/api/v2"} {
+		_, err := browseruse.NewClient(browseruse.WithAPIKey("k"), browseruse.WithBaseURL(loopback))
+		require.NoError(t, err, loopback)
+	}
+}
+
+func TestOptionsCheckTheirInput(t *testing.T) {
+	for name, opt := range map[string]browseruse.Option{
+		"nil http client":  browseruse.WithHTTPClient(nil),
+		"nil logger":       browseruse.WithLogger(nil),
+		"key header":       browseruse.WithHeader("x-browser-use-api-key", "v"),
+		"empty header":     browseruse.WithHeader(" ", "v"),
+		"tiny body cap":    browseruse.WithMaxResponseBytes(10),
+		"zero timeout":     browseruse.WithAttemptTimeout(0),
+		"zero stop":        browseruse.WithStopTimeout(-1),
+		"bad mode":         browseruse.WithValidation(browseruse.ValidationMode(9)),
+		"negative retries": browseruse.WithRetry(browseruse.RetryPolicy{MaxRetries: -1}),
+	} {
+		_, err := browseruse.NewClient(browseruse.WithAPIKey("k"), opt)
+		require.Error(t, err, name)
+	}
+}
+
+func TestHeadersOnEveryRequest(t *testing.T) {
+	srv := newAPIServer(t, answer(http.StatusOK, shareJSON))
+	c := srv.client(t, browseruse.WithHeader("X-Trace", "abc"))
+	_, err := c.GetPublicShare(context.Background(), sessionID)
+	require.NoError(t, err)
+	h := srv.received()[0].Header
+	require.Equal(t, testKey, h.Get("X-Browser-Use-API-Key"))
+	require.Empty(t, h.Get("Authorization"), "the key is not a bearer token")
+	require.Equal(t, "abc", h.Get("X-Trace"))
+	require.Equal(t, "application/json", h.Get("Accept"))
+	ua := h.Get("User-Agent")
+	require.True(t, strings.HasPrefix(ua, "browseruse-go/"+browseruse.Version+" "), ua)
+	require.Contains(t, ua, runtime.Version())
+}
+
+func TestWithHTTPClientCopies(t *testing.T) {
+	srv := newAPIServer(t, answer(http.StatusOK, shareJSON))
+	mine := &http.Client{}
+	c := srv.client(t, browseruse.WithHTTPClient(mine))
+	_, err := c.GetPublicShare(context.Background(), sessionID)
+	require.NoError(t, err)
+	require.Nil(t, mine.Transport, "the caller's client is not modified")
+}
+
+func TestClientNeverPrintsTheKey(t *testing.T) {
+	srv := newAPIServer(t, answer(http.StatusOK, shareJSON))
+	c := srv.client(t)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb, c)
+		require.NotContains(t, out, testKey, verb)
+		require.Contains(t, out, "REDACTED", verb)
+		out = fmt.Sprintf(verb, *c)
+		require.NotContains(t, out, testKey, verb)
+	}
+}

@@ -1,0 +1,48 @@
+package browseruse
+
+import (
+	"context"
+	"iter"
+)
+
+// AllSessions iterates over every session matching p, page by page, from
+// p.PageNumber (default 1). Only one page is held in memory at a time.
+//
+// The iteration always ends: on an empty page, on a page shorter than its
+// page size, once totalItems sessions were seen, on a page number that does
+// not advance, or on the first error, which is yielded with a zero item.
+func (c *Client) AllSessions(ctx context.Context, p ListSessionsParams) iter.Seq2[SessionItem, error] {
+	return func(yield func(SessionItem, error) bool) {
+		page := 1
+		if p.PageNumber != nil {
+			page = *p.PageNumber
+		}
+		for {
+			params := p // a copy: the caller's value is never changed
+			params.PageNumber = Ptr(page)
+			resp, err := c.ListSessions(ctx, params)
+			if err != nil {
+				yield(SessionItem{}, err)
+				return
+			}
+			for _, item := range resp.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			size := resp.PageSize
+			if p.PageSize != nil {
+				size = *p.PageSize
+			}
+			switch {
+			case len(resp.Items) == 0, // empty page
+				len(resp.Items) < size, // short page
+				size <= 0,              // a page size that cannot advance
+				(page-1)*size+len(resp.Items) >= resp.TotalItems, // all items seen
+				resp.PageNumber != page:                          // the server did not go to the page asked for
+				return
+			}
+			page++
+		}
+	}
+}

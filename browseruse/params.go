@@ -1,0 +1,172 @@
+package browseruse
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/browseruse-go/browseruse-go/gen"
+)
+
+// CreateSessionParams are the settings of a new session. The zero value is
+// valid: it sends {} and the server applies its defaults. A field left at
+// its zero value is not sent.
+type CreateSessionParams struct {
+	// ProfileID loads a browser profile (cookies, logins); a UUID.
+	ProfileID string
+	// Proxy chooses the proxy: the zero value leaves it to the server
+	// (which uses "us"), ProxyOff() turns it off (sends null), ProxyIn("DE")
+	// picks a country (any case; sent lowercase).
+	Proxy ProxySetting
+	// StartURL is a page to open when the browser starts.
+	StartURL string
+	// ScreenWidth is the browser's screen width in pixels, 320..6144.
+	ScreenWidth *int
+	// ScreenHeight is the browser's screen height in pixels, 320..3456.
+	ScreenHeight *int
+	// PersistMemory: nil leaves the server default (true); Ptr(false) makes
+	// every task start without the context of the ones before.
+	PersistMemory *bool
+	// KeepAlive: nil leaves the server default (true); Ptr(false) closes the
+	// session as soon as its task completes.
+	KeepAlive *bool
+	// EnableRecording: nil leaves the server default (false).
+	EnableRecording *bool
+	// CustomProxy routes the browser through the user's own proxy.
+	CustomProxy *CustomProxy
+}
+
+// CustomProxy is the user's own proxy server. Its password never appears in
+// errors, logs or fmt output of this package's types.
+type CustomProxy struct {
+	// Host is the proxy's host name or address (1..255 characters).
+	Host string
+	// Port is the proxy's TCP port (1..65535).
+	Port int
+	// Username and Password authenticate to the proxy; empty is not sent.
+	Username string
+	Password string
+	// IgnoreCertErrors accepts TLS certificates the browser cannot verify.
+	IgnoreCertErrors bool
+}
+
+// Format prints the proxy with its password masked, for every verb.
+func (p CustomProxy) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "{Host: %s, Port: %d, Username: %s, Password: %s, IgnoreCertErrors: %t}",
+		p.Host, p.Port, p.Username, redacted(p.Password), p.IgnoreCertErrors)
+}
+
+// Format prints the parameters with the proxy password masked, for every verb.
+func (p CreateSessionParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "{ProfileID: %s, Proxy: %s, StartURL: %s, ScreenWidth: %s, ScreenHeight: %s, PersistMemory: %s, KeepAlive: %s, EnableRecording: %s, CustomProxy: ",
+		p.ProfileID, p.Proxy, p.StartURL, ptrString(p.ScreenWidth), ptrString(p.ScreenHeight),
+		ptrString(p.PersistMemory), ptrString(p.KeepAlive), ptrString(p.EnableRecording))
+	if p.CustomProxy == nil {
+		fmt.Fprint(f, "<nil>}")
+		return
+	}
+	p.CustomProxy.Format(f, 'v')
+	fmt.Fprint(f, "}")
+}
+
+func ptrString[T any](p *T) string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprint(*p)
+}
+
+// ProxySetting is one of three choices for the proxy; see ProxyDefault,
+// ProxyOff and ProxyIn. The zero value is ProxyDefault().
+type ProxySetting struct {
+	off     bool
+	country string
+}
+
+// ProxyDefault leaves the proxy to the server (it uses "us"): nothing is sent.
+func ProxyDefault() ProxySetting { return ProxySetting{} }
+
+// ProxyOff runs the session without a proxy: proxyCountryCode is sent as null.
+func ProxyOff() ProxySetting { return ProxySetting{off: true} }
+
+// ProxyIn routes through a proxy in this country: an ISO 3166-1 alpha-2
+// code in any case ("DE", "de"), sent lowercase and checked against the
+// codes openapi.yaml lists.
+func ProxyIn(country string) ProxySetting {
+	return ProxySetting{country: strings.ToLower(strings.TrimSpace(country))}
+}
+
+// String returns "default", "off" or the country code.
+func (p ProxySetting) String() string {
+	switch {
+	case p.off:
+		return "off"
+	case p.country != "":
+		return p.country
+	}
+	return "default"
+}
+
+// request converts the parameters to the generated request body.
+func (p CreateSessionParams) request() gen.CreateSessionRequest {
+	var r gen.CreateSessionRequest
+	if p.ProfileID != "" {
+		r.ProfileId = nullable.NewNullableWithValue(p.ProfileID)
+	}
+	switch {
+	case p.Proxy.off:
+		r.ProxyCountryCode = nullable.NewNullNullable[gen.ProxyCountryCode]()
+	case p.Proxy.country != "":
+		r.ProxyCountryCode = nullable.NewNullableWithValue(gen.ProxyCountryCode(p.Proxy.country))
+	}
+	if p.StartURL != "" {
+		r.StartUrl = nullable.NewNullableWithValue(p.StartURL)
+	}
+	if p.ScreenWidth != nil {
+		r.BrowserScreenWidth = nullable.NewNullableWithValue(*p.ScreenWidth)
+	}
+	if p.ScreenHeight != nil {
+		r.BrowserScreenHeight = nullable.NewNullableWithValue(*p.ScreenHeight)
+	}
+	r.PersistMemory = p.PersistMemory
+	r.KeepAlive = p.KeepAlive
+	r.EnableRecording = p.EnableRecording
+	if cp := p.CustomProxy; cp != nil {
+		g := gen.CustomProxy{Host: cp.Host, Port: cp.Port}
+		if cp.Username != "" {
+			g.Username = nullable.NewNullableWithValue(cp.Username)
+		}
+		if cp.Password != "" {
+			g.Password = nullable.NewNullableWithValue(cp.Password)
+		}
+		if cp.IgnoreCertErrors {
+			g.IgnoreCertErrors = Ptr(true)
+		}
+		r.CustomProxy = nullable.NewNullableWithValue(g)
+	}
+	return r
+}
+
+func (p CreateSessionParams) secrets() []string {
+	if p.CustomProxy != nil && p.CustomProxy.Password != "" {
+		return []string{p.CustomProxy.Password}
+	}
+	return nil
+}
+
+// body returns the JSON body and its decoded form for validation.
+func (p CreateSessionParams) body() ([]byte, error) {
+	return json.Marshal(p.request())
+}
+
+// ListSessionsParams selects a page of sessions. Nil fields are not sent.
+type ListSessionsParams struct {
+	// PageSize is how many sessions a page holds, 1..100 (server default 10).
+	PageSize *int
+	// PageNumber is the page, from 1 (the default).
+	PageNumber *int
+	// Status returns only sessions in this state; "" returns all.
+	Status SessionStatus
+}

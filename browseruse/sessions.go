@@ -1,0 +1,209 @@
+package browseruse
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/specval"
+)
+
+// The operationIds of openapi.yaml.
+const (
+	opListSessions      = "listSessions"
+	opCreateSession     = "createSession"
+	opGetSession        = "getSession"
+	opUpdateSession     = "updateSession"
+	opDeleteSession     = "deleteSession"
+	opPurgeSession      = "purgeSession"
+	opGetPublicShare    = "getPublicShare"
+	opCreatePublicShare = "createPublicShare"
+	opDeletePublicShare = "deletePublicShare"
+)
+
+// CreateSession starts a cloud browser session. The session bills until it
+// is stopped: stop it with StopSession, or use WithSession or StopOnExit.
+//
+// A create is retried only when the request certainly never reached the
+// server. When it may have (a 5xx, a timeout, a connection lost), the error
+// matches ErrOutcomeUnknown: list the active sessions to check.
+func (c *Client) CreateSession(ctx context.Context, p CreateSessionParams) (*SessionItem, error) {
+	body, err := p.body()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkBody(opCreateSession, body); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewCreateSessionRequestWithBody(c.server(), "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	var out SessionItem
+	if err := c.do(ctx, call{op: opCreateSession, req: req, secrets: p.secrets()}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetSession returns a session with its tasks.
+func (c *Client) GetSession(ctx context.Context, sessionID string) (*Session, error) {
+	if err := c.checkID(opGetSession, sessionID); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewGetSessionRequest(c.server(), sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out Session
+	if err := c.do(ctx, call{op: opGetSession, req: req}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListSessions returns one page of sessions, newest first.
+func (c *Client) ListSessions(ctx context.Context, p ListSessionsParams) (*SessionPage, error) {
+	params, err := c.listParams(p)
+	if err != nil {
+		return nil, err
+	}
+	req, err := gen.NewListSessionsRequest(c.server(), params)
+	if err != nil {
+		return nil, err
+	}
+	var out SessionPage
+	if err := c.do(ctx, call{op: opListSessions, req: req}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// StopSession stops a session and every task running in it; this cannot be
+// undone. Stopping a stopped session is harmless. See also StopOnExit.
+func (c *Client) StopSession(ctx context.Context, sessionID string) (*Session, error) {
+	if err := c.checkID(opUpdateSession, sessionID); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewUpdateSessionRequest(c.server(), sessionID, gen.UpdateSessionRequest{Action: gen.SessionUpdateActionStop})
+	if err != nil {
+		return nil, err
+	}
+	var out Session
+	if err := c.do(ctx, call{op: opUpdateSession, req: req}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteSession deletes a session and all of its tasks.
+func (c *Client) DeleteSession(ctx context.Context, sessionID string) error {
+	return c.noContent(ctx, opDeleteSession, sessionID, gen.NewDeleteSessionRequest)
+}
+
+// PurgeSession erases a session's personal data and stored files at once.
+// Only zero-data-retention projects may purge (else ErrPurgeNotAllowed).
+func (c *Client) PurgeSession(ctx context.Context, sessionID string) error {
+	return c.noContent(ctx, opPurgeSession, sessionID, gen.NewPurgeSessionRequest)
+}
+
+// GetPublicShare returns a session's public share and its view statistics.
+// A session without one gives ErrShareNotFound.
+func (c *Client) GetPublicShare(ctx context.Context, sessionID string) (*Share, error) {
+	return c.share(ctx, opGetPublicShare, sessionID, gen.NewGetPublicShareRequest)
+}
+
+// CreatePublicShare creates a public share for a session, or returns the
+// one it already has.
+func (c *Client) CreatePublicShare(ctx context.Context, sessionID string) (*Share, error) {
+	return c.share(ctx, opCreatePublicShare, sessionID, gen.NewCreatePublicShareRequest)
+}
+
+// DeletePublicShare removes a session's public share.
+func (c *Client) DeletePublicShare(ctx context.Context, sessionID string) error {
+	return c.noContent(ctx, opDeletePublicShare, sessionID, gen.NewDeletePublicShareRequest)
+}
+
+type idRequest func(server string, sessionID string) (*http.Request, error)
+
+func (c *Client) share(ctx context.Context, op, sessionID string, build idRequest) (*Share, error) {
+	if err := c.checkID(op, sessionID); err != nil {
+		return nil, err
+	}
+	req, err := build(c.server(), sessionID)
+	if err != nil {
+		return nil, err
+	}
+	var out Share
+	if err := c.do(ctx, call{op: op, req: req}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (c *Client) noContent(ctx context.Context, op, sessionID string, build idRequest) error {
+	if err := c.checkID(op, sessionID); err != nil {
+		return err
+	}
+	req, err := build(c.server(), sessionID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, call{op: op, req: req}, nil)
+}
+
+// server is the base URL with the trailing slash the generated builders need.
+func (c *Client) server() string { return c.baseURL + "/" }
+
+// checkID rejects a session id that is not a UUID, so that no other path
+// (such as "../x") can ever be requested.
+func (c *Client) checkID(op, id string) error {
+	if specval.IsUUID(id) {
+		return nil
+	}
+	return c.invalidParams(op, c.spec.Operation(op).Param("session_id").Check(id))
+}
+
+func (c *Client) listParams(p ListSessionsParams) (*gen.ListSessionsParams, error) {
+	op := c.spec.Operation(opListSessions)
+	var vs []specval.Violation
+	out := &gen.ListSessionsParams{PageSize: p.PageSize, PageNumber: p.PageNumber}
+	if p.PageSize != nil {
+		vs = append(vs, op.Param("pageSize").Check(float64(*p.PageSize))...)
+	}
+	if p.PageNumber != nil {
+		vs = append(vs, op.Param("pageNumber").Check(float64(*p.PageNumber))...)
+	}
+	if p.Status != "" {
+		vs = append(vs, op.Param("filterBy").Check(string(p.Status))...)
+		out.FilterBy = &p.Status
+	}
+	if err := c.invalidParams(opListSessions, vs); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkBody validates a JSON request body against openapi.yaml.
+func (c *Client) checkBody(op string, body []byte) error {
+	var value any
+	if err := json.Unmarshal(body, &value); err != nil {
+		return err
+	}
+	return c.invalidParams(op, c.spec.Operation(op).CheckBody(value))
+}
+
+func (c *Client) invalidParams(op string, vs []specval.Violation) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	lines := make([]string, len(vs))
+	for i, v := range vs {
+		v.Field = strings.ReplaceAll(strings.TrimPrefix(v.Field, "/"), "/", ".")
+		lines[i] = v.String()
+	}
+	return &RequestValidationError{Operation: op, Violations: lines}
+}
