@@ -347,12 +347,12 @@ func jsonProblem(err error) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), err.Error() == "unexpected end of JSON input":
+		return "truncated"
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("syntax error at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
 		return fmt.Sprintf("field %q must be %s", typ.Field, typ.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF), err.Error() == "unexpected end of JSON input":
-		return "truncated"
 	}
 	return err.Error()
 }

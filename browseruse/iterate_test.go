@@ -1,0 +1,139 @@
+package browseruse_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+)
+
+func itemJSON(i int) string {
+	id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+	return strings.Replace(sessionItemJSON, sessionID, id, 1)
+}
+
+// pager serves total sessions; lie lets a test bend the answer.
+func pager(total int, calls *atomic.Int32, lie func(page, size int, items []string, totalItems int) (int, []string, int)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		page, _ := strconv.Atoi(r.URL.Query().Get("pageNumber"))
+		size, _ := strconv.Atoi(r.URL.Query().Get("pageSize"))
+		if size == 0 {
+			size = 10
+		}
+		var items []string
+		for i := (page - 1) * size; i < min(page*size, total); i++ {
+			items = append(items, itemJSON(i))
+		}
+		totalItems := total
+		if lie != nil {
+			page, items, totalItems = lie(page, size, items, totalItems)
+		}
+		writeJSON(w, 200, fmt.Sprintf(`{"items":[%s],"totalItems":%d,"pageNumber":%d,"pageSize":%d}`,
+			strings.Join(items, ","), totalItems, page, size))
+	}
+}
+
+func collect(t *testing.T, c *browseruse.Client, p browseruse.ListSessionsParams) ([]string, error) {
+	t.Helper()
+	var ids []string
+	for s, err := range c.AllSessions(context.Background(), p) {
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, s.Id)
+	}
+	return ids, nil
+}
+
+func TestAllSessionsWalksEveryPage(t *testing.T) {
+	for _, tc := range []struct {
+		total, size, wantCalls int
+	}{
+		{25, 10, 3}, // ends on the short page
+		{20, 10, 2}, // ends on totalItems, no extra empty request
+		{0, 10, 1},  // ends on the empty page
+		{7, 100, 1},
+	} {
+		var calls atomic.Int32
+		srv := newAPIServer(t, pager(tc.total, &calls, nil))
+		ids, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(tc.size)})
+		require.NoError(t, err)
+		require.Len(t, ids, tc.total)
+		for i, id := range ids {
+			require.Equal(t, fmt.Sprintf("00000000-0000-4000-8000-%012d", i), id)
+		}
+		require.EqualValues(t, tc.wantCalls, calls.Load(), "total %d size %d", tc.total, tc.size)
+	}
+}
+
+func TestAllSessionsEndsOnMisbehavingServers(t *testing.T) {
+	cases := map[string]func(page, size int, items []string, total int) (int, []string, int){
+		// Always answers page 1 with a full page: the page number does not advance.
+		"page number stuck": func(_, size int, _ []string, _ int) (int, []string, int) {
+			full := make([]string, size)
+			for i := range full {
+				full[i] = itemJSON(i)
+			}
+			return 1, full, 1_000_000
+		},
+		// totalItems grows forever, pages are full but repeat.
+		"endless full pages with correct echo": func(page, size int, _ []string, _ int) (int, []string, int) {
+			full := make([]string, size)
+			for i := range full {
+				full[i] = itemJSON(i)
+			}
+			if page > 5 {
+				return page, nil, 1_000_000
+			}
+			return page, full, 1_000_000
+		},
+	}
+	for name, lie := range cases {
+		t.Run(name, func(t *testing.T) {
+			var calls atomic.Int32
+			srv := newAPIServer(t, pager(0, &calls, lie))
+			_, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(2)})
+			require.NoError(t, err)
+			require.LessOrEqual(t, calls.Load(), int32(6))
+		})
+	}
+}
+
+func TestAllSessionsStopsOnBreakAndYieldsErrors(t *testing.T) {
+	var calls atomic.Int32
+	srv := newAPIServer(t, pager(100, &calls, nil))
+	n := 0
+	for range srv.client(t).AllSessions(context.Background(), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(10)}) {
+		n++
+		if n == 15 {
+			break
+		}
+	}
+	require.Equal(t, 15, n)
+	require.EqualValues(t, 2, calls.Load())
+
+	srv = newAPIServer(t, answer(500, `{"detail":"down"}`))
+	_, err := collect(t, srv.client(t, browseruse.WithRetry(browseruse.RetryPolicy{})), browseruse.ListSessionsParams{})
+	require.ErrorIs(t, err, browseruse.ErrServer)
+
+	_, err = collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(0)})
+	require.ErrorIs(t, err, browseruse.ErrInvalidParams)
+}
+
+func TestAllSessionsDoesNotChangeTheCallersParams(t *testing.T) {
+	var calls atomic.Int32
+	srv := newAPIServer(t, pager(30, &calls, nil))
+	p := browseruse.ListSessionsParams{PageSize: browseruse.Ptr(10), PageNumber: browseruse.Ptr(2)}
+	ids, err := collect(t, srv.client(t), p)
+	require.NoError(t, err)
+	require.Len(t, ids, 20, "starts at the page asked for")
+	require.Equal(t, 2, *p.PageNumber)
+}
