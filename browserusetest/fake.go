@@ -1,0 +1,183 @@
+// Package browserusetest provides a stateful, in-memory fake of the Browser
+// Use sessions API for tests, shaped like net/http/httptest:
+//
+//	srv := browserusetest.NewServer()
+//	defer srv.Close()
+//	client, err := srv.Client()
+//
+// It implements all nine session operations with the service's semantics
+// (defaults, pagination, lifecycle, public shares), checks the API key,
+// validates every request against openapi.yaml (invalid ones get a
+// FastAPI-style 422), and lets tests inject faults and read the requests it
+// received. It is safe for concurrent use.
+package browserusetest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/specval"
+)
+
+// BasePath is where the fake serves the API, as the real service does.
+const BasePath = "/api/v2"
+
+// The operations, named by their operationId in openapi.yaml, for Inject
+// and for Request.Operation.
+const (
+	OpListSessions      = "listSessions"
+	OpCreateSession     = "createSession"
+	OpGetSession        = "getSession"
+	OpUpdateSession     = "updateSession"
+	OpDeleteSession     = "deleteSession"
+	OpPurgeSession      = "purgeSession"
+	OpGetPublicShare    = "getPublicShare"
+	OpCreatePublicShare = "createPublicShare"
+	OpDeletePublicShare = "deletePublicShare"
+)
+
+// Fake is the fake API as an http.Handler, serving under BasePath. Use
+// NewServer for a running server; use Fake directly to serve it yourself.
+type Fake struct {
+	apiKey string
+	spec   *specval.Spec
+	now    func() time.Time
+	mux    *http.ServeMux
+
+	mu          sync.Mutex
+	sessions    map[string]*session
+	order       []string // session ids, oldest first
+	profiles    map[string]bool
+	maxActive   int
+	noCredits   bool
+	zdr         bool
+	latency     time.Duration
+	faults      map[string][]Fault
+	requests    []Request
+	keepHistory int
+}
+
+type session struct {
+	view  gen.SessionView
+	share *gen.ShareView
+}
+
+// Option configures a Fake.
+type Option func(*Fake)
+
+// WithAPIKey sets the key the fake accepts (default: a random one, see APIKey).
+func WithAPIKey(key string) Option { return func(f *Fake) { f.apiKey = key } }
+
+// WithProfiles registers profile ids that CreateSession may use; any other
+// profileId gets 404 ProfileNotFoundError.
+func WithProfiles(ids ...string) Option {
+	return func(f *Fake) {
+		for _, id := range ids {
+			f.profiles[id] = true
+		}
+	}
+}
+
+// WithMaxActiveSessions caps concurrently active sessions: past the cap,
+// create answers 429 TooManyConcurrentActiveSessionsError. 0 means no cap.
+func WithMaxActiveSessions(n int) Option { return func(f *Fake) { f.maxActive = n } }
+
+// WithInsufficientCredits makes create answer 402.
+func WithInsufficientCredits() Option { return func(f *Fake) { f.noCredits = true } }
+
+// WithZeroDataRetention makes the project zero-data-retention, so purge is
+// allowed (else it answers 403).
+func WithZeroDataRetention() Option { return func(f *Fake) { f.zdr = true } }
+
+// WithLatency delays every answer by d.
+func WithLatency(d time.Duration) Option { return func(f *Fake) { f.latency = d } }
+
+// WithClock replaces time.Now for timestamps.
+func WithClock(now func() time.Time) Option { return func(f *Fake) { f.now = now } }
+
+// WithRequestLog keeps at most n received requests (default 10,000; 0 keeps none).
+func WithRequestLog(n int) Option { return func(f *Fake) { f.keepHistory = n } }
+
+// NewFake returns a fake with no sessions.
+func NewFake(opts ...Option) *Fake {
+	spec, err := specval.Load()
+	if err != nil {
+		panic(err) // the embedded spec is checked by the tests; this cannot happen in a release
+	}
+	f := &Fake{
+		apiKey:      "bu_fake_" + randomHex(12),
+		spec:        spec,
+		now:         time.Now,
+		sessions:    map[string]*session{},
+		profiles:    map[string]bool{},
+		faults:      map[string][]Fault{},
+		keepHistory: 10_000,
+	}
+	for _, opt := range opts {
+		opt(f)
+	}
+	f.mux = f.routes()
+	return f
+}
+
+// APIKey returns the key the fake accepts.
+func (f *Fake) APIKey() string { return f.apiKey }
+
+// Format prints the fake without its key.
+func (f *Fake) Format(s fmt.State, _ rune) {
+	fmt.Fprintf(s, "browserusetest.Fake{sessions: %d}", f.SessionCount(""))
+}
+
+// SessionCount returns how many sessions the fake holds in this state ("" for all).
+func (f *Fake) SessionCount(status gen.SessionStatus) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, s := range f.sessions {
+		if status == "" || s.view.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// AddTask appends a task to a session, for tests of GetSession. Missing
+// id, sessionId and createdAt are filled in.
+func (f *Fake) AddTask(sessionID string, task gen.TaskItemView) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[sessionID]
+	if !ok {
+		return fmt.Errorf("browserusetest: no session %s", sessionID)
+	}
+	if task.Id == "" {
+		task.Id = newUUID()
+	}
+	task.SessionId = sessionID
+	if task.CreatedAt.IsZero() {
+		task.CreatedAt.Time = f.now().UTC()
+	}
+	s.view.Tasks = append(s.view.Tasks, task)
+	return nil
+}
+
+// newUUID returns a random version 4 UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,407 @@
+package browserusetest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/apitime"
+	"github.com/browseruse-go/browseruse-go/internal/specval"
+)
+
+const (
+	apiKeyHeader = "X-Browser-Use-API-Key"
+	maxBody      = 1 << 20
+	// Details the service sends, kept identical so clients can match them.
+	detailSessionNotFound = "Session not found"
+	detailProfileNotFound = "Profile not found"
+	detailShareNotFound   = "Public share not found"
+	detailTooMany         = "Too many concurrent active sessions. Please wait for one to finish, kill one, or upgrade your plan."
+)
+
+// reply is an answer: a status and a JSON body (nil for none).
+type reply struct {
+	status int
+	body   any
+}
+
+func (r reply) write(w http.ResponseWriter) {
+	if r.body == nil {
+		w.WriteHeader(r.status)
+		return
+	}
+	data, err := json.Marshal(r.body)
+	if err != nil {
+		http.Error(w, `{"detail":"fake: cannot encode answer"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(r.status)
+	_, _ = w.Write(data)
+}
+
+func detail(status int, msg string) reply {
+	return reply{status, map[string]string{"detail": msg}}
+}
+
+// request is what a handler gets: the validated input.
+type request struct {
+	id    string         // session_id path parameter
+	query map[string]int // pageSize, pageNumber
+	body  []byte
+	r     *http.Request
+}
+
+func (f *Fake) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	one := BasePath + "/sessions/{session_id}"
+	for pattern, op := range map[string]struct {
+		id     string
+		handle func(request) reply
+	}{
+		"GET " + BasePath + "/sessions":  {OpListSessions, f.listSessions},
+		"POST " + BasePath + "/sessions": {OpCreateSession, f.createSession},
+		"GET " + one:                     {OpGetSession, f.getSession},
+		"PATCH " + one:                   {OpUpdateSession, f.updateSession},
+		"DELETE " + one:                  {OpDeleteSession, f.deleteSession},
+		"POST " + one + "/purge":         {OpPurgeSession, f.purgeSession},
+		"GET " + one + "/public-share":    {OpGetPublicShare, f.getShare},
+		"POST " + one + "/public-share":   {OpCreatePublicShare, f.createShare},
+		"DELETE " + one + "/public-share": {OpDeletePublicShare, f.deleteShare},
+	} {
+		mux.Handle(pattern, f.serve(op.id, op.handle))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		f.record("", r, body)
+		detail(http.StatusNotFound, "Not Found").write(w)
+	})
+	return mux
+}
+
+// ServeHTTP serves the fake API under BasePath.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
+
+// serve wraps an operation: record, latency and faults, auth, validation.
+func (f *Fake) serve(op string, handle func(request) reply) http.Handler {
+	operation := f.spec.Operation(op)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+		f.record(op, r, body)
+		fault, latency := f.takeFault(op)
+		sleep(r.Context(), latency)
+		if fault != nil {
+			sleep(r.Context(), fault.Delay)
+			if !fault.AfterApplying {
+				serveFault(w, fault, nil)
+				return
+			}
+		}
+		var answer reply
+		if r.Header.Get(apiKeyHeader) != f.apiKey {
+			answer = detail(http.StatusUnauthorized, "Invalid or missing API key")
+		} else if req, invalid := f.validate(operation, r, body); invalid != nil {
+			answer = *invalid
+		} else {
+			answer = handle(req)
+		}
+		if fault != nil {
+			rec := newRecorder()
+			answer.write(rec)
+			serveFault(w, fault, rec)
+			return
+		}
+		answer.write(w)
+	})
+}
+
+// validate checks the request against openapi.yaml and answers 422 the way
+// FastAPI does when it breaks a rule.
+func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (request, *reply) {
+	req := request{id: r.PathValue("session_id"), query: map[string]int{}, body: body, r: r}
+	var problems []validationError
+	for _, p := range op.Params() {
+		switch p.In {
+		case "path":
+			problems = append(problems, violations("path", p.Check(req.id))...)
+		case "query":
+			raw, present := r.URL.Query()[p.Name]
+			if !present {
+				continue
+			}
+			if p.Schema.Type.Is("integer") {
+				n, err := strconv.Atoi(raw[0])
+				if err != nil {
+					problems = append(problems, validationError{Loc: []any{"query", p.Name}, Msg: "Input should be a valid integer", Type: "int_parsing"})
+					continue
+				}
+				req.query[p.Name] = n
+				problems = append(problems, violations("query", p.Check(float64(n)))...)
+			} else {
+				problems = append(problems, violations("query", p.Check(raw[0]))...)
+			}
+		}
+	}
+	if op.HasBody() {
+		if len(strings.TrimSpace(string(body))) == 0 {
+			if op.BodyRequired() {
+				problems = append(problems, validationError{Loc: []any{"body"}, Msg: "Field required", Type: "missing"})
+			} else {
+				req.body = []byte("{}")
+			}
+		} else {
+			var value any
+			if err := json.Unmarshal(body, &value); err != nil {
+				problems = append(problems, validationError{Loc: []any{"body"}, Msg: "JSON decode error", Type: "json_invalid"})
+			} else {
+				problems = append(problems, violations("body", op.CheckBody(value))...)
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return req, nil
+	}
+	// createSession and updateSession document a single ValidationError;
+	// the others FastAPI's usual {"detail": [...]}.
+	if op.ID == OpCreateSession || op.ID == OpUpdateSession {
+		return req, &reply{http.StatusUnprocessableEntity, problems[0]}
+	}
+	return req, &reply{http.StatusUnprocessableEntity, map[string]any{"detail": problems}}
+}
+
+type validationError struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+func violations(in string, vs []specval.Violation) []validationError {
+	out := make([]validationError, 0, len(vs))
+	for _, v := range vs {
+		loc := []any{in}
+		field := v.Field
+		if in != "body" {
+			// Parameter violations are named after the parameter.
+			if i := strings.IndexByte(field, '/'); i >= 0 {
+				field = field[:i]
+			}
+			loc = append(loc, field)
+		} else {
+			for _, part := range strings.Split(strings.TrimPrefix(field, "/"), "/") {
+				if part != "" {
+					loc = append(loc, part)
+				}
+			}
+		}
+		out = append(out, validationError{Loc: loc, Msg: v.Rule, Type: v.Keyword})
+	}
+	return out
+}
+
+// ---- operations ----
+
+func (f *Fake) createSession(req request) reply {
+	var in gen.CreateSessionRequest
+	if err := json.Unmarshal(req.body, &in); err != nil {
+		return reply{http.StatusUnprocessableEntity, validationError{Loc: []any{"body"}, Msg: "Input should be an object", Type: "model_type"}}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noCredits {
+		return reply{status: http.StatusPaymentRequired}
+	}
+	if profile, err := in.ProfileId.Get(); err == nil && !f.profiles[profile] {
+		return detail(http.StatusNotFound, detailProfileNotFound)
+	}
+	if f.maxActive > 0 && f.activeLocked() >= f.maxActive {
+		return detail(http.StatusTooManyRequests, detailTooMany)
+	}
+	id := newUUID()
+	now := apitime.Time{Time: f.now().UTC()}
+	view := gen.SessionView{
+		Id:            id,
+		Status:        gen.SessionStatusActive,
+		StartedAt:     now,
+		LiveUrl:       nullable.NewNullableWithValue("https://live.browser-use.test/" + id),
+		PersistMemory: boolOr(in.PersistMemory, true),
+		KeepAlive:     boolOr(in.KeepAlive, true),
+		ProxyUsedMb:   ptr("0"),
+		ProxyCost:     ptr("0"),
+		Tasks:         []gen.TaskItemView{},
+	}
+	if in.EnableRecording != nil && *in.EnableRecording {
+		view.RecordingUrl = nullable.NewNullNullable[string]() // set when the session stops
+	}
+	f.sessions[id] = &session{view: view}
+	f.order = append(f.order, id)
+	return reply{http.StatusCreated, itemOf(view)}
+}
+
+func (f *Fake) listSessions(req request) reply {
+	size, number := 10, 1
+	if n, ok := req.query["pageSize"]; ok {
+		size = n
+	}
+	if n, ok := req.query["pageNumber"]; ok {
+		number = n
+	}
+	status := gen.SessionStatus(req.r.URL.Query().Get("filterBy"))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	items := make([]gen.SessionItemView, 0, size)
+	total, skip := 0, (number-1)*size
+	for i := len(f.order) - 1; i >= 0; i-- { // newest first
+		s := f.sessions[f.order[i]]
+		if status != "" && s.view.Status != status {
+			continue
+		}
+		if total >= skip && len(items) < size {
+			items = append(items, itemOf(s.view))
+		}
+		total++
+	}
+	return reply{http.StatusOK, gen.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
+}
+
+func (f *Fake) getSession(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[req.id]
+	if !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	return reply{http.StatusOK, s.view}
+}
+
+func (f *Fake) updateSession(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[req.id]
+	if !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	if s.view.Status != gen.SessionStatusStopped { // stopping twice is harmless
+		s.view.Status = gen.SessionStatusStopped
+		s.view.FinishedAt = nullable.NewNullableWithValue(apitime.Time{Time: f.now().UTC()})
+		if s.view.RecordingUrl.IsSpecified() {
+			s.view.RecordingUrl.Set("https://recordings.browser-use.test/" + s.view.Id + ".mp4")
+		}
+		for i := range s.view.Tasks {
+			if t := s.view.Tasks[i].Status; t == gen.TaskStatusCreated || t == gen.TaskStatusStarted {
+				s.view.Tasks[i].Status = gen.TaskStatusStopped
+			}
+		}
+	}
+	return reply{http.StatusOK, s.view}
+}
+
+func (f *Fake) deleteSession(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.sessions[req.id]; !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	delete(f.sessions, req.id)
+	for i, id := range f.order {
+		if id == req.id {
+			f.order = append(f.order[:i], f.order[i+1:]...)
+			break
+		}
+	}
+	return reply{status: http.StatusNoContent}
+}
+
+func (f *Fake) purgeSession(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.zdr {
+		return reply{status: http.StatusForbidden}
+	}
+	s, ok := f.sessions[req.id]
+	if !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	for i := range s.view.Tasks {
+		s.view.Tasks[i].Task = "[purged]"
+		s.view.Tasks[i].Output = nullable.NewNullNullable[string]()
+		s.view.Tasks[i].Metadata = nil
+	}
+	return reply{status: http.StatusNoContent}
+}
+
+func (f *Fake) getShare(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[req.id]
+	if !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	if s.share == nil {
+		return detail(http.StatusNotFound, detailShareNotFound)
+	}
+	// Every read counts as a view, so tests can see the statistics move.
+	s.share.ViewCount++
+	s.share.LastViewedAt = nullable.NewNullableWithValue(apitime.Time{Time: f.now().UTC()})
+	return reply{http.StatusOK, *s.share}
+}
+
+func (f *Fake) createShare(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[req.id]
+	if !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	if s.share == nil {
+		token := randomHex(16)
+		s.share = &gen.ShareView{ShareToken: token, ShareUrl: "https://share.browser-use.test/" + token, LastViewedAt: nullable.NewNullNullable[apitime.Time]()}
+		s.view.PublicShareUrl = nullable.NewNullableWithValue(s.share.ShareUrl)
+	}
+	return reply{http.StatusCreated, *s.share}
+}
+
+func (f *Fake) deleteShare(req request) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.sessions[req.id]
+	if !ok {
+		return detail(http.StatusNotFound, detailSessionNotFound)
+	}
+	s.share = nil
+	s.view.PublicShareUrl = nullable.NewNullNullable[string]()
+	return reply{status: http.StatusNoContent}
+}
+
+func (f *Fake) activeLocked() int {
+	n := 0
+	for _, s := range f.sessions {
+		if s.view.Status == gen.SessionStatusActive {
+			n++
+		}
+	}
+	return n
+}
+
+// itemOf is the list/create form of a session.
+func itemOf(v gen.SessionView) gen.SessionItemView {
+	return gen.SessionItemView{
+		Id: v.Id, Status: v.Status, LiveUrl: v.LiveUrl, RecordingUrl: v.RecordingUrl,
+		StartedAt: v.StartedAt, FinishedAt: v.FinishedAt,
+		PersistMemory: *v.PersistMemory, KeepAlive: *v.KeepAlive,
+		ProxyUsedMb: v.ProxyUsedMb, ProxyCost: v.ProxyCost,
+	}
+}
+
+func boolOr(p *bool, def bool) *bool {
+	if p != nil {
+		return ptr(*p)
+	}
+	return ptr(def)
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,50 @@
+package browserusetest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+)
+
+// Server is a Fake listening on 127.0.0.1, like httptest.Server.
+type Server struct {
+	*Fake
+	// URL is the API's base URL, e.g. http://127.0.0.1:41234/api/v2.
+	URL string
+	ts  *httptest.Server
+}
+
+// NewServer starts a fake on a loopback port. Close it when done.
+func NewServer(opts ...Option) *Server {
+	f := NewFake(opts...)
+	ts := httptest.NewServer(f)
+	return &Server{Fake: f, URL: ts.URL + BasePath, ts: ts}
+}
+
+// Close shuts the server down, waiting for running requests.
+func (s *Server) Close() { s.ts.Close() }
+
+// CloseClientConnections closes every client connection (an outage).
+func (s *Server) CloseClientConnections() { s.ts.CloseClientConnections() }
+
+// HTTPServer returns the underlying httptest server, e.g. for its Config.ConnState.
+func (s *Server) HTTPServer() *httptest.Server { return s.ts }
+
+// Client returns a browseruse client pointed at the server with its key.
+// opts are applied after those two.
+func (s *Server) Client(opts ...browseruse.Option) (*browseruse.Client, error) {
+	base := []browseruse.Option{browseruse.WithAPIKey(s.APIKey()), browseruse.WithBaseURL(s.URL)}
+	return browseruse.NewClient(append(base, opts...)...)
+}
+
+// Format prints the server without its key.
+func (s *Server) Format(st fmt.State, _ rune) {
+	fmt.Fprintf(st, "browserusetest.Server{URL: %s}", s.URL)
+}
+
+// newRecorder captures an answer so a fault can be applied to it.
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+var _ http.Handler = (*Fake)(nil)
