@@ -22,11 +22,17 @@ var allSentinels = []error{
 
 func TestErrorStatusesMatchTheirSentinel(t *testing.T) {
 	ctx := context.Background()
-	create := func(c *browseruse.Client) error { _, err := c.CreateSession(ctx, browseruse.CreateSessionParams{}); return err }
+	create := func(c *browseruse.Client) error {
+		_, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+		return err
+	}
 	get := func(c *browseruse.Client) error { _, err := c.GetSession(ctx, sessionID); return err }
 	shareGet := func(c *browseruse.Client) error { _, err := c.GetPublicShare(ctx, sessionID); return err }
 	purge := func(c *browseruse.Client) error { return c.PurgeSession(ctx, sessionID) }
-	list := func(c *browseruse.Client) error { _, err := c.ListSessions(ctx, browseruse.ListSessionsParams{}); return err }
+	list := func(c *browseruse.Client) error {
+		_, err := c.ListSessions(ctx, browseruse.ListSessionsParams{})
+		return err
+	}
 
 	cases := []struct {
 		name   string

@@ -64,12 +64,12 @@ func (f *Fake) routes() *http.ServeMux {
 		id     string
 		handle func(request) reply
 	}{
-		"GET " + BasePath + "/sessions":  {OpListSessions, f.listSessions},
-		"POST " + BasePath + "/sessions": {OpCreateSession, f.createSession},
-		"GET " + one:                     {OpGetSession, f.getSession},
-		"PATCH " + one:                   {OpUpdateSession, f.updateSession},
-		"DELETE " + one:                  {OpDeleteSession, f.deleteSession},
-		"POST " + one + "/purge":         {OpPurgeSession, f.purgeSession},
+		"GET " + BasePath + "/sessions":   {OpListSessions, f.listSessions},
+		"POST " + BasePath + "/sessions":  {OpCreateSession, f.createSession},
+		"GET " + one:                      {OpGetSession, f.getSession},
+		"PATCH " + one:                    {OpUpdateSession, f.updateSession},
+		"DELETE " + one:                   {OpDeleteSession, f.deleteSession},
+		"POST " + one + "/purge":          {OpPurgeSession, f.purgeSession},
 		"GET " + one + "/public-share":    {OpGetPublicShare, f.getShare},
 		"POST " + one + "/public-share":   {OpCreatePublicShare, f.createShare},
 		"DELETE " + one + "/public-share": {OpDeletePublicShare, f.deleteShare},

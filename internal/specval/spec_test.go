@@ -46,14 +46,14 @@ func TestLoadParsesOnce(t *testing.T) {
 func TestCreateBodyViolationsNameFieldAndRule(t *testing.T) {
 	op := mustLoad(t).Operation("createSession")
 	cases := map[string]string{
-		`{"browserScreenWidth": 100}`:                   "/browserScreenWidth: must be >= 320",
-		`{"browserScreenHeight": 4000}`:                 "/browserScreenHeight: must be <= 3456",
-		`{"customProxy": {"host": "h", "port": 0}}`:      "/customProxy/port: must be >= 1",
-		`{"customProxy": {"host": "", "port": 8080}}`:    "/customProxy/host: must be at least 1 characters long",
-		`{"customProxy": {"port": 8080}}`:                "/customProxy/host: is required",
-		`{"proxyCountryCode": "xx"}`:                    "/proxyCountryCode: must be one of the 247 values the spec lists",
-		`{"profileId": "../x"}`:                         "/profileId: must be a valid uuid",
-		`{"keepAlive": "yes"}`:                          "/keepAlive: must be of type boolean",
+		`{"browserScreenWidth": 100}`:                 "/browserScreenWidth: must be >= 320",
+		`{"browserScreenHeight": 4000}`:               "/browserScreenHeight: must be <= 3456",
+		`{"customProxy": {"host": "h", "port": 0}}`:   "/customProxy/port: must be >= 1",
+		`{"customProxy": {"host": "", "port": 8080}}`: "/customProxy/host: must be at least 1 characters long",
+		`{"customProxy": {"port": 8080}}`:             "/customProxy/host: is required",
+		`{"proxyCountryCode": "xx"}`:                  "/proxyCountryCode: must be one of the 247 values the spec lists",
+		`{"profileId": "../x"}`:                       "/profileId: must be a valid uuid",
+		`{"keepAlive": "yes"}`:                        "/keepAlive: must be of type boolean",
 	}
 	for body, want := range cases {
 		vs := op.CheckBody(decode(t, body))
