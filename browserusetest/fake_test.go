@@ -1,0 +1,371 @@
+package browserusetest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
+)
+
+const unknownID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+
+// start returns a fake and a Strict client for it: every answer the fake
+// sends in these tests must conform to openapi.yaml.
+func start(t *testing.T, opts ...browserusetest.Option) (*browserusetest.Server, *browseruse.Client) {
+	t.Helper()
+	srv := browserusetest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	c, err := srv.Client(browseruse.WithValidation(browseruse.ValidationStrict), browseruse.WithRetry(fast()))
+	require.NoError(t, err)
+	return srv, c
+}
+
+func fast() browseruse.RetryPolicy {
+	p := browseruse.DefaultRetryPolicy()
+	p.BaseDelay, p.MaxDelay = time.Millisecond, 2*time.Millisecond
+	return p
+}
+
+// raw sends a request the client would refuse to send.
+func raw(t *testing.T, srv *browserusetest.Server, method, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("X-Browser-Use-API-Key", srv.APIKey())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(data)
+}
+
+func TestServerLooksLikeHTTPTest(t *testing.T) {
+	srv, _ := start(t)
+	require.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), srv.URL)
+	require.True(t, strings.HasSuffix(srv.URL, "/api/v2"))
+	require.NotEmpty(t, srv.APIKey())
+	require.NotContains(t, fmt.Sprintf("%v %+v %#v", srv, srv, srv.Fake), srv.APIKey())
+}
+
+func TestCreateAppliesServerDefaults(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	before := time.Now().Add(-time.Second)
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	require.Equal(t, browseruse.StatusActive, s.Status)
+	require.True(t, s.PersistMemory)
+	require.True(t, s.KeepAlive)
+	require.True(t, s.StartedAt.After(before))
+	require.Contains(t, s.LiveUrl.MustGet(), s.Id)
+	require.False(t, s.FinishedAt.IsSpecified() && !s.FinishedAt.IsNull())
+
+	s, err = c.CreateSession(ctx, browseruse.CreateSessionParams{PersistMemory: browseruse.Ptr(false), KeepAlive: browseruse.Ptr(false)})
+	require.NoError(t, err)
+	require.False(t, s.PersistMemory)
+	require.False(t, s.KeepAlive)
+}
+
+func TestListPagesNewestFirstAndFilters(t *testing.T) {
+	srv, c := start(t)
+	ctx := context.Background()
+	var ids []string
+	for range 7 {
+		s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+		require.NoError(t, err)
+		ids = append(ids, s.Id)
+	}
+	_, err := c.StopSession(ctx, ids[0])
+	require.NoError(t, err)
+
+	page, err := c.ListSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(3), PageNumber: browseruse.Ptr(2)})
+	require.NoError(t, err)
+	require.Equal(t, 7, page.TotalItems)
+	require.Equal(t, 2, page.PageNumber)
+	require.Equal(t, 3, page.PageSize)
+	require.Equal(t, []string{ids[3], ids[2], ids[1]}, itemIDs(page.Items))
+
+	page, err = c.ListSessions(ctx, browseruse.ListSessionsParams{})
+	require.NoError(t, err)
+	require.Equal(t, 10, page.PageSize, "server default page size")
+	require.Len(t, page.Items, 7)
+	require.Equal(t, ids[6], page.Items[0].Id)
+
+	page, err = c.ListSessions(ctx, browseruse.ListSessionsParams{Status: browseruse.StatusStopped})
+	require.NoError(t, err)
+	require.Equal(t, 1, page.TotalItems)
+	require.Equal(t, []string{ids[0]}, itemIDs(page.Items))
+
+	page, err = c.ListSessions(ctx, browseruse.ListSessionsParams{PageNumber: browseruse.Ptr(5)})
+	require.NoError(t, err)
+	require.Empty(t, page.Items)
+	require.NotNil(t, page.Items, "an empty page is [], not null")
+
+	var all []string
+	for s, err := range c.AllSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(2)}) {
+		require.NoError(t, err)
+		all = append(all, s.Id)
+	}
+	require.Len(t, all, 7)
+	require.Equal(t, 4+4, srv.RequestCount(browserusetest.OpListSessions), "4 lists above, then 7 sessions in pages of 2")
+}
+
+func itemIDs(items []browseruse.SessionItem) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = s.Id
+	}
+	return out
+}
+
+func TestSessionLifecycle(t *testing.T) {
+	srv, c := start(t)
+	ctx := context.Background()
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{EnableRecording: browseruse.Ptr(true)})
+	require.NoError(t, err)
+	require.NoError(t, srv.AddTask(s.Id, browseruse.Task{Llm: "browser-use-llm", Task: "t1", Status: browseruse.TaskStarted}))
+
+	got, err := c.GetSession(ctx, s.Id)
+	require.NoError(t, err)
+	require.Len(t, got.Tasks, 1)
+	require.Equal(t, s.Id, got.Tasks[0].SessionId)
+
+	stopped, err := c.StopSession(ctx, s.Id)
+	require.NoError(t, err)
+	require.Equal(t, browseruse.StatusStopped, stopped.Status)
+	finished := stopped.FinishedAt.MustGet()
+	require.Equal(t, browseruse.TaskStopped, stopped.Tasks[0].Status, "stop ends running tasks")
+	require.Contains(t, stopped.RecordingUrl.MustGet(), s.Id)
+
+	again, err := c.StopSession(ctx, s.Id)
+	require.NoError(t, err, "stopping twice is harmless")
+	require.Equal(t, finished, again.FinishedAt.MustGet())
+
+	require.NoError(t, c.DeleteSession(ctx, s.Id))
+	_, err = c.GetSession(ctx, s.Id)
+	require.ErrorIs(t, err, browseruse.ErrSessionNotFound)
+	require.ErrorIs(t, c.DeleteSession(ctx, s.Id), browseruse.ErrSessionNotFound)
+	require.Equal(t, 0, srv.SessionCount(""))
+}
+
+func TestPurgeNeedsZeroDataRetention(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	require.ErrorIs(t, c.PurgeSession(ctx, s.Id), browseruse.ErrPurgeNotAllowed)
+
+	srv, c := start(t, browserusetest.WithZeroDataRetention())
+	s, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	require.NoError(t, srv.AddTask(s.Id, browseruse.Task{Llm: "x", Task: "my secret prompt", Status: browseruse.TaskFinished}))
+	require.NoError(t, c.PurgeSession(ctx, s.Id))
+	got, err := c.GetSession(ctx, s.Id)
+	require.NoError(t, err)
+	require.NotContains(t, got.Tasks[0].Task, "secret")
+	require.ErrorIs(t, c.PurgeSession(ctx, unknownID), browseruse.ErrSessionNotFound)
+}
+
+func TestPublicShares(t *testing.T) {
+	_, c := start(t)
+	ctx := context.Background()
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+
+	_, err = c.GetPublicShare(ctx, s.Id)
+	require.ErrorIs(t, err, browseruse.ErrShareNotFound)
+
+	share, err := c.CreatePublicShare(ctx, s.Id)
+	require.NoError(t, err)
+	require.Equal(t, 0, share.ViewCount)
+	same, err := c.CreatePublicShare(ctx, s.Id)
+	require.NoError(t, err)
+	require.Equal(t, share.ShareToken, same.ShareToken, "create returns the existing share")
+
+	for want := 1; want <= 2; want++ {
+		got, err := c.GetPublicShare(ctx, s.Id)
+		require.NoError(t, err)
+		require.Equal(t, want, got.ViewCount)
+		require.False(t, got.LastViewedAt.IsNull())
+	}
+	view, err := c.GetSession(ctx, s.Id)
+	require.NoError(t, err)
+	require.Equal(t, share.ShareUrl, view.PublicShareUrl.MustGet())
+
+	require.NoError(t, c.DeletePublicShare(ctx, s.Id))
+	_, err = c.GetPublicShare(ctx, s.Id)
+	require.ErrorIs(t, err, browseruse.ErrShareNotFound)
+	_, err = c.CreatePublicShare(ctx, unknownID)
+	require.ErrorIs(t, err, browseruse.ErrSessionNotFound)
+}
+
+func TestAuthProfilesCapsAndCredits(t *testing.T) {
+	ctx := context.Background()
+	srv, _ := start(t)
+	bad, err := browseruse.NewClient(browseruse.WithAPIKey("wrong"), browseruse.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = bad.ListSessions(ctx, browseruse.ListSessionsParams{})
+	require.ErrorIs(t, err, browseruse.ErrUnauthorized)
+	code, _ := raw(t, srv, "GET", "/sessions", "")
+	require.Equal(t, 200, code)
+
+	profile := "0b7d4a2e-3f6c-4a8b-9d1e-2c3f4a5b6c7d"
+	_, c := start(t, browserusetest.WithProfiles(profile))
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{ProfileID: unknownID})
+	require.ErrorIs(t, err, browseruse.ErrProfileNotFound)
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{ProfileID: profile})
+	require.NoError(t, err)
+
+	srv, c = start(t, browserusetest.WithMaxActiveSessions(2))
+	for range 2 {
+		_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+		require.NoError(t, err)
+	}
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.ErrorIs(t, err, browseruse.ErrTooManyConcurrentSessions)
+	require.ErrorContains(t, err, "not a rate limit")
+	var apiErr *browseruse.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Contains(t, apiErr.Detail, "Too many concurrent active sessions")
+	require.Equal(t, 2+1, srv.RequestCount(browserusetest.OpCreateSession), "a 429 on create is not retried")
+
+	_, c = start(t, browserusetest.WithInsufficientCredits())
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.ErrorIs(t, err, browseruse.ErrInsufficientCredits)
+}
+
+func TestInvalidRequestsGetFastAPIStyle422(t *testing.T) {
+	srv, _ := start(t)
+	type issue struct {
+		Loc  []any  `json:"loc"`
+		Msg  string `json:"msg"`
+		Type string `json:"type"`
+	}
+	// create documents a single ValidationError object.
+	code, body := raw(t, srv, "POST", "/sessions", `{"browserScreenWidth":100}`)
+	require.Equal(t, 422, code)
+	var one issue
+	require.NoError(t, json.Unmarshal([]byte(body), &one))
+	require.Equal(t, issue{Loc: []any{"body", "browserScreenWidth"}, Msg: "must be >= 320", Type: "minimum"}, one)
+
+	code, body = raw(t, srv, "POST", "/sessions", `{not json`)
+	require.Equal(t, 422, code)
+	require.Contains(t, body, "json_invalid")
+
+	// The others answer {"detail": [...]}.
+	for path, wantLoc := range map[string][]any{
+		"/sessions?pageSize=0":   {"query", "pageSize"},
+		"/sessions?pageSize=x":   {"query", "pageSize"},
+		"/sessions?filterBy=all": {"query", "filterBy"},
+		"/sessions/not-a-uuid":   {"path", "session_id"},
+	} {
+		code, body = raw(t, srv, "GET", path, "")
+		require.Equal(t, 422, code, path)
+		var many struct{ Detail []issue }
+		require.NoError(t, json.Unmarshal([]byte(body), &many), path)
+		require.Len(t, many.Detail, 1, path)
+		require.Equal(t, wantLoc, many.Detail[0].Loc, path)
+	}
+	code, _ = raw(t, srv, "PATCH", "/sessions/"+unknownID, `{"action":"pause"}`)
+	require.Equal(t, 422, code)
+	code, body = raw(t, srv, "GET", "/nope", "")
+	require.Equal(t, 404, code)
+	require.JSONEq(t, `{"detail":"Not Found"}`, body)
+	require.Equal(t, 0, srv.SessionCount(""))
+}
+
+func TestFaultInjection(t *testing.T) {
+	ctx := context.Background()
+	t.Run("503 burst then success", func(t *testing.T) {
+		srv, c := start(t)
+		srv.Inject(browserusetest.OpListSessions, 2, browserusetest.Fault{Status: 503})
+		_, err := c.ListSessions(ctx, browseruse.ListSessionsParams{})
+		require.NoError(t, err)
+		require.Equal(t, 3, srv.RequestCount(browserusetest.OpListSessions))
+	})
+	t.Run("429 with Retry-After", func(t *testing.T) {
+		srv, c := start(t)
+		srv.Inject(browserusetest.OpGetSession, 1, browserusetest.Fault{Status: 429, Header: http.Header{"Retry-After": {"0"}}})
+		_, err := c.GetSession(ctx, unknownID)
+		require.ErrorIs(t, err, browseruse.ErrSessionNotFound, "the retry reached the real handler")
+		require.Equal(t, 2, srv.RequestCount(browserusetest.OpGetSession))
+	})
+	t.Run("drop", func(t *testing.T) {
+		srv, c := start(t)
+		srv.Inject(browserusetest.OpGetSession, 5, browserusetest.Fault{Drop: true})
+		_, err := c.GetSession(ctx, unknownID)
+		var te *browseruse.TransportError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, 3, te.Attempts)
+	})
+	t.Run("latency", func(t *testing.T) {
+		srv, c := start(t)
+		srv.SetLatency(30 * time.Millisecond)
+		short, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
+		defer cancel()
+		_, err := c.ListSessions(short, browseruse.ListSessionsParams{})
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+	})
+	t.Run("after applying", func(t *testing.T) {
+		srv, c := start(t)
+		srv.Inject(browserusetest.OpCreateSession, 1, browserusetest.Fault{Status: 502, AfterApplying: true})
+		_, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+		require.ErrorIs(t, err, browseruse.ErrOutcomeUnknown)
+		require.Equal(t, 1, srv.SessionCount(browseruse.StatusActive), "the session exists though the answer was lost")
+	})
+}
+
+func TestRequestLogMasksTheKey(t *testing.T) {
+	srv, c := start(t)
+	_, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{StartURL: "https://example.com"})
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	require.Equal(t, browserusetest.Request{
+		Operation: browserusetest.OpCreateSession, Method: "POST", Path: "/api/v2/sessions",
+		Header: reqs[0].Header, Body: `{"startUrl":"https://example.com"}`,
+	}, reqs[0])
+	require.Equal(t, "[REDACTED]", reqs[0].Header.Get("X-Browser-Use-API-Key"))
+	srv.ResetRequests()
+	require.Empty(t, srv.Requests())
+}
+
+func TestConcurrentUse(t *testing.T) {
+	srv, c := start(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for range 16 {
+		wg.Go(func() {
+			for range 4 {
+				s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+				if err == nil {
+					_, err = c.StopSession(ctx, s.Id)
+				}
+				if err == nil {
+					_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{})
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.Equal(t, 64, srv.SessionCount(browseruse.StatusStopped))
+}
