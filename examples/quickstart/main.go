@@ -1,0 +1,107 @@
+// Command quickstart walks through every main call of the client:
+// create a session, get it, share it, list sessions, stop and delete it.
+//
+//	go run ./examples/quickstart
+//
+// With BROWSER_USE_API_KEY set it uses the live API (and its credits).
+// Without, it starts the embedded fake server and says so.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
+)
+
+func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	client, closeFake, err := newClient()
+	if err == nil {
+		err = run(ctx, client, os.Stdout)
+		closeFake()
+	}
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart failed:", err)
+		os.Exit(1)
+	}
+}
+
+// run makes the calls, printing each step to out. The session is stopped
+// even when a step fails.
+func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
+	step := func(what, format string, args ...any) {
+		fmt.Fprintf(out, "%-17s "+format+"\n", append([]any{what + ":"}, args...)...)
+	}
+	session, err := client.CreateSession(ctx, browseruse.CreateSessionParams{
+		Proxy:        browseruse.ProxyIn("DE"),
+		ScreenWidth:  browseruse.Ptr(1280),
+		ScreenHeight: browseruse.Ptr(800),
+		StartURL:     "https://example.com",
+	})
+	if err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	// Sessions bill until stopped: stop it whatever happens below.
+	defer func() {
+		if err := client.StopOnExit(ctx, session.Id); err != nil {
+			fmt.Fprintln(out, "warning: could not stop session", session.Id+":", err)
+		}
+	}()
+	step("created session", "%s (status %s, live view %s)", session.Id, session.Status, session.LiveUrl.GetOrEmpty())
+
+	full, err := client.GetSession(ctx, session.Id)
+	if err != nil {
+		return fmt.Errorf("get: %w", err)
+	}
+	step("got session", "%s (status %s, %d tasks, started %s)", full.Id, full.Status, len(full.Tasks), full.StartedAt.Format(time.RFC3339))
+
+	share, err := client.CreatePublicShare(ctx, session.Id)
+	if err != nil {
+		return fmt.Errorf("share: %w", err)
+	}
+	step("public share", "%s (%d views)", share.ShareUrl, share.ViewCount)
+
+	page, err := client.ListSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(5), Status: browseruse.StatusActive})
+	if err != nil {
+		return fmt.Errorf("list: %w", err)
+	}
+	step("listed sessions", "%d active in all, %d on this page", page.TotalItems, len(page.Items))
+
+	stopped, err := client.StopSession(ctx, session.Id)
+	if err != nil {
+		return fmt.Errorf("stop: %w", err)
+	}
+	step("stopped session", "%s (status %s, finished %s)", stopped.Id, stopped.Status, stopped.FinishedAt.GetOrEmpty().Format(time.RFC3339))
+
+	if err := client.DeleteSession(ctx, session.Id); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	step("deleted session", "%s", session.Id)
+	return nil
+}
+
+// newClient uses the live API when a key is set, else the embedded fake.
+func newClient() (*browseruse.Client, func(), error) {
+	if os.Getenv(browseruse.EnvAPIKey) != "" {
+		c, err := browseruse.NewClient()
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Println("Using the live Browser Use API at", c.BaseURL(), "(this uses credits)")
+		return c, func() {}, nil
+	}
+	srv := browserusetest.NewServer()
+	fmt.Println("No", browseruse.EnvAPIKey, "set: using the embedded fake Browser Use server at", srv.URL)
+	c, err := srv.Client()
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return c, srv.Close, nil
+}
