@@ -59,6 +59,7 @@ type Fake struct {
 	latency     time.Duration
 	faults      map[string][]Fault
 	requests    []Request
+	statuses    map[string][]int
 	keepHistory int
 }
 
@@ -116,6 +117,7 @@ func NewFake(opts ...Option) *Fake {
 		sessions:    map[string]*session{},
 		profiles:    map[string]bool{},
 		faults:      map[string][]Fault{},
+		statuses:    map[string][]int{},
 		keepHistory: 10_000,
 	}
 	for _, opt := range opts {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -165,4 +166,49 @@ func serveFault(w http.ResponseWriter, fault *Fault, normal *httptest.ResponseRe
 	}
 	w.WriteHeader(status)
 	_, _ = io.Copy(w, bytes.NewReader(body))
+}
+
+// Statuses returns the distinct statuses the operation has answered, in the
+// order first seen (a dropped connection answers none).
+func (f *Fake) Statuses(operation string) []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int(nil), f.statuses[operation]...)
+}
+
+func (f *Fake) answered(op string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !slices.Contains(f.statuses[op], status) {
+		f.statuses[op] = append(f.statuses[op], status)
+	}
+}
+
+// statusWriter reports the status an answer is sent with.
+type statusWriter struct {
+	http.ResponseWriter
+	onStatus func(int)
+	wrote    bool
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.wrote = true
+		w.onStatus(status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush lets a cut body reach the client before the connection closes.
+func (w *statusWriter) Flush() {
+	if fl, ok := w.ResponseWriter.(http.Flusher); ok {
+		fl.Flush()
+	}
 }

@@ -90,7 +90,8 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHT
 // serve wraps an operation: record, latency and faults, auth, validation.
 func (f *Fake) serve(op string, handle func(request) reply) http.Handler {
 	operation := f.spec.Operation(op)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := &statusWriter{ResponseWriter: rw, onStatus: func(status int) { f.answered(op, status) }}
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		f.record(op, r, body)
 		fault, latency := f.takeFault(op)

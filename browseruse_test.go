@@ -1,0 +1,336 @@
+package browserusego_test
+
+// The spec-conformance suite: for every operation of openapi.yaml and every
+// status it documents, a case drives the browseruse client against the
+// fake server (or, opted in, the live API) under Strict response
+// validation, and checks the typed result or error.
+//
+// Live mode: BROWSER_USE_LIVE=1 and BROWSER_USE_API_KEY set run the safe
+// subset against the real API, creating at most one session, which is
+// stopped and deleted in cleanup.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
+	"github.com/browseruse-go/browseruse-go/internal/specval"
+)
+
+const missingID = "00000000-0000-4000-8000-000000000000"
+
+// env is what a case runs against.
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	client *browseruse.Client
+	fake   *browserusetest.Server // nil against the live API
+	live   *liveSession
+}
+
+// session returns the id of an active session: a new one on the fake, the
+// one shared session when live.
+func (e *env) session() string {
+	e.t.Helper()
+	if e.live != nil {
+		return e.live.get(e.t)
+	}
+	s, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{})
+	require.NoError(e.t, err)
+	return s.Id
+}
+
+// reject422 makes the fake answer the operation's next call with a
+// conformant 422, as the service does for input it cannot parse. The client
+// itself never sends such input: it validates first.
+func (e *env) reject422(op string) {
+	body := `{"detail":[{"loc":["path","session_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing"}]}`
+	if op == browserusetest.OpCreateSession || op == browserusetest.OpUpdateSession {
+		body = `{"loc":["body"],"msg":"Input should be a valid dictionary","type":"model_attributes_type"}`
+	}
+	e.fake.Inject(op, 1, browserusetest.Fault{Status: 422, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
+}
+
+type conformanceCase struct {
+	op     string
+	status int
+	live   bool                    // safe to run against the live API
+	opts   []browserusetest.Option // fake setup
+	run    func(e *env)            // drives the client and asserts
+}
+
+func conformanceCases() []conformanceCase {
+	ok := func(t *testing.T, err error) { t.Helper(); require.NoError(t, err) }
+	is := func(t *testing.T, err, want error) {
+		t.Helper()
+		require.ErrorIs(t, err, want)
+		require.NotErrorIs(t, err, browseruse.ErrInvalidResponse, "the error body conforms to openapi.yaml")
+	}
+	return []conformanceCase{
+		{op: "listSessions", status: 200, live: true, run: func(e *env) {
+			e.session()
+			page, err := e.client.ListSessions(e.ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(5), Status: browseruse.StatusActive})
+			ok(e.t, err)
+			require.GreaterOrEqual(e.t, page.TotalItems, 1)
+			require.Equal(e.t, 5, page.PageSize)
+		}},
+		{op: "listSessions", status: 422, run: func(e *env) {
+			e.reject422("listSessions")
+			_, err := e.client.ListSessions(e.ctx, browseruse.ListSessionsParams{})
+			is(e.t, err, browseruse.ErrValidation)
+		}},
+		{op: "createSession", status: 201, live: true, run: func(e *env) {
+			id := e.session()
+			require.True(e.t, specval.IsUUID(id))
+		}},
+		{op: "createSession", status: 402, opts: []browserusetest.Option{browserusetest.WithInsufficientCredits()}, run: func(e *env) {
+			_, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{})
+			is(e.t, err, browseruse.ErrInsufficientCredits)
+		}},
+		{op: "createSession", status: 404, run: func(e *env) {
+			_, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{ProfileID: missingID})
+			is(e.t, err, browseruse.ErrProfileNotFound)
+		}},
+		{op: "createSession", status: 422, run: func(e *env) {
+			e.reject422("createSession")
+			_, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{})
+			is(e.t, err, browseruse.ErrValidation)
+		}},
+		{op: "createSession", status: 429, opts: []browserusetest.Option{browserusetest.WithMaxActiveSessions(1)}, run: func(e *env) {
+			e.session()
+			_, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{})
+			is(e.t, err, browseruse.ErrTooManyConcurrentSessions)
+		}},
+		{op: "getSession", status: 200, live: true, run: func(e *env) {
+			id := e.session()
+			s, err := e.client.GetSession(e.ctx, id)
+			ok(e.t, err)
+			require.Equal(e.t, id, s.Id)
+			require.NotNil(e.t, s.Tasks)
+		}},
+		{op: "getSession", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.GetSession(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrSessionNotFound)
+		}},
+		{op: "getSession", status: 422, run: func(e *env) {
+			e.reject422("getSession")
+			_, err := e.client.GetSession(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrValidation)
+		}},
+		{op: "getPublicShare", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.GetPublicShare(e.ctx, e.session())
+			is(e.t, err, browseruse.ErrShareNotFound)
+		}},
+		{op: "createPublicShare", status: 201, live: true, run: func(e *env) {
+			id := e.session()
+			share, err := e.client.CreatePublicShare(e.ctx, id)
+			ok(e.t, err)
+			again, err := e.client.CreatePublicShare(e.ctx, id)
+			ok(e.t, err)
+			require.Equal(e.t, share.ShareToken, again.ShareToken)
+		}},
+		{op: "getPublicShare", status: 200, live: true, run: func(e *env) {
+			id := e.session()
+			_, err := e.client.CreatePublicShare(e.ctx, id)
+			ok(e.t, err)
+			share, err := e.client.GetPublicShare(e.ctx, id)
+			ok(e.t, err)
+			require.NotEmpty(e.t, share.ShareUrl)
+		}},
+		{op: "getPublicShare", status: 422, run: func(e *env) {
+			e.reject422("getPublicShare")
+			_, err := e.client.GetPublicShare(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrValidation)
+		}},
+		{op: "deletePublicShare", status: 204, live: true, run: func(e *env) {
+			id := e.session()
+			_, err := e.client.CreatePublicShare(e.ctx, id)
+			ok(e.t, err)
+			ok(e.t, e.client.DeletePublicShare(e.ctx, id))
+			_, err = e.client.GetPublicShare(e.ctx, id)
+			is(e.t, err, browseruse.ErrShareNotFound)
+		}},
+		{op: "createPublicShare", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.CreatePublicShare(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrSessionNotFound)
+		}},
+		{op: "createPublicShare", status: 422, run: func(e *env) {
+			e.reject422("createPublicShare")
+			_, err := e.client.CreatePublicShare(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrValidation)
+		}},
+		{op: "deletePublicShare", status: 404, live: true, run: func(e *env) {
+			is(e.t, e.client.DeletePublicShare(e.ctx, missingID), browseruse.ErrSessionNotFound)
+		}},
+		{op: "deletePublicShare", status: 422, run: func(e *env) {
+			e.reject422("deletePublicShare")
+			is(e.t, e.client.DeletePublicShare(e.ctx, missingID), browseruse.ErrValidation)
+		}},
+		{op: "updateSession", status: 200, live: true, run: func(e *env) {
+			id := e.session()
+			s, err := e.client.StopSession(e.ctx, id)
+			ok(e.t, err)
+			require.Equal(e.t, browseruse.StatusStopped, s.Status)
+			require.False(e.t, s.FinishedAt.IsNull())
+		}},
+		{op: "updateSession", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.StopSession(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrSessionNotFound)
+		}},
+		{op: "updateSession", status: 422, run: func(e *env) {
+			e.reject422("updateSession")
+			_, err := e.client.StopSession(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrValidation)
+		}},
+		{op: "purgeSession", status: 204, opts: []browserusetest.Option{browserusetest.WithZeroDataRetention()}, run: func(e *env) {
+			ok(e.t, e.client.PurgeSession(e.ctx, e.session()))
+		}},
+		{op: "purgeSession", status: 403, run: func(e *env) {
+			is(e.t, e.client.PurgeSession(e.ctx, e.session()), browseruse.ErrPurgeNotAllowed)
+		}},
+		{op: "purgeSession", status: 404, opts: []browserusetest.Option{browserusetest.WithZeroDataRetention()}, run: func(e *env) {
+			is(e.t, e.client.PurgeSession(e.ctx, missingID), browseruse.ErrSessionNotFound)
+		}},
+		{op: "purgeSession", status: 422, run: func(e *env) {
+			e.reject422("purgeSession")
+			is(e.t, e.client.PurgeSession(e.ctx, missingID), browseruse.ErrValidation)
+		}},
+		{op: "deleteSession", status: 404, live: true, run: func(e *env) {
+			is(e.t, e.client.DeleteSession(e.ctx, missingID), browseruse.ErrSessionNotFound)
+		}},
+		{op: "deleteSession", status: 422, run: func(e *env) {
+			e.reject422("deleteSession")
+			is(e.t, e.client.DeleteSession(e.ctx, missingID), browseruse.ErrValidation)
+		}},
+		// Last, so that live runs delete the shared session at the end.
+		{op: "deleteSession", status: 204, live: true, run: func(e *env) {
+			id := e.session()
+			ok(e.t, e.client.DeleteSession(e.ctx, id))
+			_, err := e.client.GetSession(e.ctx, id)
+			is(e.t, err, browseruse.ErrSessionNotFound)
+			if e.live != nil {
+				e.live.deleted = true
+			}
+		}},
+	}
+}
+
+func TestConformance(t *testing.T) {
+	live := liveClient(t)
+	for _, tc := range conformanceCases() {
+		t.Run(fmt.Sprintf("%s/%d", tc.op, tc.status), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			e := &env{t: t, ctx: ctx}
+			if live != nil {
+				if !tc.live {
+					t.Skip("needs a fake server setup; not run against the live API")
+				}
+				e.client, e.live = live.client, live
+			} else {
+				e.fake = browserusetest.NewServer(tc.opts...)
+				defer e.fake.Close()
+				c, err := e.fake.Client(browseruse.WithValidation(browseruse.ValidationStrict), browseruse.WithRetry(browseruse.RetryPolicy{}))
+				require.NoError(t, err)
+				e.client = c
+			}
+			tc.run(e)
+			if e.fake != nil {
+				requireStatusSeen(t, e.fake, tc.op, tc.status)
+			}
+		})
+	}
+}
+
+// requireStatusSeen checks, from the fake's side, that the case really made
+// the operation answer the status it claims to cover.
+func requireStatusSeen(t *testing.T, fake *browserusetest.Server, op string, status int) {
+	t.Helper()
+	require.Positive(t, fake.RequestCount(op), "the case must call %s", op)
+	require.Contains(t, fake.Statuses(op), status, "%s never answered %d", op, status)
+}
+
+// TestConformanceCoversTheSpec fails when openapi.yaml documents an
+// operation or a status that has no case, so the suite grows with the spec.
+func TestConformanceCoversTheSpec(t *testing.T) {
+	spec, err := specval.Load()
+	require.NoError(t, err)
+	covered := map[string]bool{}
+	for _, tc := range conformanceCases() {
+		key := fmt.Sprintf("%s %d", tc.op, tc.status)
+		require.False(t, covered[key], "duplicate case %s", key)
+		covered[key] = true
+	}
+	var missing []string
+	documented := 0
+	for _, op := range spec.Operations() {
+		for _, status := range op.Statuses() {
+			documented++
+			key := fmt.Sprintf("%s %d", op.ID, status)
+			if !covered[key] {
+				missing = append(missing, key)
+			}
+			delete(covered, key)
+		}
+	}
+	require.Empty(t, missing, "documented in openapi.yaml but without a conformance case")
+	require.Empty(t, covered, "cases for statuses openapi.yaml does not document")
+	require.Equal(t, 29, documented)
+}
+
+// liveSession is the one session a live run creates, on first use.
+type liveSession struct {
+	client  *browseruse.Client
+	once    sync.Once
+	id      string
+	err     error
+	deleted bool
+}
+
+func (l *liveSession) get(t *testing.T) string {
+	t.Helper()
+	l.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		s, err := l.client.CreateSession(ctx, browseruse.CreateSessionParams{KeepAlive: browseruse.Ptr(true)})
+		if err == nil {
+			l.id = s.Id
+		}
+		l.err = err
+	})
+	require.NoError(t, l.err)
+	require.False(t, l.deleted, "the live session was already deleted")
+	return l.id
+}
+
+// liveClient returns nil unless the user opted in to the live API.
+func liveClient(t *testing.T) *liveSession {
+	if os.Getenv("BROWSER_USE_LIVE") != "1" || strings.TrimSpace(os.Getenv(browseruse.EnvAPIKey)) == "" {
+		return nil
+	}
+	c, err := browseruse.NewClient(browseruse.WithValidation(browseruse.ValidationStrict))
+	require.NoError(t, err)
+	l := &liveSession{client: c}
+	t.Cleanup(func() {
+		if l.id == "" || l.deleted {
+			return
+		}
+		ctx := context.Background()
+		if err := c.StopOnExit(ctx, l.id); err != nil {
+			t.Errorf("stopping live session %s: %v", l.id, err)
+		}
+		if err := c.DeleteSession(ctx, l.id); err != nil {
+			t.Errorf("deleting live session %s: %v", l.id, err)
+		}
+	})
+	return l
+}
