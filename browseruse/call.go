@@ -137,13 +137,13 @@ func (c *Client) attempt(ctx context.Context, k call, n int) (*response, attempt
 		}
 		return nil, attemptOutcome{transport: err, sent: !errors.As(err, new(notSentError))}
 	}
-	body, err := readCapped(hr.Body, c.maxBody)
+	body, err := readCapped(hr.Body, hr.ContentLength, c.maxBody)
 	hr.Body.Close()
 	requestID := requestIDOf(hr.Header)
 	c.logAttempt(ctx, req, n, hr.StatusCode, requestID, start)
 	if errors.Is(err, ErrResponseTooLarge) {
 		// Not retried: the next answer would be as large.
-		return &response{status: hr.StatusCode, header: hr.Header, body: nil}, attemptOutcome{status: -1, transport: err, sent: true}
+		return nil, attemptOutcome{status: hr.StatusCode, transport: err, sent: true, permanent: true}
 	}
 	if err != nil {
 		return nil, attemptOutcome{transport: fmt.Errorf("reading the %d response body: %w", hr.StatusCode, err), sent: true}
@@ -184,16 +184,40 @@ func isDialError(err error) bool {
 	return errors.As(err, &dns)
 }
 
-// readCapped reads r to its end, failing with ErrResponseTooLarge past max bytes.
-func readCapped(r io.Reader, max int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
+// readCapped reads a body to its end, failing with ErrResponseTooLarge past
+// max bytes. A declared Content-Length over the cap fails before reading.
+// The buffer is sized from Content-Length when there is one, else it
+// doubles up to max+1, so a huge body costs about twice the cap at most.
+func readCapped(r io.Reader, contentLength, max int64) ([]byte, error) {
+	if contentLength > max {
+		return nil, fmt.Errorf("%w: more than %d bytes (Content-Length %d)", ErrResponseTooLarge, max, contentLength)
 	}
-	if int64(len(body)) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
+	size := int64(4 << 10)
+	if contentLength >= 0 {
+		size = contentLength + 1 // +1 to see EOF without growing
 	}
-	return body, nil
+	buf := make([]byte, 0, min(size, max+1))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > max {
+				return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
+			}
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), max+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if int64(len(buf)) > max {
+				return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 func requestIDOf(h http.Header) string {
@@ -217,8 +241,13 @@ func (c *Client) decode(k call, resp *response, out any) error {
 		}
 		return apiErr
 	}
-	if c.validation == ValidationStrict && documented == nil {
-		return c.invalid(k, resp, []string{fmt.Sprintf("status %d is not documented (expected %d)", resp.status, op.SuccessStatus())}, nil, nil)
+	if documented == nil {
+		if c.validation == ValidationStrict {
+			return c.invalid(k, resp, []string{fmt.Sprintf("status %d is not documented (expected %d)", resp.status, op.SuccessStatus())}, nil, nil)
+		}
+		// Another 2xx than documented (200 for 201, say): hold the body to
+		// the documented success schema, so it cannot pass as a zero value.
+		documented = op.Response(op.SuccessStatus())
 	}
 	if out == nil {
 		return nil

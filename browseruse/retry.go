@@ -96,11 +96,15 @@ type attemptOutcome struct {
 	retryAfter time.Duration // from the response, or 0
 	transport  error         // connection-level error, or nil
 	sent       bool          // the request may have reached the server
+	permanent  bool          // retrying cannot help (e.g. a body over the cap)
 }
 
 // next decides whether attempt number n (1-based) is retried, and after how long.
 func (p RetryPolicy) next(op string, n int, o attemptOutcome) (time.Duration, bool) {
 	class := retryTable[op]
+	if o.permanent {
+		return 0, false
+	}
 	if op == opCreateSession && o.status == http.StatusTooManyRequests {
 		if n > p.ConcurrencyLimitRetries {
 			return 0, false

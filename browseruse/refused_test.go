@@ -1,0 +1,5 @@
+package browseruse_test
+
+import "syscall"
+
+func syscallRefused() error { return syscall.ECONNREFUSED }

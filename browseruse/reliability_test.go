@@ -1,0 +1,417 @@
+package browseruse_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
+)
+
+const proxyPassword = "pr0xy-pa55word-do-not-leak"
+
+// secretSink collects everything the fault cases print, to check that the
+// API key and the proxy password appear in none of it.
+type secretSink struct {
+	mu    sync.Mutex
+	texts []string
+	logs  *logBuffer
+}
+
+func (s *secretSink) add(err error) {
+	if err == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.texts = append(s.texts, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+	var apiErr *browseruse.APIError
+	if errors.As(err, &apiErr) {
+		s.texts = append(s.texts, string(apiErr.RawBody), apiErr.Detail, fmt.Sprintf("%+v", *apiErr))
+	}
+	var rv *browseruse.ResponseValidationError
+	if errors.As(err, &rv) {
+		s.texts = append(s.texts, string(rv.Body), fmt.Sprintf("%+v", *rv))
+	}
+}
+
+func (s *secretSink) check(t *testing.T, secrets ...string) {
+	t.Helper()
+	all := strings.Join(s.texts, "\n") + s.logs.String()
+	require.NotEmpty(t, s.texts)
+	require.Contains(t, s.logs.String(), "browseruse: request", "the logger saw the calls")
+	for _, secret := range secrets {
+		require.NotContains(t, all, secret)
+	}
+}
+
+var proxyParams = browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Host: "proxy.example", Port: 8080, Username: "me", Password: proxyPassword}}
+
+// faultEnv is a fake server and a client with fast retries and logging.
+func faultEnv(t *testing.T, sink *secretSink, opts ...browseruse.Option) (*browserusetest.Server, *browseruse.Client) {
+	t.Helper()
+	srv := browserusetest.NewServer()
+	t.Cleanup(srv.Close)
+	base := []browseruse.Option{browseruse.WithRetry(fastRetry()), browseruse.WithLogger(sink.logs.logger())}
+	c, err := srv.Client(append(base, opts...)...)
+	require.NoError(t, err)
+	return srv, c
+}
+
+func TestFaultsWithTheFake(t *testing.T) {
+	sink := &secretSink{logs: &logBuffer{}}
+	ctx := context.Background()
+	body503 := browserusetest.Fault{Status: 503, Header: http.Header{"Content-Type": {"application/json"}}, Body: `{"detail":"busy"}`}
+	html502 := browserusetest.Fault{Status: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html><body><h1>502 Bad Gateway</h1></body></html>"}
+
+	cases := []struct {
+		name         string
+		fault        browserusetest.Fault
+		times        int
+		attemptTO    time.Duration
+		wantErr      error // nil: success
+		getAttempts  int   // requests the fake receives for a get
+		createCalls  int   // requests the fake receives for a create
+		sessionsLeft int   // sessions on the server after the create
+	}{
+		{name: "503 burst then success", fault: body503, times: 2, getAttempts: 3, createCalls: 1, wantErr: browseruse.ErrServer},
+		{name: "HTML 502 from a proxy", fault: html502, times: 5, getAttempts: 3, createCalls: 1, wantErr: browseruse.ErrServer},
+		{name: "connection dropped before answering", fault: browserusetest.Fault{Drop: true}, times: 5, getAttempts: 3, createCalls: 1, wantErr: io.EOF},
+		{name: "connection reset mid-body after the work", fault: browserusetest.Fault{CutAfter: 25, AfterApplying: true}, times: 5, getAttempts: 3, createCalls: 1, sessionsLeft: 1, wantErr: io.ErrUnexpectedEOF},
+		{name: "headers that never come", fault: browserusetest.Fault{Delay: time.Minute}, times: 5, attemptTO: 50 * time.Millisecond, getAttempts: 3, createCalls: 1, wantErr: context.DeadlineExceeded},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := []browseruse.Option{}
+			if tc.attemptTO > 0 {
+				opts = append(opts, browseruse.WithAttemptTimeout(tc.attemptTO))
+			}
+			srv, c := faultEnv(t, sink, opts...)
+			s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{}) // a session to get
+			require.NoError(t, err)
+			srv.ResetRequests()
+
+			// Idempotent: retried.
+			srv.Inject(browserusetest.OpGetSession, tc.times, tc.fault)
+			_, err = c.GetSession(ctx, s.Id)
+			sink.add(err)
+			if tc.times < tc.getAttempts {
+				require.NoError(t, err, "the burst ended before the retries did")
+				require.Equal(t, tc.getAttempts, srv.RequestCount(browserusetest.OpGetSession))
+			} else {
+				require.ErrorIs(t, err, tc.wantErr)
+				require.Contains(t, err.Error(), fmt.Sprintf("after %d attempts", tc.getAttempts))
+				// net/http itself may replay a GET once when a reused
+				// connection dies before answering; our attempts are in the error.
+				require.GreaterOrEqual(t, srv.RequestCount(browserusetest.OpGetSession), tc.getAttempts)
+			}
+
+			// Create: never retried once the request may have arrived.
+			_, err = c.StopSession(ctx, s.Id)
+			require.NoError(t, err)
+			require.NoError(t, c.DeleteSession(ctx, s.Id))
+			srv.Inject(browserusetest.OpCreateSession, 1, tc.fault)
+			_, err = c.CreateSession(ctx, proxyParams)
+			sink.add(err)
+			require.ErrorIs(t, err, browseruse.ErrOutcomeUnknown)
+			require.ErrorContains(t, err, "list the active sessions")
+			require.Equal(t, tc.createCalls, srv.RequestCount(browserusetest.OpCreateSession))
+			require.Equal(t, tc.sessionsLeft, srv.SessionCount(""), "exactly the expected sessions exist")
+		})
+	}
+	t.Run("no secret in any error or log line", func(t *testing.T) {
+		sink.check(t, proxyPassword)
+	})
+}
+
+func TestCreateIsRetriedWhenTheRequestNeverLeft(t *testing.T) {
+	// A port nobody listens on: connection refused, certainly not sent.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	var dials atomic.Int32
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, a)
+	}}
+	c, err := browseruse.NewClient(browseruse.WithAPIKey(testKey), browseruse.WithBaseURL("http://"+addr+"/api/v2"),
+		browseruse.WithRetry(fastRetry()), browseruse.WithHTTPClient(&http.Client{Transport: transport}))
+	require.NoError(t, err)
+	_, err = c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	var te *browseruse.TransportError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, 3, te.Attempts, "connection refused is retried even for create")
+	require.EqualValues(t, 3, dials.Load())
+	require.False(t, errors.Is(err, browseruse.ErrOutcomeUnknown), "the server cannot have seen it")
+	require.ErrorIs(t, err, syscallRefused())
+}
+
+func TestConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo(t *testing.T) {
+	ctx := context.Background()
+	srv := browserusetest.NewServer(browserusetest.WithMaxActiveSessions(1))
+	defer srv.Close()
+	c, err := srv.Client(browseruse.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	first, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.ErrorIs(t, err, browseruse.ErrTooManyConcurrentSessions)
+	require.False(t, errors.Is(err, browseruse.ErrOutcomeUnknown))
+	require.Equal(t, 2, srv.RequestCount(browserusetest.OpCreateSession))
+
+	// Opted in: retried with its own backoff, and succeeds once a slot frees.
+	p := fastRetry()
+	p.ConcurrencyLimitRetries, p.ConcurrencyLimitDelay = 3, 20*time.Millisecond
+	patient, err := srv.Client(browseruse.WithRetry(p))
+	require.NoError(t, err)
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		_, _ = c.StopSession(ctx, first.Id)
+	}()
+	_, err = patient.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.SessionCount(browseruse.StatusActive))
+}
+
+func TestRetryAfterIsHonouredUpToTheCap(t *testing.T) {
+	ctx := context.Background()
+	logs := &logBuffer{}
+	srv, c := faultEnv(t, &secretSink{logs: logs})
+	srv.Inject(browserusetest.OpListSessions, 1, browserusetest.Fault{Status: 429, Header: http.Header{"Retry-After": {"1"}}})
+	_, err := c.ListSessions(ctx, browseruse.ListSessionsParams{})
+	require.NoError(t, err)
+	require.Contains(t, logs.String(), "wait=1s", "the server's wait, not the 1 ms backoff")
+
+	srv.Inject(browserusetest.OpListSessions, 1, browserusetest.Fault{Status: 429, Header: http.Header{"Retry-After": {"3600"}}})
+	srv.ResetRequests()
+	_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{})
+	require.ErrorIs(t, err, browseruse.ErrRateLimited)
+	var apiErr *browseruse.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, time.Hour, apiErr.RetryAfter)
+	require.Equal(t, 1, srv.RequestCount(""), "an hour is past the cap: no retry")
+}
+
+func TestCancelledContextEndsTheWaitAtOnce(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	p := browseruse.DefaultRetryPolicy()
+	p.BaseDelay, p.MaxDelay = time.Hour, time.Hour
+	c, err := srv.Client(browseruse.WithRetry(p))
+	require.NoError(t, err)
+	srv.Inject(browserusetest.OpListSessions, 1, browserusetest.Fault{Status: 503})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for srv.RequestCount(browserusetest.OpListSessions) == 0 {
+			runtime.Gosched()
+		}
+		cancel()
+	}()
+	_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{}) // would wait an hour
+	require.ErrorIs(t, err, context.Canceled)
+	require.Equal(t, 1, srv.RequestCount(browserusetest.OpListSessions))
+}
+
+func TestRetriesReplayTheBodyByteForByte(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client(browseruse.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	srv.Inject(browserusetest.OpUpdateSession, 2, browserusetest.Fault{Status: 503})
+	_, err = c.StopSession(context.Background(), s.Id)
+	require.NoError(t, err)
+	var bodies []string
+	for _, r := range srv.Requests() {
+		if r.Operation == browserusetest.OpUpdateSession {
+			bodies = append(bodies, r.Body)
+		}
+	}
+	require.Equal(t, []string{`{"action":"stop"}`, `{"action":"stop"}`, `{"action":"stop"}`}, bodies)
+}
+
+func TestMalformedAnswersAreNotRetriedAndTyped(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"truncated JSON", answer(200, sessionViewJSON[:50])},
+		{"empty 200 body", answer(200, "")},
+		{"wrong content type", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			_, _ = io.WriteString(w, sessionViewJSON)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newAPIServer(t, tc.handler)
+			_, err := srv.client(t).GetSession(context.Background(), sessionID)
+			require.ErrorIs(t, err, browseruse.ErrInvalidResponse)
+			require.Len(t, srv.received(), 1)
+		})
+	}
+}
+
+func TestHugeBodiesAreCutOffAndMemoryStaysBounded(t *testing.T) {
+	const size = 100 << 20
+	srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := []byte(strings.Repeat(" ", 64<<10))
+		for sent := 0; sent < size; sent += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	c := srv.client(t)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := c.GetSession(context.Background(), sessionID)
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, browseruse.ErrResponseTooLarge)
+	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(40<<20), "reading stops at the cap (8 MiB), not at 100 MiB")
+	require.Len(t, srv.received(), 1, "not retried: the next answer would be as large")
+
+	small := srv.client(t, browseruse.WithMaxResponseBytes(4096))
+	_, err = small.GetSession(context.Background(), sessionID)
+	require.ErrorIs(t, err, browseruse.ErrResponseTooLarge)
+	require.ErrorContains(t, err, "more than 4096 bytes")
+}
+
+func TestTheKeyNeverFollowsARedirectToAnotherHost(t *testing.T) {
+	var mu sync.Mutex
+	var got []http.Header
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Clone())
+		mu.Unlock()
+		writeJSON(w, 200, sessionViewJSON)
+	}))
+	defer other.Close()
+	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	})
+	_, err := srv.client(t).GetSession(context.Background(), sessionID)
+	require.NoError(t, err, "the redirect itself is followed")
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 1)
+	require.Empty(t, got[0].Get("X-Browser-Use-API-Key"), "the other host never sees the key")
+	for name, values := range got[0] {
+		for _, v := range values {
+			require.NotContains(t, v, testKey, name)
+		}
+	}
+	require.Equal(t, testKey, srv.received()[0].Header.Get("X-Browser-Use-API-Key"), "the API host did get it")
+}
+
+func TestSequentialCallsReuseConnections(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	var dials atomic.Int32
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}
+	defer transport.CloseIdleConnections()
+	c, err := srv.Client(browseruse.WithHTTPClient(&http.Client{Transport: transport}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	for i := range 200 {
+		var err error
+		switch i % 4 {
+		case 0:
+			_, err = c.GetSession(ctx, s.Id)
+		case 1:
+			_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{})
+		case 2:
+			_, err = c.GetSession(ctx, "3c90c3cc-0d44-4b50-8888-8dd25736052a") // 404 bodies are drained too
+		case 3:
+			err = c.DeletePublicShare(ctx, s.Id) // 204, no body
+		}
+		if i%4 == 2 {
+			require.ErrorIs(t, err, browseruse.ErrSessionNotFound)
+		} else {
+			require.NoError(t, err)
+		}
+	}
+	require.LessOrEqual(t, dials.Load(), int32(2))
+}
+
+func TestAttemptTimeoutBoundsACallWithoutDeadline(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	srv.SetLatency(time.Minute)
+	c, err := srv.Client(browseruse.WithAttemptTimeout(30*time.Millisecond), browseruse.WithRetry(browseruse.RetryPolicy{}))
+	require.NoError(t, err)
+	_, err = c.ListSessions(context.Background(), browseruse.ListSessionsParams{})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestStopOnExitRunsOnACancelledContext(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	cancel()
+	require.NoError(t, c.StopOnExit(ctx, s.Id))
+	require.Equal(t, 1, srv.SessionCount(browseruse.StatusStopped))
+	require.NoError(t, c.StopOnExit(ctx, s.Id), "already stopped is success")
+	require.NoError(t, c.DeleteSession(context.Background(), s.Id))
+	require.NoError(t, c.StopOnExit(ctx, s.Id), "gone is success")
+}
+
+func TestWithSessionStopsWhateverHappens(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	boom := errors.New("boom")
+	err = c.WithSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return boom })
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, 1, srv.SessionCount(browseruse.StatusStopped))
+
+	require.Panics(t, func() {
+		_ = c.WithSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { panic("fn panicked") })
+	})
+	require.Equal(t, 2, srv.SessionCount(browseruse.StatusStopped))
+
+	srv.Inject(browserusetest.OpUpdateSession, 10, browserusetest.Fault{Status: 500})
+	c, err = srv.Client(browseruse.WithRetry(browseruse.RetryPolicy{}))
+	require.NoError(t, err)
+	err = c.WithSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return nil })
+	require.ErrorIs(t, err, browseruse.ErrServer, "a failed stop is reported")
+	require.ErrorContains(t, err, "stopping session")
+}
+
+func TestParamsAndOptionsNeverPrintThePassword(t *testing.T) {
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{proxyParams, &proxyParams, *proxyParams.CustomProxy, proxyParams.CustomProxy} {
+			out := fmt.Sprintf(verb, v)
+			require.NotContains(t, out, proxyPassword, verb)
+			require.Contains(t, out, "proxy.example", verb)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package browseruse
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	require.Equal(t, 7*time.Second, parseRetryAfter("7", now))
+	require.Equal(t, 90*time.Second, parseRetryAfter(now.Add(90*time.Second).Format(http.TimeFormat), now))
+	require.Zero(t, parseRetryAfter(now.Add(-time.Minute).Format(http.TimeFormat), now), "a date in the past")
+	require.Zero(t, parseRetryAfter("-3", now))
+	require.Zero(t, parseRetryAfter("soon", now))
+	require.Zero(t, parseRetryAfter("", now))
+}
+
+func TestBackoffDoublesWithJitterUnderTheCap(t *testing.T) {
+	base, limit := 500*time.Millisecond, 8*time.Second
+	for n, want := range map[int]time.Duration{1: base, 2: 2 * base, 3: 4 * base, 5: limit, 30: limit} {
+		for range 200 {
+			d := backoff(base, limit, n)
+			require.GreaterOrEqual(t, d, want/2, "attempt %d", n)
+			require.LessOrEqual(t, d, want, "attempt %d", n)
+		}
+	}
+}
+
+func TestRetryTableDecisions(t *testing.T) {
+	p := DefaultRetryPolicy()
+	refused := notSentError{errors.New("connection refused")}
+	reset := errors.New("connection reset")
+	for _, tc := range []struct {
+		op    string
+		o     attemptOutcome
+		retry bool
+	}{
+		{opGetSession, attemptOutcome{status: 503}, true},
+		{opGetSession, attemptOutcome{status: 408}, true},
+		{opGetSession, attemptOutcome{status: 429}, true},
+		{opGetSession, attemptOutcome{status: 404}, false},
+		{opGetSession, attemptOutcome{status: 501}, false},
+		{opGetSession, attemptOutcome{transport: reset, sent: true}, true},
+		{opUpdateSession, attemptOutcome{status: 502}, true},
+		{opDeletePublicShare, attemptOutcome{status: 504}, true},
+		{opCreateSession, attemptOutcome{status: 503}, false},
+		{opCreateSession, attemptOutcome{status: 500}, false},
+		{opCreateSession, attemptOutcome{status: 429}, false},
+		{opCreateSession, attemptOutcome{transport: reset, sent: true}, false},
+		{opCreateSession, attemptOutcome{transport: refused, sent: false}, true},
+		{opGetSession, attemptOutcome{status: 200, transport: reset, permanent: true}, false},
+		{opGetSession, attemptOutcome{status: 429, retryAfter: time.Hour}, false},
+	} {
+		_, retry := p.next(tc.op, 1, tc.o)
+		require.Equal(t, tc.retry, retry, "%s %+v", tc.op, tc.o)
+	}
+	_, retry := p.next(opGetSession, 3, attemptOutcome{status: 503})
+	require.False(t, retry, "two retries, then stop")
+	_, retry = RetryPolicy{}.next(opGetSession, 1, attemptOutcome{status: 503})
+	require.False(t, retry, "a zero policy disables retries")
+	wait, retry := p.next(opGetSession, 1, attemptOutcome{status: 429, retryAfter: 3 * time.Second})
+	require.True(t, retry)
+	require.Equal(t, 3*time.Second, wait)
+}

@@ -1,0 +1,56 @@
+package apitime
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestNaiveTimestampsAreUTC(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		`"2026-01-02T03:04:05"`:         time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		`"2026-01-02T03:04:05.123456"`:  time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC),
+		`"2026-01-02 03:04:05"`:         time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		`"2026-01-02T03:04:05Z"`:        time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		`"2026-01-02T05:04:05+02:00"`:   time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		`"2026-01-02T03:04:05.5-00:30"`: time.Date(2026, 1, 2, 3, 34, 5, 500000000, time.UTC),
+	} {
+		var got Time
+		if err := json.Unmarshal([]byte(in), &got); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if !got.Equal(want) {
+			t.Fatalf("%s: got %v, want %v", in, got, want)
+		}
+	}
+	for _, bad := range []string{`"yesterday"`, `"2026-13-01T00:00:00"`, `12`, `"2026-01-02"`} {
+		var got Time
+		if err := json.Unmarshal([]byte(bad), &got); err == nil {
+			t.Fatalf("%s: accepted", bad)
+		}
+	}
+}
+
+// FuzzParse: whatever Parse accepts survives an encode/decode round trip.
+func FuzzParse(f *testing.F) {
+	f.Add("2026-01-02T03:04:05")
+	f.Add("2026-01-02T03:04:05.999999999+14:00")
+	f.Add("0000-01-01 00:00:00")
+	f.Fuzz(func(t *testing.T, s string) {
+		parsed, err := Parse(s)
+		if err != nil {
+			return
+		}
+		data, err := json.Marshal(Time{parsed})
+		if err != nil {
+			return // years outside 0..9999 cannot be encoded as RFC 3339
+		}
+		var back Time
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatalf("%q encoded as %s does not decode: %v", s, data, err)
+		}
+		if !back.Equal(parsed) {
+			t.Fatalf("%q: round trip %v != %v", s, back.Time, parsed)
+		}
+	})
+}
