@@ -171,8 +171,3 @@ func (t *keyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.Header.Set(apiKeyHeader, t.key)
 	return t.inner.RoundTrip(r)
 }
-
-// Format prints the transport without the key.
-func (t *keyTransport) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "keyTransport{host: %s, key: %s}", t.host, redacted(t.key))
-}

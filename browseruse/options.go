@@ -77,11 +77,6 @@ type config struct {
 	allowInsecureHTTP bool
 }
 
-// Format prints the configuration without the API key.
-func (c *config) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "config{baseURL: %s, apiKey: %s, validation: %s}", c.baseURL, redacted(c.apiKey), c.validation)
-}
-
 // WithAPIKey sets the API key (else $BROWSER_USE_API_KEY).
 func WithAPIKey(key string) Option {
 	return func(c *config) error {

@@ -63,7 +63,7 @@ var proxyParams = browseruse.CreateSessionParams{CustomProxy: &browseruse.Custom
 // faultEnv is a fake server and a client with fast retries and logging.
 func faultEnv(t *testing.T, sink *secretSink, opts ...browseruse.Option) (*browserusetest.Server, *browseruse.Client) {
 	t.Helper()
-	srv := browserusetest.NewServer()
+	srv := browserusetest.NewServer(browserusetest.WithAPIKey(testKey))
 	t.Cleanup(srv.Close)
 	base := []browseruse.Option{browseruse.WithRetry(fastRetry()), browseruse.WithLogger(sink.logs.logger())}
 	c, err := srv.Client(append(base, opts...)...)
@@ -133,7 +133,7 @@ func TestFaultsWithTheFake(t *testing.T) {
 		})
 	}
 	t.Run("no secret in any error or log line", func(t *testing.T) {
-		sink.check(t, proxyPassword)
+		sink.check(t, proxyPassword, testKey)
 	})
 }
 
