@@ -1,31 +1,31 @@
 package browseruse
 
 import (
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/gen/views"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 )
 
-// The response models are the types generated from openapi.yaml, re-exported
-// here so that programs import only this package. They cannot drift from
-// the spec: regenerating gen/ changes them.
+// The response models are the types generated from openapi.yaml into
+// gen/views, re-exported here so that programs import only this package.
+// They cannot drift from the spec: regenerating gen/ changes them. A field
+// the spec marks nullable or optional is a pointer (nil when absent or null).
 type (
 	// Session is one session in full, with its tasks (GetSession, StopSession).
-	Session = gen.SessionView
+	Session = views.SessionView
 	// SessionItem is a session as create and list return it.
-	SessionItem = gen.SessionItemView
+	SessionItem = views.SessionItemView
 	// SessionPage is one page of ListSessions.
-	SessionPage = gen.SessionListResponse
+	SessionPage = views.SessionListResponse
 	// Task is a task run in a session.
-	Task = gen.TaskItemView
+	Task = views.TaskItemView
 	// Share is a session's public share.
-	Share = gen.ShareView
+	Share = views.ShareView
 	// SessionStatus is the state of a session: StatusActive or StatusStopped.
 	// A server may add states; see ValidationCompatible.
-	SessionStatus = gen.SessionStatus
+	SessionStatus = views.SessionStatus
 	// TaskStatus is the state of a task.
-	TaskStatus = gen.TaskStatus
+	TaskStatus = views.TaskStatus
 	// CountryCode is a lowercase proxy country code, e.g. "de".
 	CountryCode = gen.ProxyCountryCode
 	// Time is a timestamp of a response. It embeds time.Time; timestamps the
@@ -33,25 +33,29 @@ type (
 	Time = apitime.Time
 )
 
-// Nullable is a response field that may be absent, null, or hold a value:
-// Get returns the value or an error, GetOrEmpty the value or T's zero value,
-// IsSpecified and IsNull tell the three apart.
-type Nullable[T any] = nullable.Nullable[T]
-
 // Session states.
 const (
-	StatusActive  SessionStatus = gen.SessionStatusActive
-	StatusStopped SessionStatus = gen.SessionStatusStopped
+	StatusActive  SessionStatus = views.SessionStatusActive
+	StatusStopped SessionStatus = views.SessionStatusStopped
 )
 
 // Task states.
 const (
-	TaskCreated  TaskStatus = gen.TaskStatusCreated
-	TaskStarted  TaskStatus = gen.TaskStatusStarted
-	TaskFinished TaskStatus = gen.TaskStatusFinished
-	TaskFailed   TaskStatus = gen.TaskStatusFailed
-	TaskStopped  TaskStatus = gen.TaskStatusStopped
+	TaskCreated  TaskStatus = views.TaskStatusCreated
+	TaskStarted  TaskStatus = views.TaskStatusStarted
+	TaskFinished TaskStatus = views.TaskStatusFinished
+	TaskFailed   TaskStatus = views.TaskStatusFailed
+	TaskStopped  TaskStatus = views.TaskStatusStopped
 )
 
 // Ptr returns a pointer to v, for optional parameters: Ptr(false), Ptr(50).
 func Ptr[T any](v T) *T { return &v }
+
+// Deref returns *p, or T's zero value when p is nil: Deref(s.LiveUrl).
+func Deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}

@@ -179,7 +179,7 @@ func (c *Client) listParams(p ListSessionsParams) (*gen.ListSessionsParams, erro
 	}
 	if p.Status != "" {
 		vs = append(vs, op.Param("filterBy").Check(string(p.Status))...)
-		out.FilterBy = &p.Status
+		out.FilterBy = Ptr(gen.SessionStatus(p.Status))
 	}
 	if err := c.invalidParams(opListSessions, vs); err != nil {
 		return nil, err

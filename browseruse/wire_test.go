@@ -143,10 +143,9 @@ func TestResponsesDecodeIntoTheGeneratedModels(t *testing.T) {
 	require.Equal(t, browseruse.TaskFinished, task.Status)
 	// Naive timestamps (no zone offset) are read as UTC.
 	require.Equal(t, time.Date(2026, 1, 2, 3, 4, 6, 123456000, time.UTC), task.CreatedAt.Time)
-	finished, err := task.FinishedAt.Get()
-	require.NoError(t, err)
-	require.Equal(t, time.Date(2026, 1, 2, 3, 10, 0, 0, time.UTC), finished.Time)
-	require.Equal(t, "0.0125", task.Cost.MustGet())
-	require.True(t, s.PublicShareUrl.IsNull())
-	require.False(t, s.RecordingUrl.IsSpecified())
+	require.NotNil(t, task.FinishedAt)
+	require.Equal(t, time.Date(2026, 1, 2, 3, 10, 0, 0, time.UTC), task.FinishedAt.Time)
+	require.Equal(t, "0.0125", browseruse.Deref(task.Cost))
+	require.Nil(t, s.PublicShareUrl, "null")
+	require.Nil(t, s.RecordingUrl, "absent")
 }

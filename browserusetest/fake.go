@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/gen/views"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
@@ -64,8 +64,9 @@ type Fake struct {
 }
 
 type session struct {
-	view  gen.SessionView
-	share *gen.ShareView
+	view      views.SessionView
+	share     *views.ShareView
+	recording bool // the recording URL appears once the session stops
 }
 
 // Option configures a Fake.
@@ -136,7 +137,7 @@ func (f *Fake) Format(s fmt.State, _ rune) {
 }
 
 // SessionCount returns how many sessions the fake holds in this state ("" for all).
-func (f *Fake) SessionCount(status gen.SessionStatus) int {
+func (f *Fake) SessionCount(status views.SessionStatus) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
@@ -150,7 +151,7 @@ func (f *Fake) SessionCount(status gen.SessionStatus) int {
 
 // AddTask appends a task to a session, for tests of GetSession. Missing
 // id, sessionId and createdAt are filled in.
-func (f *Fake) AddTask(sessionID string, task gen.TaskItemView) error {
+func (f *Fake) AddTask(sessionID string, task views.TaskItemView) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.sessions[sessionID]

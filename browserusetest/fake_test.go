@@ -68,8 +68,9 @@ func TestCreateAppliesServerDefaults(t *testing.T) {
 	require.True(t, s.PersistMemory)
 	require.True(t, s.KeepAlive)
 	require.True(t, s.StartedAt.After(before))
-	require.Contains(t, s.LiveUrl.MustGet(), s.Id)
-	require.False(t, s.FinishedAt.IsSpecified() && !s.FinishedAt.IsNull())
+	require.NotNil(t, s.LiveUrl)
+	require.Contains(t, *s.LiveUrl, s.Id)
+	require.Nil(t, s.FinishedAt)
 
 	s, err = c.CreateSession(ctx, browseruse.CreateSessionParams{PersistMemory: browseruse.Ptr(false), KeepAlive: browseruse.Ptr(false)})
 	require.NoError(t, err)
@@ -144,13 +145,14 @@ func TestSessionLifecycle(t *testing.T) {
 	stopped, err := c.StopSession(ctx, s.Id)
 	require.NoError(t, err)
 	require.Equal(t, browseruse.StatusStopped, stopped.Status)
-	finished := stopped.FinishedAt.MustGet()
+	require.NotNil(t, stopped.FinishedAt)
+	finished := *stopped.FinishedAt
 	require.Equal(t, browseruse.TaskStopped, stopped.Tasks[0].Status, "stop ends running tasks")
-	require.Contains(t, stopped.RecordingUrl.MustGet(), s.Id)
+	require.Contains(t, browseruse.Deref(stopped.RecordingUrl), s.Id)
 
 	again, err := c.StopSession(ctx, s.Id)
 	require.NoError(t, err, "stopping twice is harmless")
-	require.Equal(t, finished, again.FinishedAt.MustGet())
+	require.Equal(t, finished, browseruse.Deref(again.FinishedAt))
 
 	require.NoError(t, c.DeleteSession(ctx, s.Id))
 	_, err = c.GetSession(ctx, s.Id)
@@ -197,11 +199,11 @@ func TestPublicShares(t *testing.T) {
 		got, err := c.GetPublicShare(ctx, s.Id)
 		require.NoError(t, err)
 		require.Equal(t, want, got.ViewCount)
-		require.False(t, got.LastViewedAt.IsNull())
+		require.NotNil(t, got.LastViewedAt)
 	}
 	view, err := c.GetSession(ctx, s.Id)
 	require.NoError(t, err)
-	require.Equal(t, share.ShareUrl, view.PublicShareUrl.MustGet())
+	require.Equal(t, share.ShareUrl, browseruse.Deref(view.PublicShareUrl))
 
 	require.NoError(t, c.DeletePublicShare(ctx, s.Id))
 	_, err = c.GetPublicShare(ctx, s.Id)

@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/gen/views"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
@@ -224,21 +223,19 @@ func (f *Fake) createSession(req request) reply {
 	}
 	id := newUUID()
 	now := apitime.Time{Time: f.now().UTC()}
-	view := gen.SessionView{
+	view := views.SessionView{
 		Id:            id,
-		Status:        gen.SessionStatusActive,
+		Status:        views.SessionStatusActive,
 		StartedAt:     now,
-		LiveUrl:       nullable.NewNullableWithValue("https://live.browser-use.test/" + id),
+		LiveUrl:       ptr("https://live.browser-use.test/" + id),
 		PersistMemory: boolOr(in.PersistMemory, true),
 		KeepAlive:     boolOr(in.KeepAlive, true),
 		ProxyUsedMb:   ptr("0"),
 		ProxyCost:     ptr("0"),
-		Tasks:         []gen.TaskItemView{},
+		Tasks:         []views.TaskItemView{},
 	}
-	if in.EnableRecording != nil && *in.EnableRecording {
-		view.RecordingUrl = nullable.NewNullNullable[string]() // set when the session stops
-	}
-	f.sessions[id] = &session{view: view}
+	recording := in.EnableRecording != nil && *in.EnableRecording
+	f.sessions[id] = &session{view: view, recording: recording}
 	f.order = append(f.order, id)
 	return reply{http.StatusCreated, itemOf(view)}
 }
@@ -251,10 +248,10 @@ func (f *Fake) listSessions(req request) reply {
 	if n, ok := req.query["pageNumber"]; ok {
 		number = n
 	}
-	status := gen.SessionStatus(req.r.URL.Query().Get("filterBy"))
+	status := views.SessionStatus(req.r.URL.Query().Get("filterBy"))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	items := make([]gen.SessionItemView, 0, size)
+	items := make([]views.SessionItemView, 0, size)
 	total, skip := 0, (number-1)*size
 	for i := len(f.order) - 1; i >= 0; i-- { // newest first
 		s := f.sessions[f.order[i]]
@@ -266,7 +263,7 @@ func (f *Fake) listSessions(req request) reply {
 		}
 		total++
 	}
-	return reply{http.StatusOK, gen.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
+	return reply{http.StatusOK, views.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
 }
 
 func (f *Fake) getSession(req request) reply {
@@ -286,15 +283,15 @@ func (f *Fake) updateSession(req request) reply {
 	if !ok {
 		return detail(http.StatusNotFound, detailSessionNotFound)
 	}
-	if s.view.Status != gen.SessionStatusStopped { // stopping twice is harmless
-		s.view.Status = gen.SessionStatusStopped
-		s.view.FinishedAt = nullable.NewNullableWithValue(apitime.Time{Time: f.now().UTC()})
-		if s.view.RecordingUrl.IsSpecified() {
-			s.view.RecordingUrl.Set("https://recordings.browser-use.test/" + s.view.Id + ".mp4")
+	if s.view.Status != views.SessionStatusStopped { // stopping twice is harmless
+		s.view.Status = views.SessionStatusStopped
+		s.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
+		if s.recording {
+			s.view.RecordingUrl = ptr("https://recordings.browser-use.test/" + s.view.Id + ".mp4")
 		}
 		for i := range s.view.Tasks {
-			if t := s.view.Tasks[i].Status; t == gen.TaskStatusCreated || t == gen.TaskStatusStarted {
-				s.view.Tasks[i].Status = gen.TaskStatusStopped
+			if t := s.view.Tasks[i].Status; t == views.TaskStatusCreated || t == views.TaskStatusStarted {
+				s.view.Tasks[i].Status = views.TaskStatusStopped
 			}
 		}
 	}
@@ -329,7 +326,7 @@ func (f *Fake) purgeSession(req request) reply {
 	}
 	for i := range s.view.Tasks {
 		s.view.Tasks[i].Task = "[purged]"
-		s.view.Tasks[i].Output = nullable.NewNullNullable[string]()
+		s.view.Tasks[i].Output = nil
 		s.view.Tasks[i].Metadata = nil
 	}
 	return reply{status: http.StatusNoContent}
@@ -347,7 +344,7 @@ func (f *Fake) getShare(req request) reply {
 	}
 	// Every read counts as a view, so tests can see the statistics move.
 	s.share.ViewCount++
-	s.share.LastViewedAt = nullable.NewNullableWithValue(apitime.Time{Time: f.now().UTC()})
+	s.share.LastViewedAt = &apitime.Time{Time: f.now().UTC()}
 	return reply{http.StatusOK, *s.share}
 }
 
@@ -360,8 +357,8 @@ func (f *Fake) createShare(req request) reply {
 	}
 	if s.share == nil {
 		token := randomHex(16)
-		s.share = &gen.ShareView{ShareToken: token, ShareUrl: "https://share.browser-use.test/" + token, LastViewedAt: nullable.NewNullNullable[apitime.Time]()}
-		s.view.PublicShareUrl = nullable.NewNullableWithValue(s.share.ShareUrl)
+		s.share = &views.ShareView{ShareToken: token, ShareUrl: "https://share.browser-use.test/" + token}
+		s.view.PublicShareUrl = ptr(s.share.ShareUrl)
 	}
 	return reply{http.StatusCreated, *s.share}
 }
@@ -374,14 +371,14 @@ func (f *Fake) deleteShare(req request) reply {
 		return detail(http.StatusNotFound, detailSessionNotFound)
 	}
 	s.share = nil
-	s.view.PublicShareUrl = nullable.NewNullNullable[string]()
+	s.view.PublicShareUrl = nil
 	return reply{status: http.StatusNoContent}
 }
 
 func (f *Fake) activeLocked() int {
 	n := 0
 	for _, s := range f.sessions {
-		if s.view.Status == gen.SessionStatusActive {
+		if s.view.Status == views.SessionStatusActive {
 			n++
 		}
 	}
@@ -389,8 +386,8 @@ func (f *Fake) activeLocked() int {
 }
 
 // itemOf is the list/create form of a session.
-func itemOf(v gen.SessionView) gen.SessionItemView {
-	return gen.SessionItemView{
+func itemOf(v views.SessionView) views.SessionItemView {
+	return views.SessionItemView{
 		Id: v.Id, Status: v.Status, LiveUrl: v.LiveUrl, RecordingUrl: v.RecordingUrl,
 		StartedAt: v.StartedAt, FinishedAt: v.FinishedAt,
 		PersistMemory: *v.PersistMemory, KeepAlive: *v.KeepAlive,

@@ -53,7 +53,7 @@ func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
 			fmt.Fprintln(out, "warning: could not stop session", session.Id+":", err)
 		}
 	}()
-	step("created session", "%s (status %s, live view %s)", session.Id, session.Status, session.LiveUrl.GetOrEmpty())
+	step("created session", "%s (status %s, live view %s)", session.Id, session.Status, browseruse.Deref(session.LiveUrl))
 
 	full, err := client.GetSession(ctx, session.Id)
 	if err != nil {
@@ -77,7 +77,7 @@ func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("stop: %w", err)
 	}
-	step("stopped session", "%s (status %s, finished %s)", stopped.Id, stopped.Status, stopped.FinishedAt.GetOrEmpty().Format(time.RFC3339))
+	step("stopped session", "%s (status %s, finished %s)", stopped.Id, stopped.Status, browseruse.Deref(stopped.FinishedAt).Format(time.RFC3339))
 
 	if err := client.DeleteSession(ctx, session.Id); err != nil {
 		return fmt.Errorf("delete: %w", err)

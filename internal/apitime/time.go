@@ -44,6 +44,10 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
 		return errors.New("apitime: timestamp is not a JSON string")
 	}
+	// The common case, RFC 3339, without allocating.
+	if err := t.Time.UnmarshalJSON(data); err == nil {
+		return nil
+	}
 	parsed, err := Parse(string(data[1 : len(data)-1]))
 	if err != nil {
 		return err

@@ -1,0 +1,108 @@
+package bench_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+const (
+	benchKey  = "bu_bench_key"
+	sessionID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+)
+
+// canned answers, built once.
+var (
+	createAnswer = []byte(sessionItem(0))
+	getAnswer    = []byte(sessionWithTasks(50))
+	listAnswer   = []byte(sessionPage(100))
+)
+
+func uuidN(prefix string, i int) string { return fmt.Sprintf("%s-0d44-4b50-8888-%012d", prefix, i) }
+
+func sessionItem(i int) string {
+	return `{"id":"` + uuidN("3c90c3cc", i) + `","status":"active","startedAt":"2026-01-02T03:04:05Z",` +
+		`"finishedAt":null,"persistMemory":true,"keepAlive":false,"liveUrl":"https://live.browser-use.com/?wss=abc",` +
+		`"recordingUrl":null,"proxyUsedMb":"12.5","proxyCost":"0.0125"}`
+}
+
+func sessionWithTasks(n int) string {
+	tasks := make([]string, n)
+	for i := range tasks {
+		tasks[i] = `{"id":"` + uuidN("5b1e8a52", i) + `","sessionId":"` + sessionID + `","llm":"browser-use-llm",` +
+			`"task":"Find the cheapest flight from Berlin to Lisbon next Friday and report the price","status":"finished",` +
+			`"createdAt":"2026-01-02T03:04:06Z","startedAt":"2026-01-02T03:04:07Z","finishedAt":"2026-01-02T03:09:00Z",` +
+			`"metadata":{"run":"` + strconv.Itoa(i) + `"},"output":"EUR 89.99 with TAP, departing 07:05","browserUseVersion":"0.9.1",` +
+			`"isSuccess":true,"judgement":null,"judgeVerdict":null,"cost":"0.0421","suggestions":null}`
+	}
+	return `{"id":"` + sessionID + `","status":"active","startedAt":"2026-01-02T03:04:05Z","finishedAt":null,` +
+		`"liveUrl":"https://live.browser-use.com/?wss=abc","recordingUrl":null,"publicShareUrl":null,` +
+		`"persistMemory":true,"keepAlive":true,"proxyUsedMb":"12.5","proxyCost":"0.0125","tasks":[` + strings.Join(tasks, ",") + `]}`
+}
+
+func sessionPage(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = sessionItem(i)
+	}
+	return `{"items":[` + strings.Join(items, ",") + `],"totalItems":10000,"pageNumber":1,"pageSize":` + strconv.Itoa(n) + `}`
+}
+
+// server is the one loopback server every benchmark calls. conns counts the
+// connections it accepted.
+var server = sync.OnceValue(func() *benchServer {
+	s := &benchServer{}
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	ts.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	ts.Start()
+	s.ts = ts
+	s.base = ts.URL + "/api/v2"
+	return s
+})
+
+type benchServer struct {
+	ts    *httptest.Server
+	base  string
+	conns atomic.Int64
+}
+
+func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	var status int
+	var body []byte
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/api/v2/sessions":
+		status, body = http.StatusCreated, createAnswer
+	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/sessions":
+		status, body = http.StatusOK, listAnswer
+	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/sessions/"+sessionID:
+		status, body = http.StatusOK, getAnswer
+	default:
+		status, body = http.StatusNotFound, []byte(`{"detail":"Not Found"}`)
+	}
+	if r.Header.Get("X-Browser-Use-API-Key") != benchKey {
+		status, body = http.StatusUnauthorized, []byte(`{"detail":"bad key"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	server().ts.Close()
+	os.Exit(code)
+}
