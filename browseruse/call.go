@@ -43,6 +43,11 @@ type call struct {
 // do sends c, retrying per retryTable, and decodes a 2xx answer into out
 // (nil for operations without a body). Error statuses become *APIError.
 func (c *Client) do(ctx context.Context, k call, out any) error {
+	if k.req.Header.Get("Content-Type") != "" {
+		k.req.Header = c.jsonHeader
+	} else {
+		k.req.Header = c.header
+	}
 	resp, err := c.send(ctx, k)
 	if err == nil {
 		err = c.decode(k, resp, out)
@@ -114,19 +119,24 @@ func (c *Client) send(ctx context.Context, k call) (*response, error) {
 func (c *Client) attempt(ctx context.Context, k call, n int) (*response, attemptOutcome) {
 	actx, cancel := context.WithTimeout(ctx, c.attemptTO)
 	defer cancel()
+	// Whether a byte of the request was written matters only to operations
+	// that may not be retried once the server could have seen them.
 	var wrote atomic.Bool
-	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-		WroteHeaderField: func(string, []string) { wrote.Store(true) },
-	})
-	req := k.req.Clone(actx)
-	if k.req.GetBody != nil {
+	if retryTable[k.op] == retryUnsent {
+		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+			WroteHeaderField: func(string, []string) { wrote.Store(true) },
+		})
+	} else {
+		wrote.Store(true)
+	}
+	req := k.req.WithContext(actx) // a shallow copy: the shared header is never modified
+	if n > 1 && k.req.GetBody != nil {
 		body, err := k.req.GetBody()
 		if err != nil {
 			return nil, attemptOutcome{transport: notSentError{err}}
 		}
 		req.Body = body
 	}
-	c.setHeaders(req)
 
 	start := time.Now()
 	hr, err := c.http.Do(req)
@@ -153,16 +163,6 @@ func (c *Client) attempt(ctx context.Context, k call, n int) (*response, attempt
 		retryAfter: parseRetryAfter(hr.Header.Get("Retry-After"), time.Now()),
 		sent:       true,
 	}
-}
-
-func (c *Client) setHeaders(req *http.Request) {
-	for name, values := range c.headers {
-		req.Header[name] = values
-	}
-	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	req.Header.Set("Accept", "application/json")
 }
 
 func (c *Client) logAttempt(ctx context.Context, req *http.Request, n, status int, requestID string, start time.Time) {
@@ -272,13 +272,13 @@ func (c *Client) check(opID string, documented *specval.Response, resp *response
 	if len(bytes.TrimSpace(resp.body)) == 0 {
 		return []string{"(body): is empty"}
 	}
-	var value any
-	if err := json.Unmarshal(resp.body, &value); err != nil {
-		return []string{"(body): is not valid JSON: " + jsonProblem(err)}
+	violations, err := documented.CheckJSON(resp.body)
+	if err != nil {
+		return []string{"(body): is not valid JSON: " + jsonProblem(json.Unmarshal(resp.body, new(any)))}
 	}
 	var lines []string
-	for _, v := range specval.CheckResponse(documented.Schema, value) {
-		if v.Keyword == "enum" && c.validation == ValidationCompatible {
+	for _, v := range violations {
+		if v.Unlisted && c.validation == ValidationCompatible {
 			c.logger.LogAttrs(context.Background(), slog.LevelWarn, "browseruse: response has an enum value openapi.yaml does not list",
 				slog.String("operation", opID), slog.String("field", v.Field), slog.Int("status", resp.status))
 			continue
@@ -373,6 +373,9 @@ func isJSON(contentType string) bool {
 
 // jsonProblem describes a decoding error without quoting the input.
 func jsonProblem(err error) string {
+	if err == nil {
+		return "invalid"
+	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

@@ -24,8 +24,11 @@ type Client struct {
 	baseURL    string
 	apiKey     string
 	http       *http.Client
-	headers    http.Header
-	userAgent  string
+	// header and jsonHeader are built once and shared, read-only, by every
+	// request (RoundTrippers must not modify requests): this saves an
+	// allocation per header per call.
+	header     http.Header
+	jsonHeader http.Header
 	logger     *slog.Logger
 	validation ValidationMode
 	maxBody    int64
@@ -80,21 +83,26 @@ func NewClient(opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: defaultTransport()}
 	}
-	inner := hc.Transport
-	if inner == nil {
-		inner = http.DefaultTransport
-	}
-	hc.Transport = &keyTransport{inner: inner, scheme: base.Scheme, host: base.Host, key: cfg.apiKey}
+	hc.CheckRedirect = keepKeyOnHost(base, hc.CheckRedirect)
 	logger := cfg.logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	header := http.Header{}
+	header.Set("User-Agent", fmt.Sprintf("browseruse-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH))
+	header.Set("Accept", "application/json")
+	header.Set(apiKeyHeader, cfg.apiKey)
+	for name, values := range cfg.headers {
+		header[name] = values
+	}
+	jsonHeader := header.Clone()
+	jsonHeader.Set("Content-Type", "application/json")
 	return &Client{
 		baseURL:    base.String(),
 		apiKey:     cfg.apiKey,
 		http:       hc,
-		headers:    cfg.headers,
-		userAgent:  fmt.Sprintf("browseruse-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH),
+		header:     header,
+		jsonHeader: jsonHeader,
 		logger:     logger,
 		validation: cfg.validation,
 		maxBody:    cfg.maxResponseBytes,
@@ -152,22 +160,20 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
-// keyTransport adds the API key to requests for the base URL's scheme and
-// host only. The key is never in the request's own headers, so the copies
-// http.Client makes on a redirect cannot carry it to another host.
-type keyTransport struct {
-	inner  http.RoundTripper
-	scheme string
-	host   string
-	key    string
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *keyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme != t.scheme || req.URL.Host != t.host {
-		return t.inner.RoundTrip(req)
+// keepKeyOnHost wraps a redirect policy (nil: net/http's default of at most
+// 10 redirects) so that a redirect to another scheme or host never carries
+// the API key: net/http copies custom headers to every redirect.
+func keepKeyOnHost(base *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != base.Scheme || req.URL.Host != base.Host {
+			req.Header.Del(apiKeyHeader)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
 	}
-	r := req.Clone(req.Context())
-	r.Header.Set(apiKeyHeader, t.key)
-	return t.inner.RoundTrip(r)
 }

@@ -3,7 +3,6 @@ package browseruse
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -189,11 +188,11 @@ func (c *Client) listParams(p ListSessionsParams) (*gen.ListSessionsParams, erro
 
 // checkBody validates a JSON request body against openapi.yaml.
 func (c *Client) checkBody(op string, body []byte) error {
-	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
+	vs, err := c.spec.Operation(op).CheckBodyJSON(body)
+	if err != nil {
 		return err
 	}
-	return c.invalidParams(op, c.spec.Operation(op).CheckBody(value))
+	return c.invalidParams(op, vs)
 }
 
 func (c *Client) invalidParams(op string, vs []specval.Violation) error {

@@ -41,19 +41,40 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 	if bytes.Equal(data, []byte("null")) {
 		return nil
 	}
-	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
-		return errors.New("apitime: timestamp is not a JSON string")
-	}
-	// The common case, RFC 3339, without allocating.
-	if err := t.Time.UnmarshalJSON(data); err == nil {
-		return nil
-	}
-	parsed, err := Parse(string(data[1 : len(data)-1]))
-	if err != nil {
-		return err
+	parsed, ok := ParseQuoted(data)
+	if !ok {
+		return errors.New("apitime: not an RFC 3339 or naive UTC timestamp")
 	}
 	t.Time = parsed
 	return nil
+}
+
+// ParseQuoted parses a JSON string (quotes included) as Parse does,
+// without allocating for the common forms: RFC 3339, and naive timestamps
+// with a "T" or a space, which are read as UTC.
+func ParseQuoted(quoted []byte) (time.Time, bool) {
+	var t time.Time
+	if len(quoted) < 2 || quoted[0] != '"' || quoted[len(quoted)-1] != '"' {
+		return t, false
+	}
+	if t.UnmarshalJSON(quoted) == nil {
+		return t, true
+	}
+	// A naive timestamp: append "Z" (and use "T") in a stack buffer, so that
+	// time's allocation-free RFC 3339 parser reads it as UTC.
+	var buf [64]byte
+	if n := len(quoted); n >= 13 && n+1 <= len(buf) {
+		b := append(buf[:0], quoted[:n-1]...)
+		if b[11] == ' ' {
+			b[11] = 'T'
+		}
+		b = append(b, 'Z', '"')
+		if t.UnmarshalJSON(b) == nil {
+			return t, true
+		}
+	}
+	parsed, err := Parse(string(quoted[1 : len(quoted)-1]))
+	return parsed, err == nil
 }
 
 // MarshalJSON encodes t as an RFC 3339 string with nanoseconds.

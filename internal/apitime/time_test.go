@@ -2,6 +2,7 @@ package apitime
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,6 +39,12 @@ func FuzzParse(f *testing.F) {
 	f.Add("0000-01-01 00:00:00")
 	f.Fuzz(func(t *testing.T, s string) {
 		parsed, err := Parse(s)
+		if !strings.ContainsAny(s, "\"\\") {
+			fast, ok := ParseQuoted([]byte(`"` + s + `"`))
+			if ok != (err == nil) || ok && !fast.Equal(parsed) {
+				t.Fatalf("%q: ParseQuoted (%v, %t) disagrees with Parse (%v, %v)", s, fast, ok, parsed, err)
+			}
+		}
 		if err != nil {
 			return
 		}

@@ -22,6 +22,9 @@ type Violation struct {
 	Rule string
 	// Keyword is the schema keyword that failed ("enum", "maximum", ...).
 	Keyword string
+	// Unlisted marks a string the schema's enum does not list: the one
+	// violation ValidationCompatible forgives, since servers add states.
+	Unlisted bool
 }
 
 // String returns "field: rule".
@@ -122,7 +125,8 @@ func flatten(err error, out *[]Violation) {
 				return
 			}
 		}
-		*out = append(*out, Violation{Field: pointer(e), Rule: rule(e), Keyword: e.SchemaField})
+		_, isString := e.Value.(string)
+		*out = append(*out, Violation{Field: pointer(e), Rule: rule(e), Keyword: e.SchemaField, Unlisted: e.SchemaField == "enum" && isString})
 		return
 	}
 	*out = append(*out, Violation{Rule: "is invalid"})
@@ -151,11 +155,15 @@ func pointer(e *openapi3.SchemaError) string {
 
 // rule words the broken rule from the schema, never from the value.
 func rule(e *openapi3.SchemaError) string {
-	s := e.Schema
+	return ruleFor(e.Schema, e.SchemaField, e.Reason)
+}
+
+// ruleFor words a broken keyword of schema; reason is the fallback wording.
+func ruleFor(s *openapi3.Schema, keyword, reason string) string {
 	if s == nil {
 		return "is invalid"
 	}
-	switch e.SchemaField {
+	switch keyword {
 	case "enum":
 		if len(s.Enum) <= 8 {
 			vals := make([]string, len(s.Enum))
@@ -195,8 +203,8 @@ func rule(e *openapi3.SchemaError) string {
 		}
 		return "must be " + t
 	}
-	if e.Reason != "" {
-		return e.Reason
+	if reason != "" {
+		return reason
 	}
-	return "breaks the rule " + e.SchemaField
+	return "breaks the rule " + keyword
 }

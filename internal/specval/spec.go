@@ -37,6 +37,7 @@ type Operation struct {
 	params       map[string]*Param
 	paramOrder   []*Param
 	body         *openapi3.Schema
+	bodyFast     *Compiled
 	bodyRequired bool
 	responses    map[int]*Response
 }
@@ -54,6 +55,7 @@ type Response struct {
 	Status int
 	// Schema is the application/json body schema, nil when the status has no body.
 	Schema *openapi3.Schema
+	fast   *Compiled
 }
 
 // load parses the embedded document once per process: the parsed spec is
@@ -111,6 +113,7 @@ func newOperation(path, method string, item *openapi3.PathItem, op *openapi3.Ope
 	if rb := op.RequestBody; rb != nil && rb.Value != nil {
 		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
 			o.body = mt.Schema.Value
+			o.bodyFast = Compile(o.body, true)
 			o.bodyRequired = rb.Value.Required
 		}
 	}
@@ -122,6 +125,7 @@ func newOperation(path, method string, item *openapi3.PathItem, op *openapi3.Ope
 		r := &Response{Status: status}
 		if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
 			r.Schema = mt.Schema.Value
+			r.fast = Compile(r.Schema, false)
 		}
 		o.responses[status] = r
 	}
@@ -174,4 +178,16 @@ func (o *Operation) SuccessStatus() int {
 		}
 	}
 	return http.StatusOK
+}
+
+// CheckBodyJSON checks a raw JSON request body in one pass (see Compiled).
+// The error is ErrInvalidJSON when body is not one JSON value.
+func (o *Operation) CheckBodyJSON(body []byte) ([]Violation, error) {
+	return o.bodyFast.Check(body)
+}
+
+// CheckJSON checks a raw JSON response body in one pass (see Compiled).
+// The error is ErrInvalidJSON when body is not one JSON value.
+func (r *Response) CheckJSON(body []byte) ([]Violation, error) {
+	return r.fast.Check(body)
 }
