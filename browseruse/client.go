@@ -21,9 +21,9 @@ const Version = "0.1.0"
 // Client calls the Browser Use sessions API. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	baseURL    string
-	apiKey     string
-	http       *http.Client
+	baseURL string
+	apiKey  string
+	http    *http.Client
 	// header and jsonHeader are built once and shared, read-only, by every
 	// request (RoundTrippers must not modify requests): this saves an
 	// allocation per header per call.
