@@ -6,9 +6,11 @@ BENCHCOUNT  ?= 10
 
 .PHONY: test lint generate check-generated cover bench fuzz
 
-## test: lint, then every test (fuzz seeds included) under the race detector.
+## test: lint, then every test (fuzz seeds included) under the race detector,
+## then the load test of bench/ (160,000 calls), which is built without -race.
 test: lint
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run '^Test' ./bench/
 
 ## lint: gofmt, go vet and staticcheck must be clean.
 lint:
@@ -33,10 +35,10 @@ cover:
 	$(GO) test -count=1 -coverprofile=coverage.out -coverpkg=./browseruse/... ./browseruse/... .
 	$(GO) tool cover -func=coverage.out | tail -n 1
 
-## bench: the benchmarks of bench/, medians of BENCHCOUNT runs (see README).
+## bench: the benchmarks of bench/, medians of BENCHCOUNT runs with benchstat (see README).
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCHCOUNT) ./bench/ | tee bench-latest.txt
-	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20250106171221-62ad9bb0b7ff bench-latest.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da -col /variant bench-latest.txt
 
 ## fuzz: each fuzz target for FUZZTIME.
 fuzz:

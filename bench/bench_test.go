@@ -12,7 +12,7 @@ import (
 func benchCall(b *testing.B, call func(caller, context.Context) error) {
 	ctx := context.Background()
 	for _, v := range variants(server().base) {
-		b.Run(v.name, func(b *testing.B) {
+		b.Run("variant="+v.name, func(b *testing.B) {
 			if err := call(v.c, ctx); err != nil { // warm the connection
 				b.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
@@ -76,11 +77,11 @@ func newRaw(base string) *rawClient {
 	return &rawClient{base: base, hc: &http.Client{Transport: transport()}}
 }
 
-// transport is what every client in the benchmarks uses: the same idle
-// connection limits as the facade's default.
+// transport is what the baseline and the generated client use: the same
+// idle connection limits as the facade's default.
 func transport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns, t.MaxIdleConnsPerHost = 100, 32
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 2*browseruse.DefaultMaxIdleConnsPerHost, browseruse.DefaultMaxIdleConnsPerHost
 	return t
 }
 
@@ -231,3 +232,5 @@ func variants(base string) []struct {
 		{"facade-strict", newFacade(base, browseruse.ValidationStrict)},
 	}
 }
+
+func runtimeProcs() int { return runtime.GOMAXPROCS(0) }

@@ -36,18 +36,13 @@ type response struct {
 // call is one operation call: the request to send and what to mask.
 type call struct {
 	op      string
-	req     *http.Request // built by gen, without context; replayed per attempt
+	req     *http.Request // without context, with the shared header; replayed per attempt
 	secrets []string      // values to mask in bodies kept in errors (besides the API key)
 }
 
 // do sends c, retrying per retryTable, and decodes a 2xx answer into out
 // (nil for operations without a body). Error statuses become *APIError.
 func (c *Client) do(ctx context.Context, k call, out any) error {
-	if k.req.Header.Get("Content-Type") != "" {
-		k.req.Header = c.jsonHeader
-	} else {
-		k.req.Header = c.header
-	}
 	resp, err := c.send(ctx, k)
 	if err == nil {
 		err = c.decode(k, resp, out)

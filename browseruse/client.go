@@ -147,7 +147,9 @@ func isLoopback(host string) bool {
 }
 
 // defaultTransport is http.DefaultTransport's setup with bounds on every
-// phase, and enough idle connections per host for concurrent callers.
+// phase, and enough idle connections per host for concurrent callers: a
+// connection is only closed when more than DefaultMaxIdleConnsPerHost would
+// be idle at once, so up to that many goroutines never churn connections.
 func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -155,8 +157,8 @@ func defaultTransport() *http.Transport {
 	t.ResponseHeaderTimeout = 60 * time.Second
 	t.ExpectContinueTimeout = time.Second
 	t.IdleConnTimeout = 90 * time.Second
-	t.MaxIdleConns = 100
-	t.MaxIdleConnsPerHost = 32
+	t.MaxIdleConns = 2 * DefaultMaxIdleConnsPerHost
+	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
 	return t
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -136,4 +137,35 @@ func TestAllSessionsDoesNotChangeTheCallersParams(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ids, 20, "starts at the page asked for")
 	require.Equal(t, 2, *p.PageNumber)
+}
+
+// TestAllSessionsHoldsOnePageAtATime walks 10,000 sessions in pages of 100
+// and samples the live heap as it goes: it must stay near one page (about
+// 100 KB decoded), far below the 10,000 sessions (several MB).
+func TestAllSessionsHoldsOnePageAtATime(t *testing.T) {
+	const total, size = 10_000, 100
+	var calls atomic.Int32
+	srv := newAPIServer(t, pager(total, &calls, nil))
+	c := srv.client(t)
+	var base runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&base)
+	var peak uint64
+	n := 0
+	for _, err := range c.AllSessions(context.Background(), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(size)}) {
+		require.NoError(t, err)
+		n++
+		if n%1000 == 0 {
+			var m runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			if m.HeapAlloc > base.HeapAlloc {
+				peak = max(peak, m.HeapAlloc-base.HeapAlloc)
+			}
+		}
+	}
+	require.Equal(t, total, n)
+	require.EqualValues(t, total/size, calls.Load())
+	require.Less(t, peak, uint64(1<<20), "live heap grew by %d bytes: pages are being kept", peak)
+	t.Logf("live heap above baseline at most %d bytes", peak)
 }

@@ -18,6 +18,9 @@ const (
 	DefaultMaxResponseBytes = 8 << 20
 	// DefaultAttemptTimeout bounds one attempt when the context has no earlier deadline.
 	DefaultAttemptTimeout = 60 * time.Second
+	// DefaultMaxIdleConnsPerHost is the idle connections the default
+	// transport keeps per host (net/http's default is 2).
+	DefaultMaxIdleConnsPerHost = 64
 	// DefaultStopTimeout bounds StopOnExit and WithSession's final stop.
 	DefaultStopTimeout = 30 * time.Second
 

@@ -3,6 +3,7 @@ package browseruse
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -37,7 +38,7 @@ func (c *Client) CreateSession(ctx context.Context, p CreateSessionParams) (*Ses
 	if err := c.checkBody(opCreateSession, body); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewCreateSessionRequestWithBody(c.server(), "application/json", bytes.NewReader(body))
+	req, err := c.request(opCreateSession, "", body)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +54,7 @@ func (c *Client) GetSession(ctx context.Context, sessionID string) (*Session, er
 	if err := c.checkID(opGetSession, sessionID); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewGetSessionRequest(c.server(), sessionID)
+	req, err := c.request(opGetSession, sessionID, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -70,10 +71,12 @@ func (c *Client) ListSessions(ctx context.Context, p ListSessionsParams) (*Sessi
 	if err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListSessionsRequest(c.server(), params)
+	// The generated builder serialises the query parameters.
+	req, err := gen.NewListSessionsRequest(c.baseURL+"/", params)
 	if err != nil {
 		return nil, err
 	}
+	req.Header = c.header
 	var out SessionPage
 	if err := c.do(ctx, call{op: opListSessions, req: req}, &out); err != nil {
 		return nil, err
@@ -87,7 +90,7 @@ func (c *Client) StopSession(ctx context.Context, sessionID string) (*Session, e
 	if err := c.checkID(opUpdateSession, sessionID); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewUpdateSessionRequest(c.server(), sessionID, gen.UpdateSessionRequest{Action: gen.SessionUpdateActionStop})
+	req, err := c.request(opUpdateSession, sessionID, stopBody)
 	if err != nil {
 		return nil, err
 	}
@@ -100,39 +103,37 @@ func (c *Client) StopSession(ctx context.Context, sessionID string) (*Session, e
 
 // DeleteSession deletes a session and all of its tasks.
 func (c *Client) DeleteSession(ctx context.Context, sessionID string) error {
-	return c.noContent(ctx, opDeleteSession, sessionID, gen.NewDeleteSessionRequest)
+	return c.noContent(ctx, opDeleteSession, sessionID)
 }
 
 // PurgeSession erases a session's personal data and stored files at once.
 // Only zero-data-retention projects may purge (else ErrPurgeNotAllowed).
 func (c *Client) PurgeSession(ctx context.Context, sessionID string) error {
-	return c.noContent(ctx, opPurgeSession, sessionID, gen.NewPurgeSessionRequest)
+	return c.noContent(ctx, opPurgeSession, sessionID)
 }
 
 // GetPublicShare returns a session's public share and its view statistics.
 // A session without one gives ErrShareNotFound.
 func (c *Client) GetPublicShare(ctx context.Context, sessionID string) (*Share, error) {
-	return c.share(ctx, opGetPublicShare, sessionID, gen.NewGetPublicShareRequest)
+	return c.share(ctx, opGetPublicShare, sessionID)
 }
 
 // CreatePublicShare creates a public share for a session, or returns the
 // one it already has.
 func (c *Client) CreatePublicShare(ctx context.Context, sessionID string) (*Share, error) {
-	return c.share(ctx, opCreatePublicShare, sessionID, gen.NewCreatePublicShareRequest)
+	return c.share(ctx, opCreatePublicShare, sessionID)
 }
 
 // DeletePublicShare removes a session's public share.
 func (c *Client) DeletePublicShare(ctx context.Context, sessionID string) error {
-	return c.noContent(ctx, opDeletePublicShare, sessionID, gen.NewDeletePublicShareRequest)
+	return c.noContent(ctx, opDeletePublicShare, sessionID)
 }
 
-type idRequest func(server string, sessionID string) (*http.Request, error)
-
-func (c *Client) share(ctx context.Context, op, sessionID string, build idRequest) (*Share, error) {
+func (c *Client) share(ctx context.Context, op, sessionID string) (*Share, error) {
 	if err := c.checkID(op, sessionID); err != nil {
 		return nil, err
 	}
-	req, err := build(c.server(), sessionID)
+	req, err := c.request(op, sessionID, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -143,19 +144,42 @@ func (c *Client) share(ctx context.Context, op, sessionID string, build idReques
 	return &out, nil
 }
 
-func (c *Client) noContent(ctx context.Context, op, sessionID string, build idRequest) error {
+func (c *Client) noContent(ctx context.Context, op, sessionID string) error {
 	if err := c.checkID(op, sessionID); err != nil {
 		return err
 	}
-	req, err := build(c.server(), sessionID)
+	req, err := c.request(op, sessionID, nil)
 	if err != nil {
 		return err
 	}
 	return c.do(ctx, call{op: op, req: req}, nil)
 }
 
-// server is the base URL with the trailing slash the generated builders need.
-func (c *Client) server() string { return c.baseURL + "/" }
+// stopBody is the body of StopSession, from the generated request type.
+var stopBody, _ = json.Marshal(gen.UpdateSessionRequest{Action: gen.SessionUpdateActionStop})
+
+// request builds the request of an operation from its method and path
+// template in openapi.yaml. sessionID has been checked to be a UUID, so it
+// needs no escaping. The header is the client's shared, read-only one.
+func (c *Client) request(op, sessionID string, body []byte) (*http.Request, error) {
+	o := c.spec.Operation(op)
+	path := o.Path
+	if sessionID != "" {
+		path = strings.Replace(path, "{session_id}", sessionID, 1)
+	}
+	if body == nil {
+		req, err := http.NewRequest(o.Method, c.baseURL+path, nil)
+		if err == nil {
+			req.Header = c.header
+		}
+		return req, err
+	}
+	req, err := http.NewRequest(o.Method, c.baseURL+path, bytes.NewReader(body))
+	if err == nil {
+		req.Header = c.jsonHeader
+	}
+	return req, err
+}
 
 // checkID rejects a session id that is not a UUID, so that no other path
 // (such as "../x") can ever be requested.

@@ -2,6 +2,7 @@ package apitime
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,12 +38,18 @@ func FuzzParse(f *testing.F) {
 	f.Add("2026-01-02T03:04:05")
 	f.Add("2026-01-02T03:04:05.999999999+14:00")
 	f.Add("0000-01-01 00:00:00")
+	f.Add("2024-02-29T23:59:59.123456789-00:00")
+	f.Add("2023-02-29T00:00:00Z")
 	f.Fuzz(func(t *testing.T, s string) {
 		parsed, err := Parse(s)
 		if !strings.ContainsAny(s, "\"\\") {
-			fast, ok := ParseQuoted([]byte(`"` + s + `"`))
+			quoted := []byte(`"` + s + `"`)
+			fast, ok := ParseQuoted(quoted)
 			if ok != (err == nil) || ok && !fast.Equal(parsed) {
 				t.Fatalf("%q: ParseQuoted (%v, %t) disagrees with Parse (%v, %v)", s, fast, ok, parsed, err)
+			}
+			if IsDateTimeQuoted(quoted) != (err == nil) {
+				t.Fatalf("%q: IsDateTimeQuoted disagrees with Parse (%v)", s, err)
 			}
 		}
 		if err != nil {
@@ -60,4 +67,24 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%q: round trip %v != %v", s, back.Time, parsed)
 		}
 	})
+}
+
+// TestQuickPathAgreesOnBoundaries walks dates and times around every range
+// the fast recognizer checks and compares it with the full parser.
+func TestQuickPathAgreesOnBoundaries(t *testing.T) {
+	for _, year := range []int{0, 1900, 2000, 2023, 2024} {
+		for month := 0; month <= 13; month++ {
+			for day := 0; day <= 32; day++ {
+				for _, clock := range []string{"00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "12:00:00.5", "12:00:00.1234567890"} {
+					for _, zone := range []string{"", "Z", "+23:59", "-00:00", "+24:00", "+05:60", "z"} {
+						s := fmt.Sprintf("%04d-%02d-%02dT%s%s", year, month, day, clock, zone)
+						_, err := Parse(s)
+						if got := IsDateTimeQuoted([]byte(`"` + s + `"`)); got != (err == nil) {
+							t.Fatalf("%s: quick path says %t, Parse says %v", s, got, err)
+						}
+					}
+				}
+			}
+		}
+	}
 }

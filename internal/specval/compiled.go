@@ -1,9 +1,11 @@
 package specval
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strconv"
@@ -53,7 +55,7 @@ type node struct {
 	nullable bool
 	empty    bool // accepts any value but null (kin-openapi's IsEmpty)
 
-	enum    map[string]struct{} // string enums only
+	enum    stringSet // string enums only
 	hasEnum bool
 	pattern *regexp.Regexp
 	format  string // "", "uuid" or "date-time"
@@ -63,10 +65,12 @@ type node struct {
 	max     *float64
 
 	props      map[string]*prop
+	byLen      [][]*prop // props by name length, for lookups without hashing
 	nProps     int
-	required   []string
-	addlAllow  bool  // additionalProperties not false
-	addlSchema *node // additionalProperties schema, if any
+	required   uint64   // bits of the required props
+	names      []string // prop names by index
+	addlAllow  bool     // additionalProperties not false
+	addlSchema *node    // additionalProperties schema, if any
 
 	items    *node
 	minItems uint64
@@ -77,8 +81,52 @@ type node struct {
 }
 
 type prop struct {
+	name  string
 	node  *node
 	index int
+}
+
+// lookup finds the declared property named by raw (unescaped) key bytes.
+func (n *node) lookup(key []byte) *prop {
+	if len(key) >= len(n.byLen) {
+		return nil
+	}
+	for _, p := range n.byLen[len(key)] {
+		if p.name == string(key) { // compared in place, no allocation
+			return p
+		}
+	}
+	return nil
+}
+
+// stringSet is a set of strings: a list for a few, a map for many.
+type stringSet struct {
+	few  []string
+	many map[string]struct{}
+}
+
+func newStringSet(values []string) stringSet {
+	if len(values) <= 8 {
+		return stringSet{few: values}
+	}
+	m := make(map[string]struct{}, len(values))
+	for _, v := range values {
+		m[v] = struct{}{}
+	}
+	return stringSet{many: m}
+}
+
+func (s stringSet) has(b []byte) bool {
+	if s.many != nil {
+		_, ok := s.many[string(b)]
+		return ok
+	}
+	for _, v := range s.few {
+		if v == string(b) {
+			return true
+		}
+	}
+	return false
 }
 
 var errUnsupported = errors.New("unsupported keyword")
@@ -133,14 +181,15 @@ func compileNode(s *openapi3.Schema, seen map[*openapi3.Schema]*node) (*node, er
 		}
 	}
 	if len(s.Enum) > 0 {
-		n.hasEnum, n.enum = true, map[string]struct{}{}
+		values := make([]string, 0, len(s.Enum))
 		for _, v := range s.Enum {
 			str, ok := v.(string)
 			if !ok {
 				return nil, errUnsupported
 			}
-			n.enum[str] = struct{}{}
+			values = append(values, str)
 		}
+		n.hasEnum, n.enum = true, newStringSet(values)
 	}
 	switch s.Format {
 	case "", "uuid", "date-time":
@@ -168,15 +217,21 @@ func compileNode(s *openapi3.Schema, seen map[*openapi3.Schema]*node) (*node, er
 			if err != nil {
 				return nil, err
 			}
-			n.props[name] = &prop{node: child}
+			n.props[name] = &prop{name: name, node: child}
 		}
 		names := make([]string, 0, len(n.props))
 		for name := range n.props {
 			names = append(names, name)
 		}
 		slices.Sort(names)
+		n.names = names
 		for i, name := range names {
-			n.props[name].index = i
+			p := n.props[name]
+			p.index = i
+			for len(n.byLen) <= len(name) {
+				n.byLen = append(n.byLen, nil)
+			}
+			n.byLen[len(name)] = append(n.byLen[len(name)], p)
 		}
 		n.nProps = len(names)
 		if n.nProps > 64 {
@@ -184,11 +239,12 @@ func compileNode(s *openapi3.Schema, seen map[*openapi3.Schema]*node) (*node, er
 		}
 	}
 	for _, name := range s.Required {
-		if n.props[name] == nil {
+		p := n.props[name]
+		if p == nil {
 			return nil, errUnsupported // presence of undeclared names is not tracked
 		}
+		n.required |= 1 << p.index
 	}
-	n.required = s.Required
 	n.addlAllow = s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has
 	if ref := s.AdditionalProperties.Schema; ref != nil && ref.Value != nil {
 		child, err := compileNode(ref.Value, seen)
@@ -451,7 +507,7 @@ func (v *validator) object(n *node, depth int) {
 				if escaped {
 					p = n.props[unquoteKey(key)]
 				} else {
-					p = n.props[string(name)]
+					p = n.lookup(name)
 				}
 			}
 			v.path = append(v.path, pathPart{key: key})
@@ -497,10 +553,8 @@ func (v *validator) object(n *node, depth int) {
 		v.violation(n, "type", "")
 		return
 	}
-	for _, name := range n.required {
-		if seen&(uint64(1)<<n.props[name].index) != 0 {
-			continue
-		}
+	for missing := n.required &^ seen; missing != 0; missing &= missing - 1 {
+		name := n.names[bits.TrailingZeros64(missing)]
 		v.path = append(v.path, pathPart{key: []byte(strconv.Quote(name))})
 		v.violation(n, "required", "property "+strconv.Quote(name)+" is missing")
 		v.path = v.path[:len(v.path)-1]
@@ -569,27 +623,53 @@ func (v *validator) array(n *node, depth int) {
 	}
 }
 
-// scanString moves past a string at v.pos and reports whether it has escapes.
+// scanString moves past a string at v.pos and reports whether it has
+// escapes. It looks at eight bytes at a time for the first quote,
+// backslash or control character; only a backslash needs the careful loop.
 func (v *validator) scanString() bool {
-	escaped := false
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	d := v.data
 	i := v.pos + 1
-	for i < len(v.data) {
-		c := v.data[i]
+	for i+8 <= len(d) {
+		x := binary.LittleEndian.Uint64(d[i:])
+		q := x ^ ('"' * ones)
+		b := x ^ ('\\' * ones)
+		// The lowest flagged byte is exact: a borrow only runs upwards.
+		m := ((q-ones)&^q | (b-ones)&^b | (x-0x20*ones)&^x) & highs
+		if m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			break
+		}
+		i += 8
+	}
+	for i < len(d) && d[i] != '"' && d[i] != '\\' && d[i] >= 0x20 {
+		i++
+	}
+	if i < len(d) && d[i] == '"' {
+		v.pos = i + 1
+		return false
+	}
+	escaped := false
+	for i < len(d) {
+		c := d[i]
 		switch {
 		case c == '"':
 			v.pos = i + 1
 			return escaped
 		case c == '\\':
 			escaped = true
-			if i+1 >= len(v.data) {
+			if i+1 >= len(d) {
 				v.fail(ErrInvalidJSON)
 				return escaped
 			}
-			switch v.data[i+1] {
+			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
-				if i+6 > len(v.data) || !isHex4(v.data[i+2:i+6]) {
+				if i+6 > len(d) || !isHex4(d[i+2:i+6]) {
 					v.fail(ErrInvalidJSON)
 					return escaped
 				}
@@ -611,7 +691,7 @@ func (v *validator) scanString() bool {
 
 func isHex4(b []byte) bool {
 	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+		if !isHexByte[c] {
 			return false
 		}
 	}
@@ -628,14 +708,14 @@ func (v *validator) str(n *node) {
 	raw := quoted[1 : len(quoted)-1]
 	var text string // the unescaped text, needed only when there are escapes
 	if escaped {
-		_ = json.Unmarshal(quoted, &text)
+		text = unquoteKey(quoted)
 	}
 	if n.hasEnum {
 		var ok bool
 		if escaped {
-			_, ok = n.enum[text]
+			ok = n.enum.has([]byte(text))
 		} else {
-			_, ok = n.enum[string(raw)] // no allocation for a map lookup
+			ok = n.enum.has(raw)
 		}
 		if !ok {
 			v.violation(n, "enum", "")
@@ -679,7 +759,7 @@ func (v *validator) str(n *node) {
 	case n.format == "date-time" && escaped:
 		ok = apitime.IsDateTime(text)
 	case n.format == "date-time":
-		_, ok = apitime.ParseQuoted(quoted)
+		ok = apitime.IsDateTimeQuoted(quoted)
 	}
 	if !ok {
 		v.violation(n, "format", "")
@@ -718,23 +798,23 @@ func utf16LenBytes(b []byte) uint64 {
 }
 
 func isUUIDBytes(b []byte) bool {
-	if len(b) != 36 {
+	if len(b) != 36 || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' {
 		return false
 	}
 	for i, c := range b {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
+		if !isHexByte[c] && i != 8 && i != 13 && i != 18 && i != 23 {
+			return false
 		}
 	}
 	return true
 }
+
+var isHexByte = func() (t [256]bool) {
+	for _, c := range []byte("0123456789abcdefABCDEF") {
+		t[c] = true
+	}
+	return t
+}()
 
 func (v *validator) number(n *node) {
 	start := v.pos
@@ -807,7 +887,8 @@ func (v *validator) number(n *node) {
 	}
 }
 
-// unquoteKey returns a JSON string's text (quoted holds the quotes).
+// unquoteKey returns a JSON string's text (quoted holds the quotes). It is
+// a function of its own so that callers' variables do not escape.
 func unquoteKey(quoted []byte) string {
 	var s string
 	if err := json.Unmarshal(quoted, &s); err != nil {

@@ -84,6 +84,8 @@ var differentialSeeds = []string{
 	`{"host":"\u0068\u00e9","port":1}`, `{"customProxy":{"host":"\ud83d\ude00","port":1e2}}`,
 	`{"id":"3C90C3CC-0D44-4B50-8888-8DD25736052A","status":"stopped","startedAt":"2026-01-02 03:04:05.5","tasks":[]}`,
 	`{"proxyUsedMb":"-.5","proxyCost":"+0","id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}`,
+	`{"detail":"aaaaaaaaaaaa\"bbbbbbbbbbb"}`, "{\"detail\":\"aaaaaaaaaaaaaa\tbbb\"}", "{\"detail\":\"abcdefgh\x01\"}",
+	`{"detail":"0123456789abcdef\u00e9\\"}`, `{"shareToken":"abcdefghijklmnop\u0000","shareUrl":"\/x","viewCount":0}`,
 	`{"a":1e400}`, `[1,]`, `{"a" 1}`, `"\x"`, ` {} `, `{} {}`, `tru`, `01`, `-`, `1.`, `.5`,
 }
 
