@@ -11,10 +11,8 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/internal/specval"
@@ -112,17 +110,11 @@ func (c *Client) send(ctx context.Context, k call) (*response, error) {
 
 // attempt makes one request and reads its body in full, within the attempt timeout.
 func (c *Client) attempt(ctx context.Context, k call, n int) (*response, attemptOutcome) {
-	actx, cancel := context.WithTimeout(ctx, c.attemptTO)
-	defer cancel()
-	// Whether a byte of the request was written matters only to operations
-	// that may not be retried once the server could have seen them.
-	var wrote atomic.Bool
-	if retryTable[k.op] == retryUnsent {
-		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-			WroteHeaderField: func(string, []string) { wrote.Store(true) },
-		})
-	} else {
-		wrote.Store(true)
+	actx := ctx
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > c.attemptTO {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.attemptTO)
+		defer cancel()
 	}
 	req := k.req.WithContext(actx) // a shallow copy: the shared header is never modified
 	if n > 1 && k.req.GetBody != nil {
@@ -137,10 +129,13 @@ func (c *Client) attempt(ctx context.Context, k call, n int) (*response, attempt
 	hr, err := c.http.Do(req)
 	if err != nil {
 		c.logAttempt(ctx, req, n, 0, "", start)
-		if !wrote.Load() || isDialError(err) {
-			err = notSentError{err}
+		// Only a failed dial (refused, DNS) proves the server saw nothing.
+		// net/http itself replays a request on a reused connection that
+		// closed before anything was written (it can: GetBody is set).
+		if isDialError(err) {
+			return nil, attemptOutcome{transport: notSentError{err}}
 		}
-		return nil, attemptOutcome{transport: err, sent: !errors.As(err, new(notSentError))}
+		return nil, attemptOutcome{transport: err, sent: true}
 	}
 	body, err := readCapped(hr.Body, hr.ContentLength, c.maxBody)
 	hr.Body.Close()
@@ -362,6 +357,9 @@ func (c *Client) scrub(body []byte, limit int, secrets []string) []byte {
 }
 
 func isJSON(contentType string) bool {
+	if contentType == "application/json" || strings.HasPrefix(contentType, "application/json;") {
+		return true // the usual answer, without parsing (ParseMediaType allocates)
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -24,13 +25,28 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "fakeserver:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run parses the flags, listens, prints how to connect and serves until ctx ends.
+func run(ctx context.Context, args []string, out io.Writer) error {
+	addr, opts, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, ln, browserusetest.NewFake(opts...), out)
+}
+
+func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	flags := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on")
 	key := flags.String("key", "", "API key to accept (default: random, printed)")
@@ -38,7 +54,7 @@ func run(args []string) error {
 	zdr := flags.Bool("zdr", false, "act as a zero-data-retention project (purge allowed)")
 	profiles := flags.String("profiles", "", "comma-separated profile ids that exist")
 	if err := flags.Parse(args); err != nil {
-		return err
+		return "", nil, err
 	}
 	opts := []browserusetest.Option{browserusetest.WithMaxActiveSessions(*maxActive)}
 	if *key != "" {
@@ -50,27 +66,29 @@ func run(args []string) error {
 	if *profiles != "" {
 		opts = append(opts, browserusetest.WithProfiles(strings.Split(*profiles, ",")...))
 	}
-	fake := browserusetest.NewFake(opts...)
+	return *addr, opts, nil
+}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
+// serve serves fake on ln until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, fake *browserusetest.Fake, out io.Writer) error {
+	base := "http://" + ln.Addr().String() + browserusetest.BasePath
+	fmt.Fprintf(out, "fake Browser Use API on %s\n", base)
+	fmt.Fprintf(out, "export BROWSER_USE_BASE_URL=%s\n", base)
+	fmt.Fprintf(out, "export BROWSER_USE_API_KEY=%s\n", fake.APIKey())
+
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Printf("fake Browser Use API on http://%s%s\n", ln.Addr(), browserusetest.BasePath)
-	fmt.Printf("export BROWSER_USE_BASE_URL=http://%s%s\n", ln.Addr(), browserusetest.BasePath)
-	fmt.Printf("export BROWSER_USE_API_KEY=%s\n", fake.APIKey())
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return err
+	err := srv.Serve(ln)
+	<-done
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
 	}
-	return nil
+	return err
 }

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
+)
+
+func TestFlags(t *testing.T) {
+	addr, opts, err := parseFlags([]string{"-addr", "127.0.0.1:9999", "-key", "k", "-zdr", "-max-active", "2", "-profiles", "a,b"})
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:9999", addr)
+	require.Equal(t, "k", browserusetest.NewFake(opts...).APIKey())
+	_, _, err = parseFlags([]string{"-nope"})
+	require.Error(t, err)
+}
+
+func TestServesUntilCancelled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	fake := browserusetest.NewFake(browserusetest.WithAPIKey("curl-key"))
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, fake, &out) }()
+
+	base := "http://" + ln.Addr().String() + "/api/v2"
+	c, err := browseruse.NewClient(browseruse.WithAPIKey("curl-key"), browseruse.WithBaseURL(base))
+	require.NoError(t, err)
+	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	require.Equal(t, browseruse.StatusActive, s.Status)
+
+	cancel()
+	require.NoError(t, <-done)
+	printed := out.String()
+	require.Contains(t, printed, "export BROWSER_USE_BASE_URL="+base)
+	require.True(t, strings.Contains(printed, "export BROWSER_USE_API_KEY=curl-key"), printed)
+}
