@@ -31,11 +31,35 @@ type response struct {
 	attempts int
 }
 
-// call is one operation call: the request to send and what to mask.
+// call is one operation call: the request to send and what to mask. Each
+// attempt builds its request from method, url and body, or copies prebuilt.
 type call struct {
-	op      string
-	req     *http.Request // without context, with the shared header; replayed per attempt
-	secrets []string      // values to mask in bodies kept in errors (besides the API key)
+	op       string
+	method   string
+	url      string
+	body     []byte        // nil: no body
+	prebuilt *http.Request // without context, with the shared header
+	secrets  []string      // values to mask in bodies kept in errors (besides the API key)
+}
+
+// newRequest builds the request of one attempt. The header is the client's
+// shared one, which RoundTrippers must not modify.
+func (c *Client) newRequest(ctx context.Context, k call) (*http.Request, error) {
+	if k.prebuilt != nil {
+		return k.prebuilt.WithContext(ctx), nil // a shallow copy
+	}
+	if k.body == nil {
+		req, err := http.NewRequestWithContext(ctx, k.method, k.url, nil)
+		if err == nil {
+			req.Header = c.header
+		}
+		return req, err
+	}
+	req, err := http.NewRequestWithContext(ctx, k.method, k.url, bytes.NewReader(k.body))
+	if err == nil {
+		req.Header = c.jsonHeader
+	}
+	return req, err
 }
 
 // do sends c, retrying per retryTable, and decodes a 2xx answer into out
@@ -116,13 +140,9 @@ func (c *Client) attempt(ctx context.Context, k call, n int) (*response, attempt
 		actx, cancel = context.WithTimeout(ctx, c.attemptTO)
 		defer cancel()
 	}
-	req := k.req.WithContext(actx) // a shallow copy: the shared header is never modified
-	if n > 1 && k.req.GetBody != nil {
-		body, err := k.req.GetBody()
-		if err != nil {
-			return nil, attemptOutcome{transport: notSentError{err}}
-		}
-		req.Body = body
+	req, err := c.newRequest(actx, k)
+	if err != nil {
+		return nil, attemptOutcome{transport: notSentError{err}, permanent: true}
 	}
 
 	start := time.Now()

@@ -1,10 +1,8 @@
 package browseruse
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 
 	"github.com/browseruse-go/browseruse-go/gen"
@@ -38,31 +36,12 @@ func (c *Client) CreateSession(ctx context.Context, p CreateSessionParams) (*Ses
 	if err := c.checkBody(opCreateSession, body); err != nil {
 		return nil, err
 	}
-	req, err := c.request(opCreateSession, "", body)
-	if err != nil {
-		return nil, err
-	}
-	var out SessionItem
-	if err := c.do(ctx, call{op: opCreateSession, req: req, secrets: p.secrets()}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callJSON[SessionItem](ctx, c, c.call(opCreateSession, "", body, p.secrets()))
 }
 
 // GetSession returns a session with its tasks.
 func (c *Client) GetSession(ctx context.Context, sessionID string) (*Session, error) {
-	if err := c.checkID(opGetSession, sessionID); err != nil {
-		return nil, err
-	}
-	req, err := c.request(opGetSession, sessionID, nil)
-	if err != nil {
-		return nil, err
-	}
-	var out Session
-	if err := c.do(ctx, call{op: opGetSession, req: req}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return withID[Session](ctx, c, opGetSession, sessionID, nil)
 }
 
 // ListSessions returns one page of sessions, newest first.
@@ -77,108 +56,81 @@ func (c *Client) ListSessions(ctx context.Context, p ListSessionsParams) (*Sessi
 		return nil, err
 	}
 	req.Header = c.header
-	var out SessionPage
-	if err := c.do(ctx, call{op: opListSessions, req: req}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return callJSON[SessionPage](ctx, c, call{op: opListSessions, prebuilt: req})
 }
 
 // StopSession stops a session and every task running in it; this cannot be
 // undone. Stopping a stopped session is harmless. See also StopOnExit.
 func (c *Client) StopSession(ctx context.Context, sessionID string) (*Session, error) {
-	if err := c.checkID(opUpdateSession, sessionID); err != nil {
-		return nil, err
-	}
-	req, err := c.request(opUpdateSession, sessionID, stopBody)
-	if err != nil {
-		return nil, err
-	}
-	var out Session
-	if err := c.do(ctx, call{op: opUpdateSession, req: req}, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return withID[Session](ctx, c, opUpdateSession, sessionID, stopBody)
 }
 
 // DeleteSession deletes a session and all of its tasks.
 func (c *Client) DeleteSession(ctx context.Context, sessionID string) error {
-	return c.noContent(ctx, opDeleteSession, sessionID)
+	_, err := withID[struct{}](ctx, c, opDeleteSession, sessionID, nil)
+	return err
 }
 
 // PurgeSession erases a session's personal data and stored files at once.
 // Only zero-data-retention projects may purge (else ErrPurgeNotAllowed).
 func (c *Client) PurgeSession(ctx context.Context, sessionID string) error {
-	return c.noContent(ctx, opPurgeSession, sessionID)
+	_, err := withID[struct{}](ctx, c, opPurgeSession, sessionID, nil)
+	return err
 }
 
 // GetPublicShare returns a session's public share and its view statistics.
 // A session without one gives ErrShareNotFound.
 func (c *Client) GetPublicShare(ctx context.Context, sessionID string) (*Share, error) {
-	return c.share(ctx, opGetPublicShare, sessionID)
+	return withID[Share](ctx, c, opGetPublicShare, sessionID, nil)
 }
 
 // CreatePublicShare creates a public share for a session, or returns the
 // one it already has.
 func (c *Client) CreatePublicShare(ctx context.Context, sessionID string) (*Share, error) {
-	return c.share(ctx, opCreatePublicShare, sessionID)
+	return withID[Share](ctx, c, opCreatePublicShare, sessionID, nil)
 }
 
 // DeletePublicShare removes a session's public share.
 func (c *Client) DeletePublicShare(ctx context.Context, sessionID string) error {
-	return c.noContent(ctx, opDeletePublicShare, sessionID)
+	_, err := withID[struct{}](ctx, c, opDeletePublicShare, sessionID, nil)
+	return err
 }
 
-func (c *Client) share(ctx context.Context, op, sessionID string) (*Share, error) {
+// withID makes a call on one session, after checking its id.
+func withID[T any](ctx context.Context, c *Client, op, sessionID string, body []byte) (*T, error) {
 	if err := c.checkID(op, sessionID); err != nil {
 		return nil, err
 	}
-	req, err := c.request(op, sessionID, nil)
-	if err != nil {
-		return nil, err
+	return callJSON[T](ctx, c, c.call(op, sessionID, body, nil))
+}
+
+// callJSON makes the call and decodes a 2xx answer into a new T; struct{}
+// stands for "no body".
+func callJSON[T any](ctx context.Context, c *Client, k call) (*T, error) {
+	var out T
+	var target any = &out
+	if _, none := target.(*struct{}); none {
+		target = nil
 	}
-	var out Share
-	if err := c.do(ctx, call{op: op, req: req}, &out); err != nil {
+	if err := c.do(ctx, k, target); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-func (c *Client) noContent(ctx context.Context, op, sessionID string) error {
-	if err := c.checkID(op, sessionID); err != nil {
-		return err
-	}
-	req, err := c.request(op, sessionID, nil)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, call{op: op, req: req}, nil)
-}
-
 // stopBody is the body of StopSession, from the generated request type.
 var stopBody, _ = json.Marshal(gen.UpdateSessionRequest{Action: gen.SessionUpdateActionStop})
 
-// request builds the request of an operation from its method and path
+// call describes the request of an operation from its method and path
 // template in openapi.yaml. sessionID has been checked to be a UUID, so it
-// needs no escaping. The header is the client's shared, read-only one.
-func (c *Client) request(op, sessionID string, body []byte) (*http.Request, error) {
+// needs no escaping.
+func (c *Client) call(op, sessionID string, body []byte, secrets []string) call {
 	o := c.spec.Operation(op)
 	path := o.Path
 	if sessionID != "" {
 		path = strings.Replace(path, "{session_id}", sessionID, 1)
 	}
-	if body == nil {
-		req, err := http.NewRequest(o.Method, c.baseURL+path, nil)
-		if err == nil {
-			req.Header = c.header
-		}
-		return req, err
-	}
-	req, err := http.NewRequest(o.Method, c.baseURL+path, bytes.NewReader(body))
-	if err == nil {
-		req.Header = c.jsonHeader
-	}
-	return req, err
+	return call{op: op, method: o.Method, url: c.baseURL + path, body: body, secrets: secrets}
 }
 
 // checkID rejects a session id that is not a UUID, so that no other path
