@@ -156,7 +156,6 @@ func (p CreateSessionParams) secrets() []string {
 	return nil
 }
 
-
 // ListSessionsParams selects a page of sessions. Nil fields are not sent.
 type ListSessionsParams struct {
 	// PageSize is how many sessions a page holds, 1..100 (server default 10).
