@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -266,23 +267,26 @@ func (f *Fake) listSessions(req request) reply {
 	return reply{http.StatusOK, views.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
 }
 
-func (f *Fake) getSession(req request) reply {
+// onSession runs fn on the request's session under the lock, or answers 404.
+func (f *Fake) onSession(req request, fn func(*session) reply) reply {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.sessions[req.id]
 	if !ok {
 		return detail(http.StatusNotFound, detailSessionNotFound)
 	}
-	return reply{http.StatusOK, s.view}
+	return fn(s)
+}
+
+func (f *Fake) getSession(req request) reply {
+	return f.onSession(req, func(s *session) reply { return reply{http.StatusOK, s.view} })
 }
 
 func (f *Fake) updateSession(req request) reply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions[req.id]
-	if !ok {
-		return detail(http.StatusNotFound, detailSessionNotFound)
-	}
+	return f.onSession(req, func(s *session) reply { return f.stopLocked(s) })
+}
+
+func (f *Fake) stopLocked(s *session) reply {
 	if s.view.Status != views.SessionStatusStopped { // stopping twice is harmless
 		s.view.Status = views.SessionStatusStopped
 		s.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
@@ -299,19 +303,11 @@ func (f *Fake) updateSession(req request) reply {
 }
 
 func (f *Fake) deleteSession(req request) reply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.sessions[req.id]; !ok {
-		return detail(http.StatusNotFound, detailSessionNotFound)
-	}
-	delete(f.sessions, req.id)
-	for i, id := range f.order {
-		if id == req.id {
-			f.order = append(f.order[:i], f.order[i+1:]...)
-			break
-		}
-	}
-	return reply{status: http.StatusNoContent}
+	return f.onSession(req, func(*session) reply {
+		delete(f.sessions, req.id)
+		f.order = slices.DeleteFunc(f.order, func(id string) bool { return id == req.id })
+		return reply{status: http.StatusNoContent}
+	})
 }
 
 func (f *Fake) purgeSession(req request) reply {
@@ -333,46 +329,34 @@ func (f *Fake) purgeSession(req request) reply {
 }
 
 func (f *Fake) getShare(req request) reply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions[req.id]
-	if !ok {
-		return detail(http.StatusNotFound, detailSessionNotFound)
-	}
-	if s.share == nil {
-		return detail(http.StatusNotFound, detailShareNotFound)
-	}
-	// Every read counts as a view, so tests can see the statistics move.
-	s.share.ViewCount++
-	s.share.LastViewedAt = &apitime.Time{Time: f.now().UTC()}
-	return reply{http.StatusOK, *s.share}
+	return f.onSession(req, func(s *session) reply {
+		if s.share == nil {
+			return detail(http.StatusNotFound, detailShareNotFound)
+		}
+		// Every read counts as a view, so tests can see the statistics move.
+		s.share.ViewCount++
+		s.share.LastViewedAt = &apitime.Time{Time: f.now().UTC()}
+		return reply{http.StatusOK, *s.share}
+	})
 }
 
 func (f *Fake) createShare(req request) reply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions[req.id]
-	if !ok {
-		return detail(http.StatusNotFound, detailSessionNotFound)
-	}
-	if s.share == nil {
-		token := randomHex(16)
-		s.share = &views.ShareView{ShareToken: token, ShareUrl: "https://share.browser-use.test/" + token}
-		s.view.PublicShareUrl = ptr(s.share.ShareUrl)
-	}
-	return reply{http.StatusCreated, *s.share}
+	return f.onSession(req, func(s *session) reply {
+		if s.share == nil {
+			token := randomHex(16)
+			s.share = &views.ShareView{ShareToken: token, ShareUrl: "https://share.browser-use.test/" + token}
+			s.view.PublicShareUrl = ptr(s.share.ShareUrl)
+		}
+		return reply{http.StatusCreated, *s.share}
+	})
 }
 
 func (f *Fake) deleteShare(req request) reply {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	s, ok := f.sessions[req.id]
-	if !ok {
-		return detail(http.StatusNotFound, detailSessionNotFound)
-	}
-	s.share = nil
-	s.view.PublicShareUrl = nil
-	return reply{status: http.StatusNoContent}
+	return f.onSession(req, func(s *session) reply {
+		s.share = nil
+		s.view.PublicShareUrl = nil
+		return reply{status: http.StatusNoContent}
+	})
 }
 
 func (f *Fake) activeLocked() int {
