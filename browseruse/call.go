@@ -98,7 +98,10 @@ func mayHaveCreated(err error) bool {
 // the request was written, so the server cannot have seen it.
 type notSentError struct{ err error }
 
+// Error returns the underlying error's message.
 func (e notSentError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e notSentError) Unwrap() error { return e.err }
 
 func (c *Client) send(ctx context.Context, k call) (*response, error) {

@@ -191,6 +191,7 @@ type statusWriter struct {
 	wrote    bool
 }
 
+// WriteHeader reports the status, then sends it.
 func (w *statusWriter) WriteHeader(status int) {
 	if !w.wrote {
 		w.wrote = true
@@ -199,6 +200,7 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// Write sends body bytes, reporting 200 if no status was sent.
 func (w *statusWriter) Write(p []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
