@@ -341,8 +341,15 @@ func (c *Client) apiError(k call, resp *response) *APIError {
 	case body.Msg != "":
 		e.Issues = append(e.Issues, body.issueJSON.issue())
 	}
-	// Masked again: a detail may echo a secret the server received.
-	e.Detail = string(c.scrub([]byte(e.Detail), rawBodyCap, k.secrets))
+	// Masked again: a server may quote back a secret it received.
+	mask := func(s string) string { return string(c.scrub([]byte(s), rawBodyCap, k.secrets)) }
+	e.Detail = mask(e.Detail)
+	for i := range e.Issues {
+		e.Issues[i].Msg, e.Issues[i].Type = mask(e.Issues[i].Msg), mask(e.Issues[i].Type)
+		for j := range e.Issues[i].Loc {
+			e.Issues[i].Loc[j] = mask(e.Issues[i].Loc[j])
+		}
+	}
 	return e
 }
 

@@ -48,13 +48,41 @@ func (s *secretSink) add(err error) {
 	}
 }
 
+// option logs the client's lines into the sink.
+func (s *secretSink) option() browseruse.Option { return browseruse.WithLogger(s.logs.logger()) }
+
+// TestFaultCases runs every fault case, then checks that the API key and
+// the proxy password appear in none of the errors and log lines they made.
+func TestFaultCases(t *testing.T) {
+	sink := &secretSink{logs: &logBuffer{}}
+	for name, fault := range map[string]func(*testing.T, *secretSink){
+		"with the fake": faultsWithTheFake,
+		"create retried when the request never left": faultCreateIsRetriedWhenTheRequestNeverLeft,
+		"concurrency cap on create":                  faultConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo,
+		"Retry-After honoured up to the cap":         faultRetryAfterIsHonouredUpToTheCap,
+		"cancelled context ends the wait":            faultCancelledContextEndsTheWaitAtOnce,
+		"malformed answers":                          faultMalformedAnswersAreNotRetriedAndTyped,
+		"huge bodies":                                faultHugeBodiesAreCutOffAndMemoryStaysBounded,
+		"redirect to another host":                   faultTheKeyNeverFollowsARedirectToAnotherHost,
+		"attempt timeout":                            faultAttemptTimeoutBoundsACallWithoutDeadline,
+		"server echoes the secrets":                  faultServerEchoesTheSecrets,
+	} {
+		t.Run(name, func(t *testing.T) { fault(t, sink) })
+	}
+	sink.check(t, proxyPassword, testKey)
+}
+
 func (s *secretSink) check(t *testing.T, secrets ...string) {
 	t.Helper()
-	all := strings.Join(s.texts, "\n") + s.logs.String()
 	require.NotEmpty(t, s.texts)
 	require.Contains(t, s.logs.String(), "browseruse: request", "the logger saw the calls")
-	for _, secret := range secrets {
-		require.NotContains(t, all, secret)
+	lines := append(append([]string(nil), s.texts...), strings.Split(s.logs.String(), "\n")...)
+	for _, line := range lines {
+		for _, secret := range secrets {
+			if strings.Contains(line, secret) {
+				t.Errorf("a secret leaked into: %s", strings.ReplaceAll(line, secret, "<<SECRET>>"))
+			}
+		}
 	}
 }
 
@@ -71,8 +99,7 @@ func faultEnv(t *testing.T, sink *secretSink, opts ...browseruse.Option) (*brows
 	return srv, c
 }
 
-func TestFaultsWithTheFake(t *testing.T) {
-	sink := &secretSink{logs: &logBuffer{}}
+func faultsWithTheFake(t *testing.T, sink *secretSink) {
 	ctx := context.Background()
 	body503 := browserusetest.Fault{Status: 503, Header: http.Header{"Content-Type": {"application/json"}}, Body: `{"detail":"busy"}`}
 	html502 := browserusetest.Fault{Status: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html><body><h1>502 Bad Gateway</h1></body></html>"}
@@ -132,12 +159,9 @@ func TestFaultsWithTheFake(t *testing.T) {
 			require.Equal(t, tc.sessionsLeft, srv.SessionCount(""), "exactly the expected sessions exist")
 		})
 	}
-	t.Run("no secret in any error or log line", func(t *testing.T) {
-		sink.check(t, proxyPassword, testKey)
-	})
 }
 
-func TestCreateIsRetriedWhenTheRequestNeverLeft(t *testing.T) {
+func faultCreateIsRetriedWhenTheRequestNeverLeft(t *testing.T, sink *secretSink) {
 	// A port nobody listens on: connection refused, certainly not sent.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -150,9 +174,10 @@ func TestCreateIsRetriedWhenTheRequestNeverLeft(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, a)
 	}}
 	c, err := browseruse.NewClient(browseruse.WithAPIKey(testKey), browseruse.WithBaseURL("http://"+addr+"/api/v2"),
-		browseruse.WithRetry(fastRetry()), browseruse.WithHTTPClient(&http.Client{Transport: transport}))
+		browseruse.WithRetry(fastRetry()), browseruse.WithHTTPClient(&http.Client{Transport: transport}), sink.option())
 	require.NoError(t, err)
-	_, err = c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	_, err = c.CreateSession(context.Background(), proxyParams)
+	sink.add(err)
 	var te *browseruse.TransportError
 	require.ErrorAs(t, err, &te)
 	require.Equal(t, 3, te.Attempts, "connection refused is retried even for create")
@@ -161,15 +186,16 @@ func TestCreateIsRetriedWhenTheRequestNeverLeft(t *testing.T) {
 	require.ErrorIs(t, err, syscallRefused())
 }
 
-func TestConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo(t *testing.T) {
+func faultConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo(t *testing.T, sink *secretSink) {
 	ctx := context.Background()
-	srv := browserusetest.NewServer(browserusetest.WithMaxActiveSessions(1))
+	srv := browserusetest.NewServer(browserusetest.WithMaxActiveSessions(1), browserusetest.WithAPIKey(testKey))
 	defer srv.Close()
-	c, err := srv.Client(browseruse.WithRetry(fastRetry()))
+	c, err := srv.Client(browseruse.WithRetry(fastRetry()), sink.option())
 	require.NoError(t, err)
 	first, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
 	require.NoError(t, err)
-	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	_, err = c.CreateSession(ctx, proxyParams)
+	sink.add(err)
 	require.ErrorIs(t, err, browseruse.ErrTooManyConcurrentSessions)
 	require.False(t, errors.Is(err, browseruse.ErrOutcomeUnknown))
 	require.Equal(t, 2, srv.RequestCount(browserusetest.OpCreateSession))
@@ -177,7 +203,7 @@ func TestConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo(t *testing.T) {
 	// Opted in: retried with its own backoff, and succeeds once a slot frees.
 	p := fastRetry()
 	p.ConcurrencyLimitRetries, p.ConcurrencyLimitDelay = 3, 20*time.Millisecond
-	patient, err := srv.Client(browseruse.WithRetry(p))
+	patient, err := srv.Client(browseruse.WithRetry(p), sink.option())
 	require.NoError(t, err)
 	go func() {
 		time.Sleep(10 * time.Millisecond)
@@ -188,18 +214,18 @@ func TestConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo(t *testing.T) {
 	require.Equal(t, 1, srv.SessionCount(browseruse.StatusActive))
 }
 
-func TestRetryAfterIsHonouredUpToTheCap(t *testing.T) {
+func faultRetryAfterIsHonouredUpToTheCap(t *testing.T, sink *secretSink) {
 	ctx := context.Background()
-	logs := &logBuffer{}
-	srv, c := faultEnv(t, &secretSink{logs: logs})
+	srv, c := faultEnv(t, sink)
 	srv.Inject(browserusetest.OpListSessions, 1, browserusetest.Fault{Status: 429, Header: http.Header{"Retry-After": {"1"}}})
 	_, err := c.ListSessions(ctx, browseruse.ListSessionsParams{})
 	require.NoError(t, err)
-	require.Contains(t, logs.String(), "wait=1s", "the server's wait, not the 1 ms backoff")
+	require.Contains(t, sink.logs.String(), "wait=1s", "the server's wait, not the 1 ms backoff")
 
 	srv.Inject(browserusetest.OpListSessions, 1, browserusetest.Fault{Status: 429, Header: http.Header{"Retry-After": {"3600"}}})
 	srv.ResetRequests()
 	_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{})
+	sink.add(err)
 	require.ErrorIs(t, err, browseruse.ErrRateLimited)
 	var apiErr *browseruse.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -207,12 +233,12 @@ func TestRetryAfterIsHonouredUpToTheCap(t *testing.T) {
 	require.Equal(t, 1, srv.RequestCount(""), "an hour is past the cap: no retry")
 }
 
-func TestCancelledContextEndsTheWaitAtOnce(t *testing.T) {
-	srv := browserusetest.NewServer()
+func faultCancelledContextEndsTheWaitAtOnce(t *testing.T, sink *secretSink) {
+	srv := browserusetest.NewServer(browserusetest.WithAPIKey(testKey))
 	defer srv.Close()
 	p := browseruse.DefaultRetryPolicy()
 	p.BaseDelay, p.MaxDelay = time.Hour, time.Hour
-	c, err := srv.Client(browseruse.WithRetry(p))
+	c, err := srv.Client(browseruse.WithRetry(p), sink.option())
 	require.NoError(t, err)
 	srv.Inject(browserusetest.OpListSessions, 1, browserusetest.Fault{Status: 503})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -223,6 +249,7 @@ func TestCancelledContextEndsTheWaitAtOnce(t *testing.T) {
 		cancel()
 	}()
 	_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{}) // would wait an hour
+	sink.add(err)
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 1, srv.RequestCount(browserusetest.OpListSessions))
 }
@@ -246,7 +273,7 @@ func TestRetriesReplayTheBodyByteForByte(t *testing.T) {
 	require.Equal(t, []string{`{"action":"stop"}`, `{"action":"stop"}`, `{"action":"stop"}`}, bodies)
 }
 
-func TestMalformedAnswersAreNotRetriedAndTyped(t *testing.T) {
+func faultMalformedAnswersAreNotRetriedAndTyped(t *testing.T, sink *secretSink) {
 	for _, tc := range []struct {
 		name    string
 		handler http.HandlerFunc
@@ -260,14 +287,15 @@ func TestMalformedAnswersAreNotRetriedAndTyped(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newAPIServer(t, tc.handler)
-			_, err := srv.client(t).GetSession(context.Background(), sessionID)
+			_, err := srv.client(t, sink.option()).GetSession(context.Background(), sessionID)
+			sink.add(err)
 			require.ErrorIs(t, err, browseruse.ErrInvalidResponse)
 			require.Len(t, srv.received(), 1)
 		})
 	}
 }
 
-func TestHugeBodiesAreCutOffAndMemoryStaysBounded(t *testing.T) {
+func faultHugeBodiesAreCutOffAndMemoryStaysBounded(t *testing.T, sink *secretSink) {
 	const size = 100 << 20
 	srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -278,23 +306,25 @@ func TestHugeBodiesAreCutOffAndMemoryStaysBounded(t *testing.T) {
 			}
 		}
 	})
-	c := srv.client(t)
+	c := srv.client(t, sink.option())
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	_, err := c.GetSession(context.Background(), sessionID)
 	runtime.ReadMemStats(&after)
+	sink.add(err)
 	require.ErrorIs(t, err, browseruse.ErrResponseTooLarge)
 	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(40<<20), "reading stops at the cap (8 MiB), not at 100 MiB")
 	require.Len(t, srv.received(), 1, "not retried: the next answer would be as large")
 
-	small := srv.client(t, browseruse.WithMaxResponseBytes(4096))
+	small := srv.client(t, browseruse.WithMaxResponseBytes(4096), sink.option())
 	_, err = small.GetSession(context.Background(), sessionID)
+	sink.add(err)
 	require.ErrorIs(t, err, browseruse.ErrResponseTooLarge)
 	require.ErrorContains(t, err, "more than 4096 bytes")
 }
 
-func TestTheKeyNeverFollowsARedirectToAnotherHost(t *testing.T) {
+func faultTheKeyNeverFollowsARedirectToAnotherHost(t *testing.T, sink *secretSink) {
 	var mu sync.Mutex
 	var got []http.Header
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -307,7 +337,7 @@ func TestTheKeyNeverFollowsARedirectToAnotherHost(t *testing.T) {
 	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
-	_, err := srv.client(t).GetSession(context.Background(), sessionID)
+	_, err := srv.client(t, sink.option()).GetSession(context.Background(), sessionID)
 	require.NoError(t, err, "the redirect itself is followed")
 	mu.Lock()
 	defer mu.Unlock()
@@ -357,13 +387,14 @@ func TestSequentialCallsReuseConnections(t *testing.T) {
 	require.LessOrEqual(t, dials.Load(), int32(2))
 }
 
-func TestAttemptTimeoutBoundsACallWithoutDeadline(t *testing.T) {
-	srv := browserusetest.NewServer()
+func faultAttemptTimeoutBoundsACallWithoutDeadline(t *testing.T, sink *secretSink) {
+	srv := browserusetest.NewServer(browserusetest.WithAPIKey(testKey))
 	defer srv.Close()
 	srv.SetLatency(time.Minute)
-	c, err := srv.Client(browseruse.WithAttemptTimeout(30*time.Millisecond), browseruse.WithRetry(browseruse.RetryPolicy{}))
+	c, err := srv.Client(browseruse.WithAttemptTimeout(30*time.Millisecond), browseruse.WithRetry(browseruse.RetryPolicy{}), sink.option())
 	require.NoError(t, err)
 	_, err = c.ListSessions(context.Background(), browseruse.ListSessionsParams{})
+	sink.add(err)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
@@ -412,6 +443,25 @@ func TestParamsAndOptionsNeverPrintThePassword(t *testing.T) {
 			out := fmt.Sprintf(verb, v)
 			require.NotContains(t, out, proxyPassword, verb)
 			require.Contains(t, out, "proxy.example", verb)
+		}
+	}
+}
+
+// faultServerEchoesTheSecrets: a server that quotes the input back (as
+// FastAPI's 422 does) must not make the key or the password reach an error.
+func faultServerEchoesTheSecrets(t *testing.T, sink *secretSink) {
+	echo := `{"detail":[{"loc":["body","customProxy","password"],"msg":"bad value ` + proxyPassword + `","type":"x","input":"` +
+		proxyPassword + `"}],"key":"` + testKey + `"}`
+	for _, status := range []int{422, 500} {
+		srv := newAPIServer(t, answer(status, echo))
+		_, err := srv.client(t, sink.option(), browseruse.WithRetry(browseruse.RetryPolicy{})).CreateSession(context.Background(), proxyParams)
+		require.Error(t, err)
+		sink.add(err)
+		var apiErr *browseruse.APIError
+		require.ErrorAs(t, err, &apiErr)
+		require.Contains(t, string(apiErr.RawBody), "[REDACTED]")
+		for _, issue := range apiErr.Issues {
+			sink.texts = append(sink.texts, issue.String())
 		}
 	}
 }
