@@ -79,12 +79,11 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 func mayHaveCreated(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		// A 5xx, or a 2xx whose body could not be used.
-		return apiErr.StatusCode >= 500
+		return apiErr.StatusCode >= 500 // the server failed midway, perhaps after starting one
 	}
 	var rv *ResponseValidationError
 	if errors.As(err, &rv) {
-		return rv.StatusCode < 300
+		return rv.StatusCode < 300 // a session was started, but its answer is unusable
 	}
 	var te *TransportError
 	if errors.As(err, &te) {
