@@ -533,21 +533,13 @@ func (v *validator) object(n *node, depth int) {
 				v.skip(depth + 1)
 			}
 			v.path = v.path[:len(v.path)-1]
-			if v.err != nil {
-				return
-			}
-			v.pos = v.skipSpace(v.pos)
-			if v.pos < len(v.data) && v.data[v.pos] == ',' {
-				v.pos++
-				continue
-			}
-			if v.pos < len(v.data) && v.data[v.pos] == '}' {
-				v.pos++
+			if v.err != nil || !v.separator('}') {
 				break
 			}
-			v.fail(ErrInvalidJSON)
-			return
 		}
+	}
+	if v.err != nil {
+		return
 	}
 	if n.types&tObject == 0 {
 		v.violation(n, "type", "")
@@ -594,22 +586,14 @@ func (v *validator) array(n *node, depth int) {
 				v.skip(depth + 1)
 			}
 			v.path = v.path[:len(v.path)-1]
-			if v.err != nil {
-				return
-			}
 			count++
-			v.pos = v.skipSpace(v.pos)
-			if v.pos < len(v.data) && v.data[v.pos] == ',' {
-				v.pos++
-				continue
-			}
-			if v.pos < len(v.data) && v.data[v.pos] == ']' {
-				v.pos++
+			if v.err != nil || !v.separator(']') {
 				break
 			}
-			v.fail(ErrInvalidJSON)
-			return
 		}
+	}
+	if v.err != nil {
+		return
 	}
 	if n.types&tArray == 0 {
 		v.violation(n, "type", "")
@@ -621,6 +605,24 @@ func (v *validator) array(n *node, depth int) {
 	if n.maxItems != nil && count > *n.maxItems {
 		v.violation(n, "maxItems", "maximum number of items is "+strconv.FormatUint(*n.maxItems, 10))
 	}
+}
+
+// separator moves past the ',' after a member (true: another follows) or
+// the closing bracket (false); anything else is a syntax error.
+func (v *validator) separator(closing byte) bool {
+	v.pos = v.skipSpace(v.pos)
+	if v.pos < len(v.data) {
+		switch v.data[v.pos] {
+		case ',':
+			v.pos++
+			return true
+		case closing:
+			v.pos++
+			return false
+		}
+	}
+	v.fail(ErrInvalidJSON)
+	return false
 }
 
 // scanString moves past a string at v.pos and reports whether it has
