@@ -103,7 +103,9 @@ func WithBaseURL(u string) Option {
 
 // WithHTTPClient makes the client send requests with a copy of hc (its
 // Transport, Jar and CheckRedirect are kept; hc itself is not changed).
-// Its Timeout, if set, bounds a whole call including retries.
+// Its Timeout, if set, bounds each attempt, like WithAttemptTimeout. Its
+// CheckRedirect is kept, behind a check that drops the API key on a
+// redirect to another host.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
