@@ -15,6 +15,7 @@ import (
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
+	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 const unknownID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
@@ -257,6 +258,7 @@ func TestInvalidRequestsGetFastAPIStyle422(t *testing.T) {
 	// create documents a single ValidationError object.
 	code, body := raw(t, srv, "POST", "/sessions", `{"browserScreenWidth":100}`)
 	require.Equal(t, 422, code)
+	conforms(t, "createSession", body)
 	var one issue
 	require.NoError(t, json.Unmarshal([]byte(body), &one))
 	require.Equal(t, issue{Loc: []any{"body", "browserScreenWidth"}, Msg: "must be >= 320", Type: "minimum"}, one)
@@ -274,6 +276,11 @@ func TestInvalidRequestsGetFastAPIStyle422(t *testing.T) {
 	} {
 		code, body = raw(t, srv, "GET", path, "")
 		require.Equal(t, 422, code, path)
+		op := "listSessions"
+		if strings.HasPrefix(path, "/sessions/") {
+			op = "getSession"
+		}
+		conforms(t, op, body)
 		var many struct{ Detail []issue }
 		require.NoError(t, json.Unmarshal([]byte(body), &many), path)
 		require.Len(t, many.Detail, 1, path)
@@ -370,4 +377,14 @@ func TestConcurrentUse(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.Equal(t, 64, srv.SessionCount(browseruse.StatusStopped))
+}
+
+// conforms checks a 422 body the fake sent against openapi.yaml.
+func conforms(t *testing.T, op, body string) {
+	t.Helper()
+	spec, err := specval.Load()
+	require.NoError(t, err)
+	vs, err := spec.Operation(op).Response(422).CheckJSON([]byte(body))
+	require.NoError(t, err)
+	require.Empty(t, vs, "%s 422 body %s", op, body)
 }
