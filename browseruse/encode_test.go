@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/oapi-codegen/nullable"
+
 	"github.com/browseruse-go/browseruse-go/gen"
 )
 
@@ -90,4 +92,45 @@ func FuzzCreateBody(f *testing.F) {
 			t.Fatalf("body() = %s\njson.Marshal = %s", got, want)
 		}
 	})
+}
+
+// request converts the parameters to the generated request body: the
+// reference that body() must encode byte for byte.
+func (p CreateSessionParams) request() gen.CreateSessionRequest {
+	var r gen.CreateSessionRequest
+	if p.ProfileID != "" {
+		r.ProfileId = nullable.NewNullableWithValue(p.ProfileID)
+	}
+	switch {
+	case p.Proxy.off:
+		r.ProxyCountryCode = nullable.NewNullNullable[gen.ProxyCountryCode]()
+	case p.Proxy.country != "":
+		r.ProxyCountryCode = nullable.NewNullableWithValue(gen.ProxyCountryCode(p.Proxy.country))
+	}
+	if p.StartURL != "" {
+		r.StartUrl = nullable.NewNullableWithValue(p.StartURL)
+	}
+	if p.ScreenWidth != nil {
+		r.BrowserScreenWidth = nullable.NewNullableWithValue(*p.ScreenWidth)
+	}
+	if p.ScreenHeight != nil {
+		r.BrowserScreenHeight = nullable.NewNullableWithValue(*p.ScreenHeight)
+	}
+	r.PersistMemory = p.PersistMemory
+	r.KeepAlive = p.KeepAlive
+	r.EnableRecording = p.EnableRecording
+	if cp := p.CustomProxy; cp != nil {
+		g := gen.CustomProxy{Host: cp.Host, Port: cp.Port}
+		if cp.Username != "" {
+			g.Username = nullable.NewNullableWithValue(cp.Username)
+		}
+		if cp.Password != "" {
+			g.Password = nullable.NewNullableWithValue(cp.Password)
+		}
+		if cp.IgnoreCertErrors {
+			g.IgnoreCertErrors = Ptr(true)
+		}
+		r.CustomProxy = nullable.NewNullableWithValue(g)
+	}
+	return r
 }

@@ -3,10 +3,6 @@ package browseruse
 import (
 	"fmt"
 	"strings"
-
-	"github.com/oapi-codegen/nullable"
-
-	"github.com/browseruse-go/browseruse-go/gen"
 )
 
 // CreateSessionParams are the settings of a new session. The zero value is
@@ -106,47 +102,6 @@ func (p ProxySetting) String() string {
 		return p.country
 	}
 	return "default"
-}
-
-// request converts the parameters to the generated request body. body()
-// encodes the same JSON faster; the tests compare the two.
-func (p CreateSessionParams) request() gen.CreateSessionRequest {
-	var r gen.CreateSessionRequest
-	if p.ProfileID != "" {
-		r.ProfileId = nullable.NewNullableWithValue(p.ProfileID)
-	}
-	switch {
-	case p.Proxy.off:
-		r.ProxyCountryCode = nullable.NewNullNullable[gen.ProxyCountryCode]()
-	case p.Proxy.country != "":
-		r.ProxyCountryCode = nullable.NewNullableWithValue(gen.ProxyCountryCode(p.Proxy.country))
-	}
-	if p.StartURL != "" {
-		r.StartUrl = nullable.NewNullableWithValue(p.StartURL)
-	}
-	if p.ScreenWidth != nil {
-		r.BrowserScreenWidth = nullable.NewNullableWithValue(*p.ScreenWidth)
-	}
-	if p.ScreenHeight != nil {
-		r.BrowserScreenHeight = nullable.NewNullableWithValue(*p.ScreenHeight)
-	}
-	r.PersistMemory = p.PersistMemory
-	r.KeepAlive = p.KeepAlive
-	r.EnableRecording = p.EnableRecording
-	if cp := p.CustomProxy; cp != nil {
-		g := gen.CustomProxy{Host: cp.Host, Port: cp.Port}
-		if cp.Username != "" {
-			g.Username = nullable.NewNullableWithValue(cp.Username)
-		}
-		if cp.Password != "" {
-			g.Password = nullable.NewNullableWithValue(cp.Password)
-		}
-		if cp.IgnoreCertErrors {
-			g.IgnoreCertErrors = Ptr(true)
-		}
-		r.CustomProxy = nullable.NewNullableWithValue(g)
-	}
-	return r
 }
 
 func (p CreateSessionParams) secrets() []string {
