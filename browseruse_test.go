@@ -46,7 +46,7 @@ func (e *env) session() string {
 	}
 	s, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{})
 	require.NoError(e.t, err)
-	return s.Id
+	return s.ID
 }
 
 // reject422 makes the fake answer the operation's next call with a
@@ -86,7 +86,7 @@ func conformanceCases() []conformanceCase {
 		{op: "listSessions", status: 422, run: func(e *env) {
 			e.reject422("listSessions")
 			_, err := e.client.ListSessions(e.ctx, browseruse.ListSessionsParams{})
-			is(e.t, err, browseruse.ErrValidation)
+			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "createSession", status: 201, live: true, run: func(e *env) {
 			id := e.session()
@@ -103,7 +103,7 @@ func conformanceCases() []conformanceCase {
 		{op: "createSession", status: 422, run: func(e *env) {
 			e.reject422("createSession")
 			_, err := e.client.CreateSession(e.ctx, browseruse.CreateSessionParams{})
-			is(e.t, err, browseruse.ErrValidation)
+			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "createSession", status: 429, opts: []browserusetest.Option{browserusetest.WithMaxActiveSessions(1)}, run: func(e *env) {
 			e.session()
@@ -114,7 +114,7 @@ func conformanceCases() []conformanceCase {
 			id := e.session()
 			s, err := e.client.GetSession(e.ctx, id)
 			ok(e.t, err)
-			require.Equal(e.t, id, s.Id)
+			require.Equal(e.t, id, s.ID)
 			require.NotNil(e.t, s.Tasks)
 		}},
 		{op: "getSession", status: 404, live: true, run: func(e *env) {
@@ -124,7 +124,7 @@ func conformanceCases() []conformanceCase {
 		{op: "getSession", status: 422, run: func(e *env) {
 			e.reject422("getSession")
 			_, err := e.client.GetSession(e.ctx, missingID)
-			is(e.t, err, browseruse.ErrValidation)
+			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "getPublicShare", status: 404, live: true, run: func(e *env) {
 			_, err := e.client.GetPublicShare(e.ctx, e.session())
@@ -144,12 +144,12 @@ func conformanceCases() []conformanceCase {
 			ok(e.t, err)
 			share, err := e.client.GetPublicShare(e.ctx, id)
 			ok(e.t, err)
-			require.NotEmpty(e.t, share.ShareUrl)
+			require.NotEmpty(e.t, share.ShareURL)
 		}},
 		{op: "getPublicShare", status: 422, run: func(e *env) {
 			e.reject422("getPublicShare")
 			_, err := e.client.GetPublicShare(e.ctx, missingID)
-			is(e.t, err, browseruse.ErrValidation)
+			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "deletePublicShare", status: 204, live: true, run: func(e *env) {
 			id := e.session()
@@ -166,14 +166,14 @@ func conformanceCases() []conformanceCase {
 		{op: "createPublicShare", status: 422, run: func(e *env) {
 			e.reject422("createPublicShare")
 			_, err := e.client.CreatePublicShare(e.ctx, missingID)
-			is(e.t, err, browseruse.ErrValidation)
+			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "deletePublicShare", status: 404, live: true, run: func(e *env) {
 			is(e.t, e.client.DeletePublicShare(e.ctx, missingID), browseruse.ErrSessionNotFound)
 		}},
 		{op: "deletePublicShare", status: 422, run: func(e *env) {
 			e.reject422("deletePublicShare")
-			is(e.t, e.client.DeletePublicShare(e.ctx, missingID), browseruse.ErrValidation)
+			is(e.t, e.client.DeletePublicShare(e.ctx, missingID), browseruse.ErrRejected)
 		}},
 		{op: "updateSession", status: 200, live: true, run: func(e *env) {
 			id := e.session()
@@ -189,7 +189,7 @@ func conformanceCases() []conformanceCase {
 		{op: "updateSession", status: 422, run: func(e *env) {
 			e.reject422("updateSession")
 			_, err := e.client.StopSession(e.ctx, missingID)
-			is(e.t, err, browseruse.ErrValidation)
+			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "purgeSession", status: 204, opts: []browserusetest.Option{browserusetest.WithZeroDataRetention()}, run: func(e *env) {
 			ok(e.t, e.client.PurgeSession(e.ctx, e.session()))
@@ -202,14 +202,14 @@ func conformanceCases() []conformanceCase {
 		}},
 		{op: "purgeSession", status: 422, run: func(e *env) {
 			e.reject422("purgeSession")
-			is(e.t, e.client.PurgeSession(e.ctx, missingID), browseruse.ErrValidation)
+			is(e.t, e.client.PurgeSession(e.ctx, missingID), browseruse.ErrRejected)
 		}},
 		{op: "deleteSession", status: 404, live: true, run: func(e *env) {
 			is(e.t, e.client.DeleteSession(e.ctx, missingID), browseruse.ErrSessionNotFound)
 		}},
 		{op: "deleteSession", status: 422, run: func(e *env) {
 			e.reject422("deleteSession")
-			is(e.t, e.client.DeleteSession(e.ctx, missingID), browseruse.ErrValidation)
+			is(e.t, e.client.DeleteSession(e.ctx, missingID), browseruse.ErrRejected)
 		}},
 		// Last, so that live runs delete the shared session at the end.
 		{op: "deleteSession", status: 204, live: true, run: func(e *env) {
@@ -303,7 +303,7 @@ func (l *liveSession) get(t *testing.T) string {
 		defer cancel()
 		s, err := l.client.CreateSession(ctx, browseruse.CreateSessionParams{KeepAlive: browseruse.Ptr(true)})
 		if err == nil {
-			l.id = s.Id
+			l.id = s.ID
 		}
 		l.err = err
 	})

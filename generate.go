@@ -4,4 +4,3 @@ package browserusego
 // go.mod (see tools.go), with the options in oapi-codegen.yaml. Never edit
 // gen/ by hand: change openapi.yaml and run `go generate ./...`.
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen.yaml openapi.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config oapi-codegen-views.yaml openapi.yaml

@@ -3,10 +3,6 @@ package bench_test
 import (
 	"context"
 	"testing"
-
-	browserusego "github.com/browseruse-go/browseruse-go"
-	"github.com/browseruse-go/browseruse-go/browseruse"
-	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 func benchCall(b *testing.B, call func(caller, context.Context) error) {
@@ -29,34 +25,11 @@ func benchCall(b *testing.B, call func(caller, context.Context) error) {
 // BenchmarkCreate: create a session (small JSON body each way).
 func BenchmarkCreate(b *testing.B) { benchCall(b, caller.create) }
 
-// BenchmarkGet50Tasks: get a session with 50 tasks (~28 KB answer).
+// BenchmarkGet1Task: get a session with one task (~1 KB answer).
+func BenchmarkGet1Task(b *testing.B) { benchCall(b, caller.getSmall) }
+
+// BenchmarkGet50Tasks: get a session with 50 tasks (~40 KB answer).
 func BenchmarkGet50Tasks(b *testing.B) { benchCall(b, caller.get) }
 
-// BenchmarkList100: list a page of 100 sessions (~31 KB answer).
+// BenchmarkList100: list a page of 100 sessions (~35 KB answer).
 func BenchmarkList100(b *testing.B) { benchCall(b, caller.list) }
-
-// BenchmarkNewClient: "first" is what the first NewClient in a process
-// pays (parsing, checking and indexing openapi.yaml, then the client);
-// "later" is every NewClient after it, which reuses the parsed spec.
-func BenchmarkNewClient(b *testing.B) {
-	opts := []browseruse.Option{browseruse.WithAPIKey(benchKey), browseruse.WithBaseURL(server().base)}
-	b.Run("first", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := specval.Parse(browserusego.OpenAPI()); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := browseruse.NewClient(opts...); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("later", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := browseruse.NewClient(opts...); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}

@@ -62,7 +62,7 @@ type rawTask struct {
 
 type rawSession struct {
 	rawSessionItem
-	PublicShareURL *string   `json:"publicShareUrl"`
+	PublicShareURL *string   `json:"publicShareURL"`
 	Tasks          []rawTask `json:"tasks"`
 }
 
@@ -77,11 +77,14 @@ func newRaw(base string) *rawClient {
 	return &rawClient{base: base, hc: &http.Client{Transport: transport()}}
 }
 
+// maxIdleConnsPerHost is the facade's default transport's setting.
+const maxIdleConnsPerHost = 64
+
 // transport is what the baseline and the generated client use: the same
 // idle connection limits as the facade's default.
 func transport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns, t.MaxIdleConnsPerHost = 2*browseruse.DefaultMaxIdleConnsPerHost, browseruse.DefaultMaxIdleConnsPerHost
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 2*maxIdleConnsPerHost, maxIdleConnsPerHost
 	return t
 }
 
@@ -104,7 +107,7 @@ func (c *rawClient) do(ctx context.Context, method, path string, body []byte, wa
 		return err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		return err
 	}
@@ -112,6 +115,25 @@ func (c *rawClient) do(ctx context.Context, method, path string, body []byte, wa
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return json.Unmarshal(data, out)
+}
+
+// readBody reads a body the way the facade does: into one buffer sized
+// from Content-Length, capped (io.ReadAll would grow it step by step).
+func readBody(resp *http.Response) ([]byte, error) {
+	const max = 8 << 20
+	if resp.ContentLength > max {
+		return nil, fmt.Errorf("body of %d bytes", resp.ContentLength)
+	}
+	size := int64(4 << 10)
+	if resp.ContentLength >= 0 {
+		size = resp.ContentLength + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, max+1))
+	if buf.Len() > max {
+		return nil, fmt.Errorf("body over %d bytes", max)
+	}
+	return buf.Bytes(), err
 }
 
 func (c *rawClient) create(ctx context.Context) error {
@@ -126,6 +148,11 @@ func (c *rawClient) create(ctx context.Context) error {
 func (c *rawClient) get(ctx context.Context) error {
 	var out rawSession
 	return c.do(ctx, http.MethodGet, "/sessions/"+sessionID, nil, http.StatusOK, &out)
+}
+
+func (c *rawClient) getSmall(ctx context.Context) error {
+	var out rawSession
+	return c.do(ctx, http.MethodGet, "/sessions/"+smallSessionID, nil, http.StatusOK, &out)
 }
 
 func (c *rawClient) list(ctx context.Context) error {
@@ -150,11 +177,8 @@ func newGen(base string) *genClient {
 }
 
 func (g *genClient) create(ctx context.Context) error {
-	var body gen.CreateSessionRequest
+	body := gen.CreateSessionRequest{BrowserScreenWidth: browseruse.Ptr(1280), BrowserScreenHeight: browseruse.Ptr(800), KeepAlive: browseruse.Ptr(false)}
 	body.ProxyCountryCode.Set(gen.ProxyCountryCodeDe)
-	body.BrowserScreenWidth.Set(1280)
-	body.BrowserScreenHeight.Set(800)
-	body.KeepAlive = browseruse.Ptr(false)
 	resp, err := g.c.CreateSessionWithResponse(ctx, body)
 	if err == nil && resp.JSON201 == nil {
 		err = fmt.Errorf("status %d", resp.StatusCode())
@@ -164,6 +188,14 @@ func (g *genClient) create(ctx context.Context) error {
 
 func (g *genClient) get(ctx context.Context) error {
 	resp, err := g.c.GetSessionWithResponse(ctx, sessionID)
+	if err == nil && resp.JSON200 == nil {
+		err = fmt.Errorf("status %d", resp.StatusCode())
+	}
+	return err
+}
+
+func (g *genClient) getSmall(ctx context.Context) error {
+	resp, err := g.c.GetSessionWithResponse(ctx, smallSessionID)
 	if err == nil && resp.JSON200 == nil {
 		err = fmt.Errorf("status %d", resp.StatusCode())
 	}
@@ -204,6 +236,11 @@ func (f *facade) get(ctx context.Context) error {
 	return err
 }
 
+func (f *facade) getSmall(ctx context.Context) error {
+	_, err := f.c.GetSession(ctx, smallSessionID)
+	return err
+}
+
 func (f *facade) list(ctx context.Context) error {
 	_, err := f.c.ListSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(100), PageNumber: browseruse.Ptr(1)})
 	return err
@@ -213,6 +250,7 @@ func (f *facade) list(ctx context.Context) error {
 type caller interface {
 	create(context.Context) error
 	get(context.Context) error
+	getSmall(context.Context) error
 	list(context.Context) error
 }
 

@@ -4,9 +4,6 @@ package bench_test
 
 import (
 	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,23 +15,6 @@ const (
 	loadGoroutines = 32
 	loadCalls      = 5000
 )
-
-// countingServer is a fresh server whose accepted connections are counted,
-// with httptest.Server.Config.ConnState.
-func countingServer(tb testing.TB) (*httptest.Server, *atomic.Int64) {
-	tb.Helper()
-	var conns atomic.Int64
-	bs := &benchServer{}
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(bs.serve))
-	ts.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	ts.Start()
-	tb.Cleanup(ts.Close)
-	return ts, &conns
-}
 
 // TestLoad: 32 goroutines share one client and make 5,000 calls each.
 // Every call must succeed, and the client must not open more connections
@@ -48,8 +28,9 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("160,000 calls")
 	}
-	ts, conns := countingServer(t)
-	client, err := browseruse.NewClient(browseruse.WithAPIKey(benchKey), browseruse.WithBaseURL(ts.URL+"/api/v2"))
+	srv := server()
+	before := srv.conns.Load()
+	client, err := browseruse.NewClient(browseruse.WithAPIKey(benchKey), browseruse.WithBaseURL(srv.base))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,10 +52,10 @@ func TestLoad(t *testing.T) {
 	if n := failures.Load(); n != 0 {
 		t.Fatalf("%d of %d calls failed", n, loadGoroutines*loadCalls)
 	}
-	if n := conns.Load(); n > browseruse.DefaultMaxIdleConnsPerHost {
-		t.Fatalf("%d connections opened, more than the %d kept idle per host: the pool churns", n, browseruse.DefaultMaxIdleConnsPerHost)
+	if n := srv.conns.Load() - before; n > maxIdleConnsPerHost {
+		t.Fatalf("%d connections opened, more than the %d kept idle per host: the pool churns", n, maxIdleConnsPerHost)
 	}
-	t.Logf("%d calls, %d connections", loadGoroutines*loadCalls, conns.Load())
+	t.Logf("%d calls, %d connections", loadGoroutines*loadCalls, srv.conns.Load()-before)
 }
 
 // BenchmarkParallel: 32 goroutines (RunParallel with parallelism 16 on 2
@@ -83,11 +64,11 @@ func TestLoad(t *testing.T) {
 func BenchmarkParallel(b *testing.B) {
 	for _, name := range []string{"raw", "facade-default"} {
 		b.Run("variant="+name, func(b *testing.B) {
-			ts, conns := countingServer(b)
-			base := ts.URL + "/api/v2"
-			var c caller = newRaw(base)
+			srv := server()
+			before := srv.conns.Load()
+			var c caller = newRaw(srv.base)
 			if name != "raw" {
-				c = newFacade(base, browseruse.ValidationCompatible)
+				c = newFacade(srv.base, browseruse.ValidationCompatible)
 			}
 			ctx := context.Background()
 			var failures atomic.Int64
@@ -105,7 +86,7 @@ func BenchmarkParallel(b *testing.B) {
 			if n := failures.Load(); n != 0 {
 				b.Fatalf("%d calls failed", n)
 			}
-			b.ReportMetric(float64(conns.Load()), "conns")
+			b.ReportMetric(float64(srv.conns.Load()-before), "conns")
 		})
 	}
 }

@@ -19,33 +19,40 @@ const (
 	sessionID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 )
 
-// canned answers, built once.
+// smallSessionID answers a session with one task; sessionID one with 50.
+const smallSessionID = "3c90c3cc-0d44-4b50-8888-000000000001"
+
+// canned answers, built once. They look like the service's: FastAPI sends
+// nulls (not absent fields), naive timestamps with microseconds, escaped
+// strings and multi-line agent output.
 var (
-	createAnswer = []byte(sessionItem(0))
-	getAnswer    = []byte(sessionWithTasks(50))
-	listAnswer   = []byte(sessionPage(100))
+	createAnswer   = []byte(sessionItem(0))
+	getSmallAnswer = []byte(sessionWithTasks(smallSessionID, 1))
+	getAnswer      = []byte(sessionWithTasks(sessionID, 50))
+	listAnswer     = []byte(sessionPage(100))
 )
 
 func uuidN(prefix string, i int) string { return fmt.Sprintf("%s-0d44-4b50-8888-%012d", prefix, i) }
 
 func sessionItem(i int) string {
-	return `{"id":"` + uuidN("3c90c3cc", i) + `","status":"active","startedAt":"2026-01-02T03:04:05Z",` +
-		`"finishedAt":null,"persistMemory":true,"keepAlive":false,"liveUrl":"https://live.browser-use.com/?wss=abc",` +
-		`"recordingUrl":null,"proxyUsedMb":"12.5","proxyCost":"0.0125"}`
+	return `{"id":"` + uuidN("3c90c3cc", i) + `","status":"active","liveUrl":"https://live.browser-use.com/?wss=https%3A%2F%2Fx.example%2Fdevtools",` +
+		`"recordingUrl":null,"startedAt":"2026-11-27T10:00:00.123456","finishedAt":null,"persistMemory":true,"keepAlive":false,` +
+		`"proxyUsedMb":"12.5","proxyCost":"0.0125"}`
 }
 
-func sessionWithTasks(n int) string {
+func sessionWithTasks(id string, n int) string {
 	tasks := make([]string, n)
 	for i := range tasks {
-		tasks[i] = `{"id":"` + uuidN("5b1e8a52", i) + `","sessionId":"` + sessionID + `","llm":"browser-use-llm",` +
-			`"task":"Find the cheapest flight from Berlin to Lisbon next Friday and report the price","status":"finished",` +
-			`"createdAt":"2026-01-02T03:04:06Z","startedAt":"2026-01-02T03:04:07Z","finishedAt":"2026-01-02T03:09:00Z",` +
-			`"metadata":{"run":"` + strconv.Itoa(i) + `"},"output":"EUR 89.99 with TAP, departing 07:05","browserUseVersion":"0.9.1",` +
-			`"isSuccess":true,"judgement":null,"judgeVerdict":null,"cost":"0.0421","suggestions":null}`
+		tasks[i] = `{"id":"` + uuidN("5b1e8a52", i) + `","sessionId":"` + id + `","llm":"browser-use-llm",` +
+			`"task":"Find the cheapest flight from \"Berlin\" to Lisbon next Friday and report the price \u2014 in EUR","status":"finished",` +
+			`"createdAt":"2026-11-27T10:00:01.000123","startedAt":"2026-11-27T10:00:02.456789","finishedAt":"2026-11-27T10:05:00.999999",` +
+			`"metadata":{"run":"` + strconv.Itoa(i) + `","team":"travel"},` +
+			`"output":"Cheapest option:\n- TAP TP 545, departs 07:05, EUR 89.99\n- Ryanair FR 1234, departs 21:40, EUR 94.50\n\nPrices include one cabin bag.",` +
+			`"browserUseVersion":"0.9.1","isSuccess":true,"judgement":null,"judgeVerdict":null,"cost":"0.0421","suggestions":null}`
 	}
-	return `{"id":"` + sessionID + `","status":"active","startedAt":"2026-01-02T03:04:05Z","finishedAt":null,` +
-		`"liveUrl":"https://live.browser-use.com/?wss=abc","recordingUrl":null,"publicShareUrl":null,` +
-		`"persistMemory":true,"keepAlive":true,"proxyUsedMb":"12.5","proxyCost":"0.0125","tasks":[` + strings.Join(tasks, ",") + `]}`
+	return `{"id":"` + id + `","status":"active","liveUrl":"https://live.browser-use.com/?wss=https%3A%2F%2Fx.example%2Fdevtools",` +
+		`"recordingUrl":null,"startedAt":"2026-11-27T10:00:00.123456","finishedAt":null,"tasks":[` + strings.Join(tasks, ",") + `],` +
+		`"publicShareUrl":null,"persistMemory":true,"keepAlive":true,"proxyUsedMb":"12.5","proxyCost":"0.0125"}`
 }
 
 func sessionPage(n int) string {
@@ -89,6 +96,8 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 		status, body = http.StatusOK, listAnswer
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/sessions/"+sessionID:
 		status, body = http.StatusOK, getAnswer
+	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/sessions/"+smallSessionID:
+		status, body = http.StatusOK, getSmallAnswer
 	default:
 		status, body = http.StatusNotFound, []byte(`{"detail":"Not Found"}`)
 	}

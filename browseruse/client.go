@@ -1,6 +1,7 @@
 package browseruse
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,30 +13,32 @@ import (
 	"strings"
 	"time"
 
+	"github.com/browseruse-go/browseruse-go/gen"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 // Version is this library's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Client calls the Browser Use sessions API. It is safe for concurrent use;
-// create one and share it.
+// Client calls the Browser Use API. It is safe for concurrent use; create
+// one and share it.
+//
+// It is a thin layer over the client generated into package gen: gen builds
+// every request and its body, and Client adds the key, validation against
+// openapi.yaml, retries, bounds and typed errors (see transport.go).
 type Client struct {
-	baseURL string
-	apiKey  string
-	http    *http.Client
-	// header and jsonHeader are built once and shared, read-only, by every
-	// request (RoundTrippers must not modify requests): this saves an
-	// allocation per header per call.
-	header     http.Header
-	jsonHeader http.Header
+	baseURL    string
+	apiKey     string
+	http       *http.Client
+	gen        *gen.Client
+	header     http.Header // User-Agent, Accept, WithHeader's: copied into every request
 	logger     *slog.Logger
 	validation ValidationMode
 	maxBody    int64
 	attemptTO  time.Duration
 	stopTO     time.Duration
 	retry      RetryPolicy
-	spec       *specval.Spec
+	ops        [opCount]*operation
 }
 
 // NewClient returns a client configured by opts, then by the environment
@@ -79,6 +82,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	ops, err := resolveOperations(spec)
+	if err != nil {
+		return nil, err
+	}
 	hc := cfg.httpClient
 	if hc == nil {
 		hc = &http.Client{Transport: defaultTransport()}
@@ -91,26 +98,37 @@ func NewClient(opts ...Option) (*Client, error) {
 	header := http.Header{}
 	header.Set("User-Agent", fmt.Sprintf("browseruse-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH))
 	header.Set("Accept", "application/json")
-	header.Set(apiKeyHeader, cfg.apiKey)
 	for name, values := range cfg.headers {
 		header[name] = values
 	}
-	jsonHeader := header.Clone()
-	jsonHeader.Set("Content-Type", "application/json")
-	return &Client{
+	c := &Client{
 		baseURL:    base.String(),
 		apiKey:     cfg.apiKey,
 		http:       hc,
 		header:     header,
-		jsonHeader: jsonHeader,
 		logger:     logger,
 		validation: cfg.validation,
 		maxBody:    cfg.maxResponseBytes,
 		attemptTO:  cfg.attemptTimeout,
 		stopTO:     cfg.stopTimeout,
 		retry:      cfg.retry,
-		spec:       spec,
-	}, nil
+		ops:        ops,
+	}
+	c.gen, err = gen.NewClient(c.baseURL+"/", gen.WithHTTPClient(doer{c}), gen.WithRequestEditorFn(c.editRequest))
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// editRequest adds the key and the client's headers to a request gen built.
+// gen builds a new request, with its own header map, for every call.
+func (c *Client) editRequest(_ context.Context, req *http.Request) error {
+	for name, values := range c.header {
+		req.Header[name] = values
+	}
+	req.Header.Set(apiKeyHeader, c.apiKey)
+	return nil
 }
 
 // BaseURL returns the base URL the client sends requests to.
@@ -148,7 +166,7 @@ func isLoopback(host string) bool {
 
 // defaultTransport is http.DefaultTransport's setup with bounds on every
 // phase, and enough idle connections per host for concurrent callers: a
-// connection is only closed when more than DefaultMaxIdleConnsPerHost would
+// connection is only closed when more than maxIdleConnsPerHost would
 // be idle at once, so up to that many goroutines never churn connections.
 func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
@@ -157,8 +175,8 @@ func defaultTransport() *http.Transport {
 	t.ResponseHeaderTimeout = 60 * time.Second
 	t.ExpectContinueTimeout = time.Second
 	t.IdleConnTimeout = 90 * time.Second
-	t.MaxIdleConns = 2 * DefaultMaxIdleConnsPerHost
-	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	t.MaxIdleConns = 2 * maxIdleConnsPerHost
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	return t
 }
 

@@ -22,8 +22,9 @@ var (
 	ErrProfileNotFound = errors.New("browseruse: profile not found")
 	// ErrShareNotFound: the session has no public share (404 from GetPublicShare).
 	ErrShareNotFound = errors.New("browseruse: public share not found")
-	// ErrValidation: the server rejected the request's parameters or body (422).
-	ErrValidation = errors.New("browseruse: request rejected by the server's validation")
+	// ErrRejected: the server rejected the request's parameters or body
+	// (422). Compare ErrInvalidParams: the client refused to send them.
+	ErrRejected = errors.New("browseruse: request rejected by the server (422)")
 	// ErrTooManyConcurrentSessions: the plan's cap on concurrently active
 	// sessions is reached (429 on create). This is not a rate limit: stop a
 	// session, or wait for one to end, before creating another.
@@ -35,7 +36,8 @@ var (
 	// ErrServer: the server failed (5xx).
 	ErrServer = errors.New("browseruse: server error")
 
-	// ErrInvalidParams: a parameter broke a rule of openapi.yaml; nothing was sent.
+	// ErrInvalidParams: a parameter broke a rule of openapi.yaml, so the
+	// client sent nothing. Compare ErrRejected: the server refused them.
 	ErrInvalidParams = errors.New("browseruse: invalid parameters")
 	// ErrInvalidResponse: a response did not conform to openapi.yaml, or
 	// could not be decoded.
@@ -50,7 +52,7 @@ var (
 
 // APIError is a non-2xx answer of the API.
 type APIError struct {
-	// Operation is the operationId in openapi.yaml, e.g. "createSession".
+	// Operation is the Client method that was called, e.g. "StopSession".
 	Operation string
 	// StatusCode is the HTTP status.
 	StatusCode int
@@ -66,6 +68,8 @@ type APIError struct {
 	Attempts int
 	// RawBody is the body as received, capped, with known secrets masked.
 	RawBody []byte
+
+	op *operationInfo // which sentinels fit; nil for an APIError built by hand
 }
 
 // ValidationIssue is one problem of a 422 answer: where (loc), what (msg)
@@ -103,7 +107,7 @@ func (e *APIError) Error() string {
 	if e.isBareNotFound() {
 		b.WriteString(" (the path does not exist: check the base URL, which must end in /api/v2)")
 	}
-	if e.StatusCode == http.StatusTooManyRequests && e.Operation == opCreateSession {
+	if e.StatusCode == http.StatusTooManyRequests && e.createsSession() {
 		b.WriteString(" (the plan's cap on concurrently active sessions is reached: stop a session first; this is not a rate limit)")
 	}
 	if e.RequestID != "" {
@@ -130,41 +134,54 @@ func (e *APIError) isBareNotFound() bool {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized ||
-			(e.StatusCode == http.StatusForbidden && e.Operation != opPurgeSession)
-	case ErrPurgeNotAllowed:
-		return e.StatusCode == http.StatusForbidden && e.Operation == opPurgeSession
+		return e.StatusCode == http.StatusUnauthorized || (e.StatusCode == http.StatusForbidden && e.forbidden() == nil)
 	case ErrInsufficientCredits:
 		return e.StatusCode == http.StatusPaymentRequired
-	case ErrValidation:
+	case ErrRejected:
 		return e.StatusCode == http.StatusUnprocessableEntity
 	case ErrTooManyConcurrentSessions:
-		return e.StatusCode == http.StatusTooManyRequests && e.Operation == opCreateSession
+		return e.StatusCode == http.StatusTooManyRequests && e.createsSession()
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests && e.Operation != opCreateSession
+		return e.StatusCode == http.StatusTooManyRequests && !e.createsSession()
 	case ErrServer:
 		return e.StatusCode >= 500
-	case ErrProfileNotFound:
-		return e.notFound() && e.Operation == opCreateSession
-	case ErrShareNotFound:
-		return e.notFound() && e.Operation == opGetPublicShare && strings.Contains(strings.ToLower(e.Detail), "share")
-	case ErrSessionNotFound:
-		return e.notFound() && e.Operation != opCreateSession && e.Operation != opListSessions &&
-			!(e.Operation == opGetPublicShare && strings.Contains(strings.ToLower(e.Detail), "share"))
+	case nil:
+		return false
 	}
-	return false
+	if e.StatusCode == http.StatusForbidden {
+		return target == e.forbidden()
+	}
+	return e.StatusCode == http.StatusNotFound && !e.isBareNotFound() && target == e.notFound()
 }
 
-func (e *APIError) notFound() bool {
-	return e.StatusCode == http.StatusNotFound && !e.isBareNotFound()
+func (e *APIError) createsSession() bool { return e.op != nil && e.op.createsSession }
+
+func (e *APIError) forbidden() error {
+	if e.op == nil {
+		return nil
+	}
+	return e.op.forbidden
+}
+
+// notFound is the sentinel of a 404 with a detail. GetPublicShare answers
+// 404 for a missing share and for a missing session; the detail tells.
+func (e *APIError) notFound() error {
+	if e.op == nil {
+		return nil
+	}
+	if e.op.notFound == ErrShareNotFound && !strings.Contains(strings.ToLower(e.Detail), "share") {
+		return ErrSessionNotFound
+	}
+	return e.op.notFound
 }
 
 // RequestValidationError reports parameters that break openapi.yaml. It is
 // returned before anything is sent.
 type RequestValidationError struct {
-	// Operation is the operationId, e.g. "createSession".
+	// Operation is the Client method that was called, e.g. "CreateSession".
 	Operation string
-	// Violations are "field: rule" lines, e.g. "browserScreenWidth: must be >= 320".
+	// Violations are "GoField (wireField): rule" lines, e.g.
+	// "ScreenWidth (browserScreenWidth): must be >= 320".
 	Violations []string
 }
 
@@ -179,7 +196,7 @@ func (e *RequestValidationError) Is(target error) bool { return target == ErrInv
 // ResponseValidationError reports a response that does not conform to
 // openapi.yaml, could not be decoded, or was too large.
 type ResponseValidationError struct {
-	// Operation is the operationId.
+	// Operation is the Client method that was called, e.g. "GetSession".
 	Operation string
 	// StatusCode is the HTTP status of the response.
 	StatusCode int
@@ -220,7 +237,7 @@ func (e *ResponseValidationError) Unwrap() []error {
 // TransportError is a failure to get an answer: connection refused, reset,
 // timeout, a body cut short.
 type TransportError struct {
-	// Operation is the operationId.
+	// Operation is the Client method that was called, e.g. "GetSession".
 	Operation string
 	// Attempts is how many requests were made, retries included.
 	Attempts int

@@ -15,7 +15,7 @@ import (
 
 var allSentinels = []error{
 	browseruse.ErrUnauthorized, browseruse.ErrInsufficientCredits, browseruse.ErrSessionNotFound,
-	browseruse.ErrProfileNotFound, browseruse.ErrShareNotFound, browseruse.ErrValidation,
+	browseruse.ErrProfileNotFound, browseruse.ErrShareNotFound, browseruse.ErrRejected,
 	browseruse.ErrTooManyConcurrentSessions, browseruse.ErrRateLimited, browseruse.ErrPurgeNotAllowed,
 	browseruse.ErrServer,
 }
@@ -49,8 +49,8 @@ func TestErrorStatusesMatchTheirSentinel(t *testing.T) {
 		{"404 session on share get", 404, `{"detail":"Session not found"}`, shareGet, browseruse.ErrSessionNotFound},
 		{"404 share on share get", 404, `{"detail":"Public share not found"}`, shareGet, browseruse.ErrShareNotFound},
 		{"404 session on purge", 404, `{"detail":"Session not found"}`, purge, browseruse.ErrSessionNotFound},
-		{"422 on create", 422, `{"loc":["body","browserScreenWidth"],"msg":"too small","type":"greater_than_equal"}`, create, browseruse.ErrValidation},
-		{"422 on list", 422, `{"detail":[{"loc":["query","pageSize"],"msg":"too big","type":"less_than_equal"}]}`, list, browseruse.ErrValidation},
+		{"422 on create", 422, `{"loc":["body","browserScreenWidth"],"msg":"too small","type":"greater_than_equal"}`, create, browseruse.ErrRejected},
+		{"422 on list", 422, `{"detail":[{"loc":["query","pageSize"],"msg":"too big","type":"less_than_equal"}]}`, list, browseruse.ErrRejected},
 		{"429 on create", 429, `{"detail":"Too many concurrent active sessions."}`, create, browseruse.ErrTooManyConcurrentSessions},
 		{"429 on get", 429, `{"detail":"slow down"}`, get, browseruse.ErrRateLimited},
 		{"403 on purge", 403, ``, purge, browseruse.ErrPurgeNotAllowed},
@@ -144,5 +144,5 @@ func TestErrorBodiesAreValidatedToo(t *testing.T) {
 	_, err = srv.client(t, browseruse.WithRetry(browseruse.RetryPolicy{})).GetSession(context.Background(), sessionID)
 	require.ErrorIs(t, err, browseruse.ErrServer)
 	require.False(t, errors.Is(err, browseruse.ErrInvalidResponse))
-	require.True(t, strings.HasPrefix(err.Error(), "browseruse: getSession: 502 Bad Gateway"), err.Error())
+	require.True(t, strings.HasPrefix(err.Error(), "browseruse: GetSession: 502 Bad Gateway"), err.Error())
 }

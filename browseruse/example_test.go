@@ -48,17 +48,17 @@ func ExampleClient_CreateSession() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer client.StopOnExit(ctx, session.Id) // sessions bill until stopped
+	defer client.StopOnExit(ctx, session.ID) // sessions bill until stopped
 
 	fmt.Println(session.Status, session.KeepAlive)
 	// Output: active false
 }
 
-func ExampleClient_WithSession() {
+func ExampleClient_RunSession() {
 	client, done := exampleClient()
 	defer done()
 
-	err := client.WithSession(context.Background(), browseruse.CreateSessionParams{},
+	err := client.RunSession(context.Background(), browseruse.CreateSessionParams{},
 		func(ctx context.Context, s *browseruse.SessionItem) error {
 			fmt.Println("working in a", s.Status, "session")
 			return nil
@@ -99,7 +99,7 @@ func ExampleClient_AllSessions() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if _, err := client.StopSession(ctx, session.Id); err != nil {
+		if _, err := client.StopSession(ctx, session.ID); err != nil {
 			log.Fatal(err)
 		}
 		n++
@@ -128,9 +128,9 @@ func ExampleClient_CreatePublicShare() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer client.StopOnExit(ctx, session.Id)
+	defer client.StopOnExit(ctx, session.ID)
 
-	share, err := client.CreatePublicShare(ctx, session.Id)
+	share, err := client.CreatePublicShare(ctx, session.ID)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
-var fuzzOps = []string{opGetSession, opCreateSession, opListSessions, opGetPublicShare, opUpdateSession}
+var fuzzOps = []opIndex{opGetSession, opCreateSession, opListSessions, opGetPublicShare, opUpdateSession}
 
 // FuzzDecodeResponse feeds arbitrary bodies, statuses and content types to
 // the response decoder of every operation in every mode: it must never
@@ -41,24 +41,31 @@ func FuzzDecodeResponse(f *testing.F) {
 		}
 		operation := fuzzOps[int(op)%len(fuzzOps)]
 		for mode, c := range clients {
-			resp := &response{status: status, header: header, body: body, attempts: 1}
-			var out any
-			switch operation {
-			case opGetSession, opUpdateSession:
-				var s Session
-				err := c.decode(call{op: operation}, resp, &s)
-				if err == nil && status < 300 && mode != ValidationOff && !specval.IsUUID(s.Id) {
-					t.Fatalf("%s %s: no error but id %q", mode, operation, s.Id)
+			k := &call{op: c.ops[operation], status: status, header: header, body: body, attempts: 1}
+			err := c.checkResponse(k)
+			if err != nil {
+				if err.Error() == "" {
+					t.Fatal("empty error message")
 				}
 				continue
-			case opCreateSession:
-				out = &SessionItem{}
-			case opListSessions:
-				out = &SessionPage{}
-			default:
-				out = &Share{}
 			}
-			err := c.decode(call{op: operation}, resp, out)
+			if status >= 300 {
+				t.Fatalf("%s %d: an error status without an error", mode, status)
+			}
+			resp := &http.Response{Body: http.NoBody}
+			switch operation {
+			case opGetSession, opUpdateSession:
+				s, err := decodeAnswer[Session](c, k, resp, nil)
+				if err == nil && !specval.IsUUID(s.ID) && mode != ValidationOff {
+					t.Fatalf("%s %d: no error but id %q", mode, operation, s.ID)
+				}
+			case opCreateSession:
+				_, err = decodeAnswer[SessionItem](c, k, resp, nil)
+			case opListSessions:
+				_, err = decodeAnswer[SessionPage](c, k, resp, nil)
+			default:
+				_, err = decodeAnswer[Share](c, k, resp, nil)
+			}
 			if err != nil && err.Error() == "" {
 				t.Fatal("empty error message")
 			}

@@ -100,7 +100,7 @@ const sessionItemJSON = `{"id":"` + sessionID + `","status":"active","startedAt"
 	"persistMemory":true,"keepAlive":true,"liveUrl":"https://live.example/x","proxyUsedMb":"0","proxyCost":"0"}`
 
 const sessionViewJSON = `{"id":"` + sessionID + `","status":"stopped","startedAt":"2026-01-02T03:04:05Z",
-	"finishedAt":"2026-01-02T04:00:00Z","publicShareUrl":null,"tasks":[{"id":"` + taskID + `","sessionId":"` + sessionID + `",
+	"finishedAt":"2026-01-02T04:00:00Z","publicShareURL":null,"tasks":[{"id":"` + taskID + `","sessionId":"` + sessionID + `",
 	"llm":"browser-use-llm","task":"find it","status":"finished","createdAt":"2026-01-02T03:04:06.123456",
 	"finishedAt":"2026-01-02T03:10:00","cost":"0.0125","metadata":{}}]}`
 

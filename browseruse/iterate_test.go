@@ -49,7 +49,7 @@ func collect(t *testing.T, c *browseruse.Client, p browseruse.ListSessionsParams
 		if err != nil {
 			return ids, err
 		}
-		ids = append(ids, s.Id)
+		ids = append(ids, s.ID)
 	}
 	return ids, nil
 }

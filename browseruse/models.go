@@ -2,32 +2,29 @@ package browseruse
 
 import (
 	"github.com/browseruse-go/browseruse-go/gen"
-	"github.com/browseruse-go/browseruse-go/gen/views"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 )
 
-// The response models are the types generated from openapi.yaml into
-// gen/views, re-exported here so that programs import only this package.
-// They cannot drift from the spec: regenerating gen/ changes them. A field
-// the spec marks nullable or optional is a pointer (nil when absent or null).
+// The response models are the types generated from openapi.yaml into gen,
+// re-exported here so that programs import only this package. They cannot
+// drift from the spec: regenerating gen/ changes them. A field the spec
+// marks nullable or optional is a pointer (nil when absent or null).
 type (
 	// Session is one session in full, with its tasks (GetSession, StopSession).
-	Session = views.SessionView
+	Session = gen.SessionView
 	// SessionItem is a session as create and list return it.
-	SessionItem = views.SessionItemView
+	SessionItem = gen.SessionItemView
 	// SessionPage is one page of ListSessions.
-	SessionPage = views.SessionListResponse
+	SessionPage = gen.SessionListResponse
 	// Task is a task run in a session.
-	Task = views.TaskItemView
+	Task = gen.TaskItemView
 	// Share is a session's public share.
-	Share = views.ShareView
+	Share = gen.ShareView
 	// SessionStatus is the state of a session: StatusActive or StatusStopped.
 	// A server may add states; see ValidationCompatible.
-	SessionStatus = views.SessionStatus
+	SessionStatus = gen.SessionStatus
 	// TaskStatus is the state of a task.
-	TaskStatus = views.TaskStatus
-	// CountryCode is a lowercase proxy country code, e.g. "de".
-	CountryCode = gen.ProxyCountryCode
+	TaskStatus = gen.TaskStatus
 	// Time is a timestamp of a response. It embeds time.Time; timestamps the
 	// server sends without a zone offset are read as UTC.
 	Time = apitime.Time
@@ -35,23 +32,23 @@ type (
 
 // Session states.
 const (
-	StatusActive  SessionStatus = views.SessionStatusActive
-	StatusStopped SessionStatus = views.SessionStatusStopped
+	StatusActive  SessionStatus = gen.SessionStatusActive
+	StatusStopped SessionStatus = gen.SessionStatusStopped
 )
 
 // Task states.
 const (
-	TaskCreated  TaskStatus = views.TaskStatusCreated
-	TaskStarted  TaskStatus = views.TaskStatusStarted
-	TaskFinished TaskStatus = views.TaskStatusFinished
-	TaskFailed   TaskStatus = views.TaskStatusFailed
-	TaskStopped  TaskStatus = views.TaskStatusStopped
+	TaskCreated  TaskStatus = gen.TaskStatusCreated
+	TaskStarted  TaskStatus = gen.TaskStatusStarted
+	TaskFinished TaskStatus = gen.TaskStatusFinished
+	TaskFailed   TaskStatus = gen.TaskStatusFailed
+	TaskStopped  TaskStatus = gen.TaskStatusStopped
 )
 
 // Ptr returns a pointer to v, for optional parameters: Ptr(false), Ptr(50).
 func Ptr[T any](v T) *T { return &v }
 
-// Deref returns *p, or T's zero value when p is nil: Deref(s.LiveUrl).
+// Deref returns *p, or T's zero value when p is nil: Deref(s.LiveURL).
 func Deref[T any](p *T) T {
 	if p == nil {
 		var zero T

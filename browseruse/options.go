@@ -18,10 +18,7 @@ const (
 	DefaultMaxResponseBytes = 8 << 20
 	// DefaultAttemptTimeout bounds one attempt when the context has no earlier deadline.
 	DefaultAttemptTimeout = 60 * time.Second
-	// DefaultMaxIdleConnsPerHost is the idle connections the default
-	// transport keeps per host (net/http's default is 2).
-	DefaultMaxIdleConnsPerHost = 64
-	// DefaultStopTimeout bounds StopOnExit and WithSession's final stop.
+	// DefaultStopTimeout bounds StopOnExit and RunSession's final stop.
 	DefaultStopTimeout = 30 * time.Second
 
 	// EnvAPIKey is read by NewClient when WithAPIKey is not given.
@@ -30,6 +27,9 @@ const (
 	EnvBaseURL = "BROWSER_USE_BASE_URL"
 
 	apiKeyHeader = "X-Browser-Use-API-Key"
+	// maxIdleConnsPerHost is the idle connections the default transport
+	// keeps per host (net/http's default is 2).
+	maxIdleConnsPerHost = 64
 )
 
 // ValidationMode says how responses are checked against openapi.yaml.
@@ -185,7 +185,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 	}
 }
 
-// WithStopTimeout bounds the stop that StopOnExit and WithSession make on
+// WithStopTimeout bounds the stop that StopOnExit and RunSession make on
 // their own context. The default is DefaultStopTimeout.
 func WithStopTimeout(d time.Duration) Option {
 	return func(c *config) error {

@@ -3,6 +3,10 @@ package browseruse
 import (
 	"fmt"
 	"strings"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/browseruse-go/browseruse-go/gen"
 )
 
 // CreateSessionParams are the settings of a new session. The zero value is
@@ -104,6 +108,65 @@ func (p ProxySetting) String() string {
 	return "default"
 }
 
+// request is the generated request body for p: a field left at its zero
+// value is not sent, Proxy picks one of the three wire states.
+func (p CreateSessionParams) request() gen.CreateSessionRequest {
+	r := gen.CreateSessionRequest{
+		BrowserScreenWidth:  p.ScreenWidth,
+		BrowserScreenHeight: p.ScreenHeight,
+		PersistMemory:       p.PersistMemory,
+		KeepAlive:           p.KeepAlive,
+		EnableRecording:     p.EnableRecording,
+		ProfileID:           nonEmpty(p.ProfileID),
+		StartURL:            nonEmpty(p.StartURL),
+	}
+	switch {
+	case p.Proxy.off:
+		r.ProxyCountryCode = nullable.NewNullNullable[gen.ProxyCountryCode]()
+	case p.Proxy.country != "":
+		r.ProxyCountryCode = nullable.NewNullableWithValue(gen.ProxyCountryCode(p.Proxy.country))
+	}
+	if cp := p.CustomProxy; cp != nil {
+		r.CustomProxy = &gen.CustomProxy{
+			Host:     cp.Host,
+			Port:     cp.Port,
+			Username: nonEmpty(cp.Username),
+			Password: nonEmpty(cp.Password),
+		}
+		if cp.IgnoreCertErrors {
+			r.CustomProxy.IgnoreCertErrors = Ptr(true)
+		}
+	}
+	return r
+}
+
+// createSessionNames maps the wire fields of the create body to the Go
+// fields of CreateSessionParams (TestEveryRequestFieldHasAGoName keeps it
+// complete when openapi.yaml grows).
+var createSessionNames = map[string]string{
+	"/profileId":                    "ProfileID",
+	"/proxyCountryCode":             "Proxy",
+	"/startUrl":                     "StartURL",
+	"/browserScreenWidth":           "ScreenWidth",
+	"/browserScreenHeight":          "ScreenHeight",
+	"/persistMemory":                "PersistMemory",
+	"/keepAlive":                    "KeepAlive",
+	"/enableRecording":              "EnableRecording",
+	"/customProxy":                  "CustomProxy",
+	"/customProxy/host":             "CustomProxy.Host",
+	"/customProxy/port":             "CustomProxy.Port",
+	"/customProxy/username":         "CustomProxy.Username",
+	"/customProxy/password":         "CustomProxy.Password",
+	"/customProxy/ignoreCertErrors": "CustomProxy.IgnoreCertErrors",
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 func (p CreateSessionParams) secrets() []string {
 	if p.CustomProxy != nil && p.CustomProxy.Password != "" {
 		return []string{p.CustomProxy.Password}
@@ -120,3 +183,15 @@ type ListSessionsParams struct {
 	// Status returns only sessions in this state; "" returns all.
 	Status SessionStatus
 }
+
+// request is the generated query parameters for p.
+func (p ListSessionsParams) request() *gen.ListSessionsParams {
+	r := &gen.ListSessionsParams{PageSize: p.PageSize, PageNumber: p.PageNumber}
+	if p.Status != "" {
+		r.FilterBy = &p.Status
+	}
+	return r
+}
+
+// listSessionsNames maps the query parameters to ListSessionsParams' fields.
+var listSessionsNames = map[string]string{"pageSize": "PageSize", "pageNumber": "PageNumber", "filterBy": "Status"}

@@ -133,7 +133,7 @@ func faultsWithTheFake(t *testing.T, sink *secretSink) {
 
 			// Idempotent: retried.
 			srv.Inject(browserusetest.OpGetSession, tc.times, tc.fault)
-			_, err = c.GetSession(ctx, s.Id)
+			_, err = c.GetSession(ctx, s.ID)
 			sink.add(err)
 			if tc.times < tc.getAttempts {
 				require.NoError(t, err, "the burst ended before the retries did")
@@ -147,9 +147,9 @@ func faultsWithTheFake(t *testing.T, sink *secretSink) {
 			}
 
 			// Create: never retried once the request may have arrived.
-			_, err = c.StopSession(ctx, s.Id)
+			_, err = c.StopSession(ctx, s.ID)
 			require.NoError(t, err)
-			require.NoError(t, c.DeleteSession(ctx, s.Id))
+			require.NoError(t, c.DeleteSession(ctx, s.ID))
 			srv.Inject(browserusetest.OpCreateSession, 1, tc.fault)
 			_, err = c.CreateSession(ctx, proxyParams)
 			sink.add(err)
@@ -207,7 +207,7 @@ func faultConcurrencyCapOnCreateIsNotRetriedUnlessAskedTo(t *testing.T, sink *se
 	require.NoError(t, err)
 	go func() {
 		time.Sleep(10 * time.Millisecond)
-		_, _ = c.StopSession(ctx, first.Id)
+		_, _ = c.StopSession(ctx, first.ID)
 	}()
 	_, err = patient.CreateSession(ctx, browseruse.CreateSessionParams{})
 	require.NoError(t, err)
@@ -262,7 +262,7 @@ func TestRetriesReplayTheBodyByteForByte(t *testing.T) {
 	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
 	require.NoError(t, err)
 	srv.Inject(browserusetest.OpUpdateSession, 2, browserusetest.Fault{Status: 503})
-	_, err = c.StopSession(context.Background(), s.Id)
+	_, err = c.StopSession(context.Background(), s.ID)
 	require.NoError(t, err)
 	var bodies []string
 	for _, r := range srv.Requests() {
@@ -370,13 +370,13 @@ func TestSequentialCallsReuseConnections(t *testing.T) {
 		var err error
 		switch i % 4 {
 		case 0:
-			_, err = c.GetSession(ctx, s.Id)
+			_, err = c.GetSession(ctx, s.ID)
 		case 1:
 			_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{})
 		case 2:
 			_, err = c.GetSession(ctx, "3c90c3cc-0d44-4b50-8888-8dd25736052a") // 404 bodies are drained too
 		case 3:
-			err = c.DeletePublicShare(ctx, s.Id) // 204, no body
+			err = c.DeletePublicShare(ctx, s.ID) // 204, no body
 		}
 		if i%4 == 2 {
 			require.ErrorIs(t, err, browseruse.ErrSessionNotFound)
@@ -407,11 +407,11 @@ func TestStopOnExitRunsOnACancelledContext(t *testing.T) {
 	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
 	require.NoError(t, err)
 	cancel()
-	require.NoError(t, c.StopOnExit(ctx, s.Id))
+	require.NoError(t, c.StopOnExit(ctx, s.ID))
 	require.Equal(t, 1, srv.SessionCount(browseruse.StatusStopped))
-	require.NoError(t, c.StopOnExit(ctx, s.Id), "already stopped is success")
-	require.NoError(t, c.DeleteSession(context.Background(), s.Id))
-	require.NoError(t, c.StopOnExit(ctx, s.Id), "gone is success")
+	require.NoError(t, c.StopOnExit(ctx, s.ID), "already stopped is success")
+	require.NoError(t, c.DeleteSession(context.Background(), s.ID))
+	require.NoError(t, c.StopOnExit(ctx, s.ID), "gone is success")
 }
 
 func TestWithSessionStopsWhateverHappens(t *testing.T) {
@@ -420,19 +420,19 @@ func TestWithSessionStopsWhateverHappens(t *testing.T) {
 	c, err := srv.Client()
 	require.NoError(t, err)
 	boom := errors.New("boom")
-	err = c.WithSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return boom })
+	err = c.RunSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return boom })
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, 1, srv.SessionCount(browseruse.StatusStopped))
 
 	require.Panics(t, func() {
-		_ = c.WithSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { panic("fn panicked") })
+		_ = c.RunSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { panic("fn panicked") })
 	})
 	require.Equal(t, 2, srv.SessionCount(browseruse.StatusStopped))
 
 	srv.Inject(browserusetest.OpUpdateSession, 10, browserusetest.Fault{Status: 500})
 	c, err = srv.Client(browseruse.WithRetry(browseruse.RetryPolicy{}))
 	require.NoError(t, err)
-	err = c.WithSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return nil })
+	err = c.RunSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return nil })
 	require.ErrorIs(t, err, browseruse.ErrServer, "a failed stop is reported")
 	require.ErrorContains(t, err, "stopping session")
 }

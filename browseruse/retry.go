@@ -9,7 +9,7 @@ import (
 )
 
 // RetryPolicy says how often and how long to wait before retrying. Which
-// failures are retried is fixed per operation by retryTable: an operation
+// failures are retried is fixed per operation by operationTable: an operation
 // that is not idempotent is never retried where that could start a second
 // session.
 type RetryPolicy struct {
@@ -54,31 +54,21 @@ func (p RetryPolicy) validate() error {
 	return nil
 }
 
-// retryClass is what an operation may retry.
+// retryClass is what an operation may retry; operationTable gives each
+// operation its class.
 type retryClass int
 
 const (
+	// retryNever: nothing is retried. The zero value, so an operation that
+	// operationTable forgets is never retried.
+	retryNever retryClass = iota
 	// retryIdempotent: connection errors and the statuses in retryableStatus.
-	retryIdempotent retryClass = iota
+	retryIdempotent
 	// retryUnsent: only failures where the request certainly never reached
 	// the server (connection refused, DNS failure). A 5xx, a timeout or a
 	// connection lost after the request was written is never retried.
 	retryUnsent
 )
-
-// retryTable is the retry policy of every operation, in one place. The
-// README's Reliability section shows the same table.
-var retryTable = map[string]retryClass{
-	opCreateSession:     retryUnsent,
-	opListSessions:      retryIdempotent,
-	opGetSession:        retryIdempotent,
-	opUpdateSession:     retryIdempotent, // stop: stopping twice is harmless
-	opDeleteSession:     retryIdempotent,
-	opPurgeSession:      retryIdempotent,
-	opGetPublicShare:    retryIdempotent,
-	opCreatePublicShare: retryIdempotent, // returns the existing share
-	opDeletePublicShare: retryIdempotent,
-}
 
 // retryableStatus are the statuses idempotent operations retry.
 var retryableStatus = map[int]bool{
@@ -100,12 +90,12 @@ type attemptOutcome struct {
 }
 
 // next decides whether attempt number n (1-based) is retried, and after how long.
-func (p RetryPolicy) next(op string, n int, o attemptOutcome) (time.Duration, bool) {
-	class := retryTable[op]
-	if o.permanent {
+func (p RetryPolicy) next(op *operationInfo, n int, o attemptOutcome) (time.Duration, bool) {
+	class := op.retry
+	if o.permanent || class == retryNever {
 		return 0, false
 	}
-	if op == opCreateSession && o.status == http.StatusTooManyRequests {
+	if op.createsSession && o.status == http.StatusTooManyRequests {
 		if n > p.ConcurrencyLimitRetries {
 			return 0, false
 		}

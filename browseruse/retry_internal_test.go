@@ -35,7 +35,7 @@ func TestRetryTableDecisions(t *testing.T) {
 	refused := notSentError{errors.New("connection refused")}
 	reset := errors.New("connection reset")
 	for _, tc := range []struct {
-		op    string
+		op    opIndex
 		o     attemptOutcome
 		retry bool
 	}{
@@ -55,14 +55,43 @@ func TestRetryTableDecisions(t *testing.T) {
 		{opGetSession, attemptOutcome{status: 200, transport: reset, permanent: true}, false},
 		{opGetSession, attemptOutcome{status: 429, retryAfter: time.Hour}, false},
 	} {
-		_, retry := p.next(tc.op, 1, tc.o)
-		require.Equal(t, tc.retry, retry, "%s %+v", tc.op, tc.o)
+		_, retry := p.next(&operationTable[tc.op], 1, tc.o)
+		require.Equal(t, tc.retry, retry, "%s %+v", operationTable[tc.op].method, tc.o)
 	}
-	_, retry := p.next(opGetSession, 3, attemptOutcome{status: 503})
+	get := &operationTable[opGetSession]
+	_, retry := p.next(get, 3, attemptOutcome{status: 503})
 	require.False(t, retry, "two retries, then stop")
-	_, retry = RetryPolicy{}.next(opGetSession, 1, attemptOutcome{status: 503})
+	_, retry = RetryPolicy{}.next(get, 1, attemptOutcome{status: 503})
 	require.False(t, retry, "a zero policy disables retries")
-	wait, retry := p.next(opGetSession, 1, attemptOutcome{status: 429, retryAfter: 3 * time.Second})
+	wait, retry := p.next(get, 1, attemptOutcome{status: 429, retryAfter: 3 * time.Second})
 	require.True(t, retry)
 	require.Equal(t, 3*time.Second, wait)
+}
+
+// TestOperationsMissingFromTheTableAreNeverRetried: the zero value of the
+// table is fail safe, whatever happened.
+func TestOperationsMissingFromTheTableAreNeverRetried(t *testing.T) {
+	p := DefaultRetryPolicy()
+	var forgotten operationInfo
+	for _, o := range []attemptOutcome{
+		{status: 503}, {status: 429}, {status: 408},
+		{transport: notSentError{errors.New("connection refused")}},
+		{transport: errors.New("connection reset"), sent: true},
+	} {
+		_, retry := p.next(&forgotten, 1, o)
+		require.False(t, retry, "%+v", o)
+	}
+}
+
+// TestEveryOperationIsInTheTable: each row names an operation of the spec
+// and a Client method, and says how it retries.
+func TestEveryOperationIsInTheTable(t *testing.T) {
+	seen := map[string]bool{}
+	for i, info := range operationTable {
+		require.NotEmpty(t, info.id, "row %d", i)
+		require.NotEmpty(t, info.method, info.id)
+		require.NotEqual(t, retryNever, info.retry, "%s: say how it retries", info.id)
+		require.False(t, seen[info.id], "%s twice", info.id)
+		seen[info.id] = true
+	}
 }

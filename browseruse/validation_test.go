@@ -26,21 +26,21 @@ func TestInvalidParametersAreRejectedBeforeSending(t *testing.T) {
 		name, want string
 		call       func() error
 	}{
-		{"screen width 100", "browserScreenWidth: must be >= 320", create(browseruse.CreateSessionParams{ScreenWidth: browseruse.Ptr(100)})},
-		{"screen height 4000", "browserScreenHeight: must be <= 3456", create(browseruse.CreateSessionParams{ScreenHeight: browseruse.Ptr(4000)})},
-		{"proxy port 0", "customProxy.port: must be >= 1", create(browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Host: "h", Port: 0}})},
-		{"empty proxy host", "customProxy.host: must be at least 1 characters long", create(browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Port: 80}})},
-		{"unknown country", "proxyCountryCode: must be one of the 247 values the spec lists", create(browseruse.CreateSessionParams{Proxy: browseruse.ProxyIn("XX")})},
-		{"profile not a uuid", "profileId: must be a valid uuid", create(browseruse.CreateSessionParams{ProfileID: "my-profile"})},
-		{"page size 0", "pageSize: must be >= 1", list(browseruse.ListSessionsParams{PageSize: browseruse.Ptr(0)})},
-		{"page size 101", "pageSize: must be <= 100", list(browseruse.ListSessionsParams{PageSize: browseruse.Ptr(101)})},
-		{"page number 0", "pageNumber: must be >= 1", list(browseruse.ListSessionsParams{PageNumber: browseruse.Ptr(0)})},
-		{"unknown status filter", "filterBy: must be one of active, stopped", list(browseruse.ListSessionsParams{Status: "paused"})},
-		{"path traversal id", "session_id: must be a valid uuid", func() error { _, err := c.GetSession(ctx, "../x"); return err }},
-		{"empty id", "session_id: must be a valid uuid", func() error { return c.DeleteSession(ctx, "") }},
-		{"braced uuid", "session_id: must be a valid uuid", func() error { return c.PurgeSession(ctx, "{"+sessionID+"}") }},
-		{"id with slash", "session_id: must be a valid uuid", func() error { _, err := c.StopSession(ctx, sessionID+"/purge"); return err }},
-		{"share id", "session_id: must be a valid uuid", func() error { _, err := c.CreatePublicShare(ctx, "x"); return err }},
+		{"screen width 100", "ScreenWidth (browserScreenWidth): must be >= 320", create(browseruse.CreateSessionParams{ScreenWidth: browseruse.Ptr(100)})},
+		{"screen height 4000", "ScreenHeight (browserScreenHeight): must be <= 3456", create(browseruse.CreateSessionParams{ScreenHeight: browseruse.Ptr(4000)})},
+		{"proxy port 0", "CustomProxy.Port (customProxy.port): must be >= 1", create(browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Host: "h", Port: 0}})},
+		{"empty proxy host", "CustomProxy.Host (customProxy.host): must be at least 1 characters long", create(browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Port: 80}})},
+		{"unknown country", "Proxy (proxyCountryCode): must be one of the 247 values the spec lists", create(browseruse.CreateSessionParams{Proxy: browseruse.ProxyIn("XX")})},
+		{"profile not a uuid", "ProfileID (profileId): must be a valid uuid", create(browseruse.CreateSessionParams{ProfileID: "my-profile"})},
+		{"page size 0", "PageSize (pageSize): must be >= 1", list(browseruse.ListSessionsParams{PageSize: browseruse.Ptr(0)})},
+		{"page size 101", "PageSize (pageSize): must be <= 100", list(browseruse.ListSessionsParams{PageSize: browseruse.Ptr(101)})},
+		{"page number 0", "PageNumber (pageNumber): must be >= 1", list(browseruse.ListSessionsParams{PageNumber: browseruse.Ptr(0)})},
+		{"unknown status filter", "Status (filterBy): must be one of active, stopped", list(browseruse.ListSessionsParams{Status: "paused"})},
+		{"path traversal id", "sessionID (session_id): must be a valid uuid", func() error { _, err := c.GetSession(ctx, "../x"); return err }},
+		{"empty id", "sessionID (session_id): is required", func() error { return c.DeleteSession(ctx, "") }},
+		{"braced uuid", "sessionID (session_id): must be a valid uuid", func() error { return c.PurgeSession(ctx, "{"+sessionID+"}") }},
+		{"id with slash", "sessionID (session_id): must be a valid uuid", func() error { _, err := c.StopSession(ctx, sessionID+"/purge"); return err }},
+		{"share id", "sessionID (session_id): must be a valid uuid", func() error { _, err := c.CreatePublicShare(ctx, "x"); return err }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,7 +62,7 @@ func TestSeveralViolationsAreAllNamed(t *testing.T) {
 	})
 	var rv *browseruse.RequestValidationError
 	require.ErrorAs(t, err, &rv)
-	require.ElementsMatch(t, []string{"browserScreenWidth: must be >= 320", "browserScreenHeight: must be >= 320"}, rv.Violations)
+	require.ElementsMatch(t, []string{"ScreenWidth (browserScreenWidth): must be >= 320", "ScreenHeight (browserScreenHeight): must be >= 320"}, rv.Violations)
 }
 
 func TestProxyPasswordNeverInValidationErrors(t *testing.T) {
@@ -71,7 +71,7 @@ func TestProxyPasswordNeverInValidationErrors(t *testing.T) {
 	p := browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Host: "h", Port: 1, Password: secret}}
 	_, err := srv.client(t).CreateSession(context.Background(), p)
 	require.ErrorIs(t, err, browseruse.ErrInvalidParams)
-	require.Contains(t, err.Error(), "customProxy.password: must be at most 255 characters long")
+	require.Contains(t, err.Error(), "CustomProxy.Password (customProxy.password): must be at most 255 characters long")
 	require.NotContains(t, err.Error(), "hunter2")
 }
 
@@ -119,7 +119,7 @@ func TestResponseValidationModes(t *testing.T) {
 			require.ErrorIs(t, err, browseruse.ErrInvalidResponse)
 			var rv *browseruse.ResponseValidationError
 			require.ErrorAs(t, err, &rv)
-			require.Equal(t, "getSession", rv.Operation)
+			require.Equal(t, "GetSession", rv.Operation)
 			require.Equal(t, http.StatusOK, rv.StatusCode)
 			require.Len(t, rv.Violations, 1)
 			require.True(t, strings.HasPrefix(rv.Violations[0], tc.want.violation), rv.Violations[0])

@@ -126,7 +126,7 @@ func TestCreateSessionBodies(t *testing.T) {
 			srv := newAPIServer(t, routes)
 			s, err := srv.client(t).CreateSession(context.Background(), tc.params)
 			require.NoError(t, err)
-			require.Equal(t, sessionID, s.Id)
+			require.Equal(t, sessionID, s.ID)
 			require.Equal(t, tc.want, srv.received()[0].Body)
 		})
 	}
@@ -146,6 +146,6 @@ func TestResponsesDecodeIntoTheGeneratedModels(t *testing.T) {
 	require.NotNil(t, task.FinishedAt)
 	require.Equal(t, time.Date(2026, 1, 2, 3, 10, 0, 0, time.UTC), task.FinishedAt.Time)
 	require.Equal(t, "0.0125", browseruse.Deref(task.Cost))
-	require.Nil(t, s.PublicShareUrl, "null")
-	require.Nil(t, s.RecordingUrl, "absent")
+	require.Nil(t, s.PublicShareURL, "null")
+	require.Nil(t, s.RecordingURL, "absent")
 }

@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/browseruse-go/browseruse-go/gen/views"
+	"github.com/browseruse-go/browseruse-go/gen"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
@@ -64,8 +64,8 @@ type Fake struct {
 }
 
 type session struct {
-	view      views.SessionView
-	share     *views.ShareView
+	view      gen.SessionView
+	share     *gen.ShareView
 	recording bool // the recording URL appears once the session stops
 }
 
@@ -137,7 +137,7 @@ func (f *Fake) Format(s fmt.State, _ rune) {
 }
 
 // SessionCount returns how many sessions the fake holds in this state ("" for all).
-func (f *Fake) SessionCount(status views.SessionStatus) int {
+func (f *Fake) SessionCount(status gen.SessionStatus) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
@@ -151,17 +151,17 @@ func (f *Fake) SessionCount(status views.SessionStatus) int {
 
 // AddTask appends a task to a session, for tests of GetSession. Missing
 // id, sessionId and createdAt are filled in.
-func (f *Fake) AddTask(sessionID string, task views.TaskItemView) error {
+func (f *Fake) AddTask(sessionID string, task gen.TaskItemView) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.sessions[sessionID]
 	if !ok {
 		return fmt.Errorf("browserusetest: no session %s", sessionID)
 	}
-	if task.Id == "" {
-		task.Id = newUUID()
+	if task.ID == "" {
+		task.ID = newUUID()
 	}
-	task.SessionId = sessionID
+	task.SessionID = sessionID
 	if task.CreatedAt.IsZero() {
 		task.CreatedAt.Time = f.now().UTC()
 	}

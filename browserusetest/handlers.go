@@ -1,6 +1,7 @@
 package browserusetest
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/browseruse-go/browseruse-go/gen"
-	"github.com/browseruse-go/browseruse-go/gen/views"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
@@ -121,50 +121,31 @@ func (f *Fake) serve(op string, handle func(request) reply) http.Handler {
 	})
 }
 
-// validate checks the request against openapi.yaml and answers 422 the way
-// FastAPI does when it breaks a rule.
+// validate checks the request against openapi.yaml with kin-openapi and
+// answers 422 the way FastAPI does when it breaks a rule.
 func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (request, *reply) {
 	req := request{id: r.PathValue("session_id"), query: map[string]int{}, body: body, r: r}
-	var problems []validationError
-	for _, p := range op.Params() {
-		switch p.In {
-		case "path":
-			problems = append(problems, violations("path", p.Check(req.id))...)
-		case "query":
-			raw, present := r.URL.Query()[p.Name]
-			if !present {
-				continue
-			}
-			if p.Schema.Type.Is("integer") {
-				n, err := strconv.Atoi(raw[0])
-				if err != nil {
-					problems = append(problems, validationError{Loc: []any{"query", p.Name}, Msg: "Input should be a valid integer", Type: "int_parsing"})
-					continue
-				}
-				req.query[p.Name] = n
-				problems = append(problems, violations("query", p.Check(float64(n)))...)
-			} else {
-				problems = append(problems, violations("query", p.Check(raw[0]))...)
-			}
-		}
+	checked := r.Clone(r.Context())
+	checked.Body = io.NopCloser(bytes.NewReader(body))
+	if len(bytes.TrimSpace(body)) > 0 && !strings.Contains(r.Header.Get("Content-Type"), "json") {
+		// FastAPI reads the body as JSON whatever its declared type (curl
+		// -d sends application/x-www-form-urlencoded).
+		checked.Header.Set("Content-Type", "application/json")
 	}
-	if op.HasBody() {
-		if len(strings.TrimSpace(string(body))) == 0 {
-			if op.BodyRequired() {
-				problems = append(problems, validationError{Loc: []any{"body"}, Msg: "Field required", Type: "missing"})
-			} else {
-				req.body = []byte("{}")
-			}
-		} else {
-			var value any
-			if err := json.Unmarshal(body, &value); err != nil {
-				problems = append(problems, validationError{Loc: []any{"body"}, Msg: "JSON decode error", Type: "json_invalid"})
-			} else {
-				problems = append(problems, violations("body", op.CheckBody(value))...)
-			}
-		}
+	var pathParams map[string]string
+	if req.id != "" {
+		pathParams = map[string]string{"session_id": req.id}
 	}
+	problems := violations(op.CheckRequest(r.Context(), checked, pathParams))
 	if len(problems) == 0 {
+		for name, values := range r.URL.Query() {
+			if n, err := strconv.Atoi(values[0]); err == nil {
+				req.query[name] = n // pageSize, pageNumber: checked to be integers
+			}
+		}
+		if len(bytes.TrimSpace(body)) == 0 {
+			req.body = []byte("{}")
+		}
 		return req, nil
 	}
 	// createSession and updateSession document a single ValidationError;
@@ -181,27 +162,34 @@ type validationError struct {
 	Type string `json:"type"`
 }
 
-func violations(in string, vs []specval.Violation) []validationError {
+// violations words kin-openapi's findings as FastAPI's issues: loc is
+// where (["query", "pageSize"], ["body", "customProxy", "port"]).
+func violations(vs []specval.Violation) []validationError {
 	out := make([]validationError, 0, len(vs))
 	for _, v := range vs {
-		loc := []any{in}
-		field := v.Field
-		if in != "body" {
-			// Parameter violations are named after the parameter.
-			if i := strings.IndexByte(field, '/'); i >= 0 {
-				field = field[:i]
-			}
-			loc = append(loc, field)
-		} else {
-			for _, part := range strings.Split(strings.TrimPrefix(field, "/"), "/") {
-				if part != "" {
-					loc = append(loc, part)
-				}
+		loc := []any{v.In}
+		for _, part := range strings.Split(strings.TrimPrefix(v.Field, "/"), "/") {
+			if part != "" {
+				loc = append(loc, part)
 			}
 		}
-		out = append(out, validationError{Loc: loc, Msg: v.Rule, Type: v.Keyword})
+		out = append(out, validationError{Loc: loc, Msg: v.Rule, Type: fastAPIType(v)})
 	}
 	return out
+}
+
+// fastAPIType names a problem as FastAPI (pydantic) does where it differs
+// from the schema keyword.
+func fastAPIType(v specval.Violation) string {
+	switch {
+	case v.Keyword == "required":
+		return "missing"
+	case v.Keyword == "parse" && v.In == "body":
+		return "json_invalid"
+	case v.Keyword == "parse":
+		return "int_parsing" // the only parameters parsed are integers
+	}
+	return v.Keyword
 }
 
 // ---- operations ----
@@ -216,7 +204,7 @@ func (f *Fake) createSession(req request) reply {
 	if f.noCredits {
 		return reply{status: http.StatusPaymentRequired}
 	}
-	if profile, err := in.ProfileId.Get(); err == nil && !f.profiles[profile] {
+	if in.ProfileID != nil && !f.profiles[*in.ProfileID] {
 		return detail(http.StatusNotFound, detailProfileNotFound)
 	}
 	if f.maxActive > 0 && f.activeLocked() >= f.maxActive {
@@ -224,16 +212,16 @@ func (f *Fake) createSession(req request) reply {
 	}
 	id := newUUID()
 	now := apitime.Time{Time: f.now().UTC()}
-	view := views.SessionView{
-		Id:            id,
-		Status:        views.SessionStatusActive,
+	view := gen.SessionView{
+		ID:            id,
+		Status:        gen.SessionStatusActive,
 		StartedAt:     now,
-		LiveUrl:       ptr("https://live.browser-use.test/" + id),
+		LiveURL:       ptr("https://live.browser-use.test/" + id),
 		PersistMemory: boolOr(in.PersistMemory, true),
 		KeepAlive:     boolOr(in.KeepAlive, true),
 		ProxyUsedMb:   ptr("0"),
 		ProxyCost:     ptr("0"),
-		Tasks:         []views.TaskItemView{},
+		Tasks:         []gen.TaskItemView{},
 	}
 	recording := in.EnableRecording != nil && *in.EnableRecording
 	f.sessions[id] = &session{view: view, recording: recording}
@@ -249,10 +237,10 @@ func (f *Fake) listSessions(req request) reply {
 	if n, ok := req.query["pageNumber"]; ok {
 		number = n
 	}
-	status := views.SessionStatus(req.r.URL.Query().Get("filterBy"))
+	status := gen.SessionStatus(req.r.URL.Query().Get("filterBy"))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	items := make([]views.SessionItemView, 0, size)
+	items := make([]gen.SessionItemView, 0, size)
 	total, skip := 0, (number-1)*size
 	for i := len(f.order) - 1; i >= 0; i-- { // newest first
 		s := f.sessions[f.order[i]]
@@ -264,7 +252,7 @@ func (f *Fake) listSessions(req request) reply {
 		}
 		total++
 	}
-	return reply{http.StatusOK, views.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
+	return reply{http.StatusOK, gen.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
 }
 
 // onSession runs fn on the request's session under the lock, or answers 404.
@@ -287,15 +275,15 @@ func (f *Fake) updateSession(req request) reply {
 }
 
 func (f *Fake) stopLocked(s *session) reply {
-	if s.view.Status != views.SessionStatusStopped { // stopping twice is harmless
-		s.view.Status = views.SessionStatusStopped
+	if s.view.Status != gen.SessionStatusStopped { // stopping twice is harmless
+		s.view.Status = gen.SessionStatusStopped
 		s.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
 		if s.recording {
-			s.view.RecordingUrl = ptr("https://recordings.browser-use.test/" + s.view.Id + ".mp4")
+			s.view.RecordingURL = ptr("https://recordings.browser-use.test/" + s.view.ID + ".mp4")
 		}
 		for i := range s.view.Tasks {
-			if t := s.view.Tasks[i].Status; t == views.TaskStatusCreated || t == views.TaskStatusStarted {
-				s.view.Tasks[i].Status = views.TaskStatusStopped
+			if t := s.view.Tasks[i].Status; t == gen.TaskStatusCreated || t == gen.TaskStatusStarted {
+				s.view.Tasks[i].Status = gen.TaskStatusStopped
 			}
 		}
 	}
@@ -344,8 +332,8 @@ func (f *Fake) createShare(req request) reply {
 	return f.onSession(req, func(s *session) reply {
 		if s.share == nil {
 			token := randomHex(16)
-			s.share = &views.ShareView{ShareToken: token, ShareUrl: "https://share.browser-use.test/" + token}
-			s.view.PublicShareUrl = ptr(s.share.ShareUrl)
+			s.share = &gen.ShareView{ShareToken: token, ShareURL: "https://share.browser-use.test/" + token}
+			s.view.PublicShareURL = ptr(s.share.ShareURL)
 		}
 		return reply{http.StatusCreated, *s.share}
 	})
@@ -354,7 +342,7 @@ func (f *Fake) createShare(req request) reply {
 func (f *Fake) deleteShare(req request) reply {
 	return f.onSession(req, func(s *session) reply {
 		s.share = nil
-		s.view.PublicShareUrl = nil
+		s.view.PublicShareURL = nil
 		return reply{status: http.StatusNoContent}
 	})
 }
@@ -362,7 +350,7 @@ func (f *Fake) deleteShare(req request) reply {
 func (f *Fake) activeLocked() int {
 	n := 0
 	for _, s := range f.sessions {
-		if s.view.Status == views.SessionStatusActive {
+		if s.view.Status == gen.SessionStatusActive {
 			n++
 		}
 	}
@@ -370,9 +358,9 @@ func (f *Fake) activeLocked() int {
 }
 
 // itemOf is the list/create form of a session.
-func itemOf(v views.SessionView) views.SessionItemView {
-	return views.SessionItemView{
-		Id: v.Id, Status: v.Status, LiveUrl: v.LiveUrl, RecordingUrl: v.RecordingUrl,
+func itemOf(v gen.SessionView) gen.SessionItemView {
+	return gen.SessionItemView{
+		ID: v.ID, Status: v.Status, LiveURL: v.LiveURL, RecordingURL: v.RecordingURL,
 		StartedAt: v.StartedAt, FinishedAt: v.FinishedAt,
 		PersistMemory: *v.PersistMemory, KeepAlive: *v.KeepAlive,
 		ProxyUsedMb: v.ProxyUsedMb, ProxyCost: v.ProxyCost,

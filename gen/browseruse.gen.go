@@ -5,15 +5,19 @@ package gen
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 )
@@ -118,7 +122,7 @@ const (
 	ProxyCountryCodeHr ProxyCountryCode = "hr"
 	ProxyCountryCodeHt ProxyCountryCode = "ht"
 	ProxyCountryCodeHu ProxyCountryCode = "hu"
-	ProxyCountryCodeId ProxyCountryCode = "id"
+	ProxyCountryCodeID ProxyCountryCode = "id"
 	ProxyCountryCodeIe ProxyCountryCode = "ie"
 	ProxyCountryCodeIl ProxyCountryCode = "il"
 	ProxyCountryCodeIm ProxyCountryCode = "im"
@@ -468,7 +472,7 @@ func (e ProxyCountryCode) Valid() bool {
 		return true
 	case ProxyCountryCodeHu:
 		return true
-	case ProxyCountryCodeId:
+	case ProxyCountryCodeID:
 		return true
 	case ProxyCountryCodeIe:
 		return true
@@ -834,13 +838,13 @@ func (e TaskStatus) Valid() bool {
 // CreateSessionRequest The settings of a new session. Every field is optional.
 type CreateSessionRequest struct {
 	// BrowserScreenHeight The browser's screen height in pixels.
-	BrowserScreenHeight nullable.Nullable[int] `json:"browserScreenHeight,omitempty"`
+	BrowserScreenHeight *int `json:"browserScreenHeight,omitempty"`
 
 	// BrowserScreenWidth The browser's screen width in pixels.
-	BrowserScreenWidth nullable.Nullable[int] `json:"browserScreenWidth,omitempty"`
+	BrowserScreenWidth *int `json:"browserScreenWidth,omitempty"`
 
 	// CustomProxy Route the browser through this proxy instead of Browser Use's own. Needs an active subscription.
-	CustomProxy nullable.Nullable[CustomProxy] `json:"customProxy,omitempty"`
+	CustomProxy *CustomProxy `json:"customProxy,omitempty"`
 
 	// EnableRecording Record the session; the recording's URL appears once the session has ended.
 	EnableRecording *bool `json:"enableRecording,omitempty"`
@@ -851,14 +855,14 @@ type CreateSessionRequest struct {
 	// PersistMemory When true, tasks in the session share memory and history, so a task can build on the one before. When false, every task starts without context.
 	PersistMemory *bool `json:"persistMemory,omitempty"`
 
-	// ProfileId A browser profile (cookies, logins) to load into the session.
-	ProfileId nullable.Nullable[string] `json:"profileId,omitempty"`
+	// ProfileID A browser profile (cookies, logins) to load into the session.
+	ProfileID *string `json:"profileId,omitempty"`
 
 	// ProxyCountryCode Where the session's proxy exits. Omitted, the server uses us; null turns the proxy off.
 	ProxyCountryCode nullable.Nullable[ProxyCountryCode] `json:"proxyCountryCode,omitempty"`
 
-	// StartUrl A page to open when the browser starts.
-	StartUrl nullable.Nullable[string] `json:"startUrl,omitempty"`
+	// StartURL A page to open when the browser starts.
+	StartURL *string `json:"startUrl,omitempty"`
 }
 
 // CustomProxy The user's own proxy server, used instead of Browser Use's proxies.
@@ -870,13 +874,13 @@ type CustomProxy struct {
 	IgnoreCertErrors *bool `json:"ignoreCertErrors,omitempty"`
 
 	// Password The password for the proxy, when it requires authentication.
-	Password nullable.Nullable[string] `json:"password,omitempty"`
+	Password *string `json:"password,omitempty"`
 
 	// Port The proxy's TCP port.
 	Port int `json:"port"`
 
 	// Username The user name for the proxy, when it requires authentication.
-	Username nullable.Nullable[string] `json:"username,omitempty"`
+	Username *string `json:"username,omitempty"`
 }
 
 // Decimal A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
@@ -898,16 +902,16 @@ type ProxyCountryCode string
 // SessionItemView A session as it appears in lists and in the answer to create.
 type SessionItemView struct {
 	// FinishedAt When the session stopped; null while it is active.
-	FinishedAt nullable.Nullable[apitime.Time] `json:"finishedAt,omitempty"`
+	FinishedAt *apitime.Time `json:"finishedAt,omitempty"`
 
-	// Id The session's ID.
-	Id string `json:"id"`
+	// ID The session's ID.
+	ID string `json:"id"`
 
 	// KeepAlive Whether the browser stays up between tasks.
 	KeepAlive bool `json:"keepAlive"`
 
-	// LiveUrl A page that shows the browser live.
-	LiveUrl nullable.Nullable[string] `json:"liveUrl,omitempty"`
+	// LiveURL A page that shows the browser live.
+	LiveURL *string `json:"liveUrl,omitempty"`
 
 	// PersistMemory Whether the session's tasks share memory and history.
 	PersistMemory bool `json:"persistMemory"`
@@ -918,8 +922,8 @@ type SessionItemView struct {
 	// ProxyUsedMb A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
 	ProxyUsedMb *Decimal `json:"proxyUsedMb,omitempty"`
 
-	// RecordingUrl A short-lived link to download the recording, once a recorded session has ended.
-	RecordingUrl nullable.Nullable[string] `json:"recordingUrl,omitempty"`
+	// RecordingURL A short-lived link to download the recording, once a recorded session has ended.
+	RecordingURL *string `json:"recordingUrl,omitempty"`
 
 	// StartedAt When the session was created and started.
 	StartedAt apitime.Time `json:"startedAt"`
@@ -957,16 +961,16 @@ type SessionUpdateAction string
 // SessionView One session in full, with its tasks.
 type SessionView struct {
 	// FinishedAt When the session stopped; null while it is active.
-	FinishedAt nullable.Nullable[apitime.Time] `json:"finishedAt,omitempty"`
+	FinishedAt *apitime.Time `json:"finishedAt,omitempty"`
 
-	// Id The session's ID.
-	Id string `json:"id"`
+	// ID The session's ID.
+	ID string `json:"id"`
 
 	// KeepAlive Whether the browser stays up between tasks.
 	KeepAlive *bool `json:"keepAlive,omitempty"`
 
-	// LiveUrl A page that shows the browser live.
-	LiveUrl nullable.Nullable[string] `json:"liveUrl,omitempty"`
+	// LiveURL A page that shows the browser live.
+	LiveURL *string `json:"liveUrl,omitempty"`
 
 	// PersistMemory Whether the session's tasks share memory and history.
 	PersistMemory *bool `json:"persistMemory,omitempty"`
@@ -977,11 +981,11 @@ type SessionView struct {
 	// ProxyUsedMb A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
 	ProxyUsedMb *Decimal `json:"proxyUsedMb,omitempty"`
 
-	// PublicShareUrl The public share's URL, when the session has one.
-	PublicShareUrl nullable.Nullable[string] `json:"publicShareUrl,omitempty"`
+	// PublicShareURL The public share's URL, when the session has one.
+	PublicShareURL *string `json:"publicShareUrl,omitempty"`
 
-	// RecordingUrl A short-lived link to download the recording, once a recorded session has ended.
-	RecordingUrl nullable.Nullable[string] `json:"recordingUrl,omitempty"`
+	// RecordingURL A short-lived link to download the recording, once a recorded session has ended.
+	RecordingURL *string `json:"recordingUrl,omitempty"`
 
 	// StartedAt When the session was created and started.
 	StartedAt apitime.Time `json:"startedAt"`
@@ -1001,13 +1005,13 @@ type ShareNotFoundError struct {
 // ShareView The public share of a session.
 type ShareView struct {
 	// LastViewedAt When the share was last viewed; null if never.
-	LastViewedAt nullable.Nullable[apitime.Time] `json:"lastViewedAt,omitempty"`
+	LastViewedAt *apitime.Time `json:"lastViewedAt,omitempty"`
 
 	// ShareToken The token that grants access to the share.
 	ShareToken string `json:"shareToken"`
 
-	// ShareUrl The public URL of the share.
-	ShareUrl string `json:"shareUrl"`
+	// ShareURL The public URL of the share.
+	ShareURL string `json:"shareUrl"`
 
 	// ViewCount How often the share has been viewed.
 	ViewCount int `json:"viewCount"`
@@ -1016,49 +1020,49 @@ type ShareView struct {
 // TaskItemView A task run in a session, with its outcome.
 type TaskItemView struct {
 	// BrowserUseVersion The browser-use version that ran the task; missing on older tasks.
-	BrowserUseVersion nullable.Nullable[string] `json:"browserUseVersion,omitempty"`
+	BrowserUseVersion *string `json:"browserUseVersion,omitempty"`
 
 	// Cost The task's total cost in US dollars (the sum of its steps), as a decimal number in a string.
-	Cost nullable.Nullable[string] `json:"cost,omitempty"`
+	Cost *string `json:"cost,omitempty"`
 
 	// CreatedAt When the task was created (UTC; the server may omit the zone offset).
 	CreatedAt apitime.Time `json:"createdAt"`
 
 	// FinishedAt When the task ended (UTC, zone offset possibly omitted); null while it runs.
-	FinishedAt nullable.Nullable[apitime.Time] `json:"finishedAt,omitempty"`
+	FinishedAt *apitime.Time `json:"finishedAt,omitempty"`
 
-	// Id The task's ID.
-	Id string `json:"id"`
+	// ID The task's ID.
+	ID string `json:"id"`
 
 	// IsSuccess Whether the agent itself judged the task a success.
-	IsSuccess nullable.Nullable[bool] `json:"isSuccess,omitempty"`
+	IsSuccess *bool `json:"isSuccess,omitempty"`
 
 	// JudgeVerdict The judge's verdict; null when no judge ran.
-	JudgeVerdict nullable.Nullable[bool] `json:"judgeVerdict,omitempty"`
+	JudgeVerdict *bool `json:"judgeVerdict,omitempty"`
 
 	// Judgement The judge's full report, as a JSON document in a string.
-	Judgement nullable.Nullable[string] `json:"judgement,omitempty"`
+	Judgement *string `json:"judgement,omitempty"`
 
-	// Llm The language model the agent used.
-	Llm string `json:"llm"`
+	// LLM The language model the agent used.
+	LLM string `json:"llm"`
 
 	// Metadata Free-form data the user attached to the task.
 	Metadata *map[string]interface{} `json:"metadata,omitempty"`
 
 	// Output The agent's final answer.
-	Output nullable.Nullable[string] `json:"output,omitempty"`
+	Output *string `json:"output,omitempty"`
 
-	// SessionId The ID of the session the task ran in.
-	SessionId string `json:"sessionId"`
+	// SessionID The ID of the session the task ran in.
+	SessionID string `json:"sessionId"`
 
 	// StartedAt When the task started (UTC, zone offset possibly omitted); null before it starts.
-	StartedAt nullable.Nullable[apitime.Time] `json:"startedAt,omitempty"`
+	StartedAt *apitime.Time `json:"startedAt,omitempty"`
 
 	// Status The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
 	Status TaskStatus `json:"status"`
 
 	// Suggestions Advice for configuring the task better, drawn from problems seen while it ran.
-	Suggestions nullable.Nullable[[]map[string]interface{}] `json:"suggestions,omitempty"`
+	Suggestions *[]map[string]interface{} `json:"suggestions,omitempty"`
 
 	// Task The instruction given to the agent.
 	Task string `json:"task"`
@@ -1361,14 +1365,14 @@ type ClientInterface interface {
 	// Deletes a session together with all of its tasks.
 	//
 	// Corresponds with DELETE /sessions/{session_id} (the `DeleteSession` operationId).
-	DeleteSession(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetSession Get a session
 	//
 	// Returns one session with its state, URLs and tasks.
 	//
 	// Corresponds with GET /sessions/{session_id} (the `GetSession` operationId).
-	GetSession(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateSessionWithBody Stop a session
 	//
@@ -1377,7 +1381,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-	UpdateSessionWithBody(ctx context.Context, sessionId SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateSessionWithBody(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateSession Stop a session
 	//
@@ -1386,35 +1390,35 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-	UpdateSession(ctx context.Context, sessionId SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateSession(ctx context.Context, sessionID SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeletePublicShare Delete a session's public share
 	//
 	// Removes the public share of a session.
 	//
 	// Corresponds with DELETE /sessions/{session_id}/public-share (the `DeletePublicShare` operationId).
-	DeletePublicShare(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeletePublicShare(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPublicShare Get a session's public share
 	//
 	// Returns the public share of a session with its view statistics.
 	//
 	// Corresponds with GET /sessions/{session_id}/public-share (the `GetPublicShare` operationId).
-	GetPublicShare(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPublicShare(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePublicShare Create a session's public share
 	//
 	// Creates a public share for a session, or returns the one it already has.
 	//
 	// Corresponds with POST /sessions/{session_id}/public-share (the `CreatePublicShare` operationId).
-	CreatePublicShare(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePublicShare(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PurgeSession Purge a session's data
 	//
 	// At once erases the personal data and stored files (screenshots, outputs, uploads, logs, history, downloads, agent state) of one session. Only projects with zero data retention may do this.
 	//
 	// Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
-	PurgeSession(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PurgeSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListSessions List sessions
@@ -1477,8 +1481,8 @@ func (c *Client) CreateSession(ctx context.Context, body CreateSessionJSONReques
 // Deletes a session together with all of its tasks.
 //
 // Corresponds with DELETE /sessions/{session_id} (the `DeleteSession` operationId).
-func (c *Client) DeleteSession(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSessionRequest(c.Server, sessionId)
+func (c *Client) DeleteSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSessionRequest(c.Server, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -1494,8 +1498,8 @@ func (c *Client) DeleteSession(ctx context.Context, sessionId SessionID, reqEdit
 // Returns one session with its state, URLs and tasks.
 //
 // Corresponds with GET /sessions/{session_id} (the `GetSession` operationId).
-func (c *Client) GetSession(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSessionRequest(c.Server, sessionId)
+func (c *Client) GetSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionRequest(c.Server, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -1513,8 +1517,8 @@ func (c *Client) GetSession(ctx context.Context, sessionId SessionID, reqEditors
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-func (c *Client) UpdateSessionWithBody(ctx context.Context, sessionId SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSessionRequestWithBody(c.Server, sessionId, contentType, body)
+func (c *Client) UpdateSessionWithBody(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSessionRequestWithBody(c.Server, sessionID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1532,8 +1536,8 @@ func (c *Client) UpdateSessionWithBody(ctx context.Context, sessionId SessionID,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-func (c *Client) UpdateSession(ctx context.Context, sessionId SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSessionRequest(c.Server, sessionId, body)
+func (c *Client) UpdateSession(ctx context.Context, sessionID SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateSessionRequest(c.Server, sessionID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1549,8 +1553,8 @@ func (c *Client) UpdateSession(ctx context.Context, sessionId SessionID, body Up
 // Removes the public share of a session.
 //
 // Corresponds with DELETE /sessions/{session_id}/public-share (the `DeletePublicShare` operationId).
-func (c *Client) DeletePublicShare(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePublicShareRequest(c.Server, sessionId)
+func (c *Client) DeletePublicShare(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeletePublicShareRequest(c.Server, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -1566,8 +1570,8 @@ func (c *Client) DeletePublicShare(ctx context.Context, sessionId SessionID, req
 // Returns the public share of a session with its view statistics.
 //
 // Corresponds with GET /sessions/{session_id}/public-share (the `GetPublicShare` operationId).
-func (c *Client) GetPublicShare(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPublicShareRequest(c.Server, sessionId)
+func (c *Client) GetPublicShare(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPublicShareRequest(c.Server, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -1583,8 +1587,8 @@ func (c *Client) GetPublicShare(ctx context.Context, sessionId SessionID, reqEdi
 // Creates a public share for a session, or returns the one it already has.
 //
 // Corresponds with POST /sessions/{session_id}/public-share (the `CreatePublicShare` operationId).
-func (c *Client) CreatePublicShare(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePublicShareRequest(c.Server, sessionId)
+func (c *Client) CreatePublicShare(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreatePublicShareRequest(c.Server, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -1600,8 +1604,8 @@ func (c *Client) CreatePublicShare(ctx context.Context, sessionId SessionID, req
 // At once erases the personal data and stored files (screenshots, outputs, uploads, logs, history, downloads, agent state) of one session. Only projects with zero data retention may do this.
 //
 // Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
-func (c *Client) PurgeSession(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPurgeSessionRequest(c.Server, sessionId)
+func (c *Client) PurgeSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPurgeSessionRequest(c.Server, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -1731,12 +1735,12 @@ func NewCreateSessionRequestWithBody(server string, contentType string, body io.
 }
 
 // NewDeleteSessionRequest constructs an http.Request for the DeleteSession method
-func NewDeleteSessionRequest(server string, sessionId SessionID) (*http.Request, error) {
+func NewDeleteSessionRequest(server string, sessionID SessionID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1765,12 +1769,12 @@ func NewDeleteSessionRequest(server string, sessionId SessionID) (*http.Request,
 }
 
 // NewGetSessionRequest constructs an http.Request for the GetSession method
-func NewGetSessionRequest(server string, sessionId SessionID) (*http.Request, error) {
+func NewGetSessionRequest(server string, sessionID SessionID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1799,23 +1803,23 @@ func NewGetSessionRequest(server string, sessionId SessionID) (*http.Request, er
 }
 
 // NewUpdateSessionRequest calls the generic UpdateSession builder with application/json body
-func NewUpdateSessionRequest(server string, sessionId SessionID, body UpdateSessionJSONRequestBody) (*http.Request, error) {
+func NewUpdateSessionRequest(server string, sessionID SessionID, body UpdateSessionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSessionRequestWithBody(server, sessionId, "application/json", bodyReader)
+	return NewUpdateSessionRequestWithBody(server, sessionID, "application/json", bodyReader)
 }
 
 // NewUpdateSessionRequestWithBody constructs an http.Request for the UpdateSession method, with any body, and a specified content type
-func NewUpdateSessionRequestWithBody(server string, sessionId SessionID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateSessionRequestWithBody(server string, sessionID SessionID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1846,12 +1850,12 @@ func NewUpdateSessionRequestWithBody(server string, sessionId SessionID, content
 }
 
 // NewDeletePublicShareRequest constructs an http.Request for the DeletePublicShare method
-func NewDeletePublicShareRequest(server string, sessionId SessionID) (*http.Request, error) {
+func NewDeletePublicShareRequest(server string, sessionID SessionID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1880,12 +1884,12 @@ func NewDeletePublicShareRequest(server string, sessionId SessionID) (*http.Requ
 }
 
 // NewGetPublicShareRequest constructs an http.Request for the GetPublicShare method
-func NewGetPublicShareRequest(server string, sessionId SessionID) (*http.Request, error) {
+func NewGetPublicShareRequest(server string, sessionID SessionID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1914,12 +1918,12 @@ func NewGetPublicShareRequest(server string, sessionId SessionID) (*http.Request
 }
 
 // NewCreatePublicShareRequest constructs an http.Request for the CreatePublicShare method
-func NewCreatePublicShareRequest(server string, sessionId SessionID) (*http.Request, error) {
+func NewCreatePublicShareRequest(server string, sessionID SessionID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -1948,12 +1952,12 @@ func NewCreatePublicShareRequest(server string, sessionId SessionID) (*http.Requ
 }
 
 // NewPurgeSessionRequest constructs an http.Request for the PurgeSession method
-func NewPurgeSessionRequest(server string, sessionId SessionID) (*http.Request, error) {
+func NewPurgeSessionRequest(server string, sessionID SessionID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
 	if err != nil {
 		return nil, err
 	}
@@ -2059,7 +2063,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sessions/{session_id} (the `DeleteSession` operationId).
-	DeleteSessionWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*DeleteSessionResponse, error)
+	DeleteSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*DeleteSessionResponse, error)
 
 	// GetSessionWithResponse Get a session
 	//
@@ -2068,7 +2072,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sessions/{session_id} (the `GetSession` operationId).
-	GetSessionWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*GetSessionResponse, error)
+	GetSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*GetSessionResponse, error)
 
 	// UpdateSessionWithBodyWithResponse Stop a session
 	//
@@ -2077,7 +2081,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-	UpdateSessionWithBodyWithResponse(ctx context.Context, sessionId SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error)
+	UpdateSessionWithBodyWithResponse(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error)
 
 	// UpdateSessionWithResponse Stop a session
 	//
@@ -2086,7 +2090,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-	UpdateSessionWithResponse(ctx context.Context, sessionId SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error)
+	UpdateSessionWithResponse(ctx context.Context, sessionID SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error)
 
 	// DeletePublicShareWithResponse Delete a session's public share
 	//
@@ -2095,7 +2099,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /sessions/{session_id}/public-share (the `DeletePublicShare` operationId).
-	DeletePublicShareWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*DeletePublicShareResponse, error)
+	DeletePublicShareWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*DeletePublicShareResponse, error)
 
 	// GetPublicShareWithResponse Get a session's public share
 	//
@@ -2104,7 +2108,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /sessions/{session_id}/public-share (the `GetPublicShare` operationId).
-	GetPublicShareWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*GetPublicShareResponse, error)
+	GetPublicShareWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*GetPublicShareResponse, error)
 
 	// CreatePublicShareWithResponse Create a session's public share
 	//
@@ -2113,7 +2117,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sessions/{session_id}/public-share (the `CreatePublicShare` operationId).
-	CreatePublicShareWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*CreatePublicShareResponse, error)
+	CreatePublicShareWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*CreatePublicShareResponse, error)
 
 	// PurgeSessionWithResponse Purge a session's data
 	//
@@ -2122,7 +2126,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
-	PurgeSessionWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*PurgeSessionResponse, error)
+	PurgeSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*PurgeSessionResponse, error)
 }
 
 type ListSessionsResponse struct {
@@ -2651,8 +2655,8 @@ func (c *ClientWithResponses) CreateSessionWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /sessions/{session_id} (the `DeleteSession` operationId).
-func (c *ClientWithResponses) DeleteSessionWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*DeleteSessionResponse, error) {
-	rsp, err := c.DeleteSession(ctx, sessionId, reqEditors...)
+func (c *ClientWithResponses) DeleteSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*DeleteSessionResponse, error) {
+	rsp, err := c.DeleteSession(ctx, sessionID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2666,8 +2670,8 @@ func (c *ClientWithResponses) DeleteSessionWithResponse(ctx context.Context, ses
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sessions/{session_id} (the `GetSession` operationId).
-func (c *ClientWithResponses) GetSessionWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*GetSessionResponse, error) {
-	rsp, err := c.GetSession(ctx, sessionId, reqEditors...)
+func (c *ClientWithResponses) GetSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*GetSessionResponse, error) {
+	rsp, err := c.GetSession(ctx, sessionID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2681,8 +2685,8 @@ func (c *ClientWithResponses) GetSessionWithResponse(ctx context.Context, sessio
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-func (c *ClientWithResponses) UpdateSessionWithBodyWithResponse(ctx context.Context, sessionId SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error) {
-	rsp, err := c.UpdateSessionWithBody(ctx, sessionId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateSessionWithBodyWithResponse(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error) {
+	rsp, err := c.UpdateSessionWithBody(ctx, sessionID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2696,8 +2700,8 @@ func (c *ClientWithResponses) UpdateSessionWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /sessions/{session_id} (the `UpdateSession` operationId).
-func (c *ClientWithResponses) UpdateSessionWithResponse(ctx context.Context, sessionId SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error) {
-	rsp, err := c.UpdateSession(ctx, sessionId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateSessionWithResponse(ctx context.Context, sessionID SessionID, body UpdateSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSessionResponse, error) {
+	rsp, err := c.UpdateSession(ctx, sessionID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2711,8 +2715,8 @@ func (c *ClientWithResponses) UpdateSessionWithResponse(ctx context.Context, ses
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /sessions/{session_id}/public-share (the `DeletePublicShare` operationId).
-func (c *ClientWithResponses) DeletePublicShareWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*DeletePublicShareResponse, error) {
-	rsp, err := c.DeletePublicShare(ctx, sessionId, reqEditors...)
+func (c *ClientWithResponses) DeletePublicShareWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*DeletePublicShareResponse, error) {
+	rsp, err := c.DeletePublicShare(ctx, sessionID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2726,8 +2730,8 @@ func (c *ClientWithResponses) DeletePublicShareWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /sessions/{session_id}/public-share (the `GetPublicShare` operationId).
-func (c *ClientWithResponses) GetPublicShareWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*GetPublicShareResponse, error) {
-	rsp, err := c.GetPublicShare(ctx, sessionId, reqEditors...)
+func (c *ClientWithResponses) GetPublicShareWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*GetPublicShareResponse, error) {
+	rsp, err := c.GetPublicShare(ctx, sessionID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2741,8 +2745,8 @@ func (c *ClientWithResponses) GetPublicShareWithResponse(ctx context.Context, se
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sessions/{session_id}/public-share (the `CreatePublicShare` operationId).
-func (c *ClientWithResponses) CreatePublicShareWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*CreatePublicShareResponse, error) {
-	rsp, err := c.CreatePublicShare(ctx, sessionId, reqEditors...)
+func (c *ClientWithResponses) CreatePublicShareWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*CreatePublicShareResponse, error) {
+	rsp, err := c.CreatePublicShare(ctx, sessionID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2756,8 +2760,8 @@ func (c *ClientWithResponses) CreatePublicShareWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
-func (c *ClientWithResponses) PurgeSessionWithResponse(ctx context.Context, sessionId SessionID, reqEditors ...RequestEditorFn) (*PurgeSessionResponse, error) {
-	rsp, err := c.PurgeSession(ctx, sessionId, reqEditors...)
+func (c *ClientWithResponses) PurgeSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*PurgeSessionResponse, error) {
+	rsp, err := c.PurgeSession(ctx, sessionID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -3116,4 +3120,186 @@ func ParsePurgeSessionResponse(rsp *http.Response) (*PurgeSessionResponse, error
 	}
 
 	return response, nil
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7Fz/c9s4dv9XMOzNOOnRsuMkO1P7hxtv9rabXjbxxPZuZyK3A5FPJCIQ4AKgZCX1/975ACRFStQX59zu",
+	"3rQ/hLFE4L2Hh/cdD/oaJbootSLlbHT+NSq54QU5Mv7TNVkrtHr7Az6kZBMjSie0is6jm5yYDa+PLHv7",
+	"wyiKI4EXJXd5FEeKFxSdR/WQ/xRpFEeGfquEoTQ6d6aiOLJJTgUH7Kk2BXfReVRVfqRbln62M0Jl0cPD",
+	"AybbUitLnrCfucQUSj/SbxVZh+8SrRwp/ycvSykSDlJPPlvQ+7WD7E+GptF59E8nq6WfhLf25Kebm6tf",
+	"uBSpn/xXY7QJ6Purv2Qto5g2zOXEJjpdskRXMmVKOzYhDLGU4v3E6BkxzkwlaRQ9xA1j32v3o65U+mTk",
+	"r8HdSv973Wwey7llLhdhDzGyhgVUbwxxRzXQDquHRME5oTLL9JRxpmjRwB+xv87JLNlUkEyZsEz7aVxC",
+	"YEqjSzJOhE2dGL2wZK4TQ6R+IpHlW5DVA48ss34sy/1gJhQrxT1JC9gFvxdFVUTnL1+9/i6OCqHqj2en",
+	"caQqKflEUiOJtbwJ5Sgjgx3qEfOrSF1+IC0LjN1CyncvXr16PClJZZ0uroy+X3rpkPLDNDr/tFsS3nQm",
+	"Pdyt7/9HXTkKYhvoZy43usryIAolpjGhrCOeYku/r0fdWjqyTC/UiL0nSi3jivHEiTkxW01aDFh0f10P",
+	"cUQKHz9Sok0KrfbsnPJKuuh8yqWlDSL9UE9lLUwX/oNpQBxZdvvxHeNlSdxYplVC3dFetEmllI5WJmWi",
+	"tSSuwNcZUXkpxZx6pIRd6FPya06K+Rc9nlnHl5ZVJeNTGALOHLczYLQxM8TTJZtqw7jSLiczYh5KWGmP",
+	"zERqS5Zxy6zWCv8LZwMsbKwkR3Z4BSUZK6z7mQptlo9aBbczCyHt0mFzbogVHhjjKmW5sE6bZcysbhaX",
+	"cMUmlZAp02GyVsQmNNWG+gskr/V+jnXcOMsWwuW6cswbunu3ZUVGT4Wkt+mmtl22fK8HsWeJ1jNBNmZS",
+	"Z0LZ58xpJjVPmVBOd9cGZOs+ZoviNT7H03K/fKMr5czyjU7pcOW7Wp8ZNLDem6iy0cDemJ7wHjVaSPfC",
+	"2RH7UAjnKG0kx8zJsApiU9kLhqUwVxll/eswUU+no4Fl3h9n+rhea/Nu9L7+49M65XdRZ8axKEptXIgT",
+	"YBCjTLi8mowSXZxoXorjRKeUkTppkT50p9uZKI8b+39catg409oHLya3Rg7tfMkzwubqEhbWy3FfD42z",
+	"o/17+tB+oyefKXEg703fum5a+CqYd71QNWMD92O8SLcbSYwVQXH7bi7X25yoB39kGUYwBFCIHXiaGrKN",
+	"H3lHKgPnz16/9o6k+fxiQH5FprShN2ScjwPsfot7mSRUOnbz7polIHiKKIRsj9kJV4hv5mTEdBl7C1cv",
+	"1Ws4sySnx1ZkitIekC36zq1daJNuYUj91mNpJTsOEiAcqwNKy3jlclKuDpr282q/7tdyvn2Tbt5cMYzq",
+	"O/jXr1++7nj4F0P+HAIVwuNt4hY2/3950Q/dAP1TENOaEXcDevMDJaLgsidU0Wm0GSmnYSBTVTGBspJy",
+	"8HGcBcRwLi7njinNSkOJ8L5IWCa1dTGjUTZi4+h0dPZ6HI0CL24tpT9PEGwrZ1lBGZ8sHdkLVlts65p3",
+	"t9cs1VJyE/SQO0cGVP3Hpz8f3/3l2Xic/nk8Hv1lPE7/+b/G4xE+P/9TNCAPQ3nB4PZxZRcIp+AxTYiY",
+	"w/IOSg3WbUVKjgvPY+GosPvC/43MpV0JN4Yvhw3gVfCm/Zxh19q8IPrdCm44ZBDEMjEnVaeC25axEpUa",
+	"refI1CdBB5nrqwGnvC5xUi/IJNwSe3v9gb188d13xy8Yl2XOj8+CZBikaimxZ6WsIIpTWjBJGU/C9/Z5",
+	"X/mOrHfDTOqVrpGCgn+KOAjnhMcUjwwPgYfEo8BD4aHx+A0PgwdiAA4N4xUeCzy+RHE04XhM8ADkCSBP",
+	"AHkCyBPk1hOAn3zGAzgmwDEBjglwTIBjAhwT4JgAx2SOB3BMlngAUQJESYIHECXAkQBHAhzJDA+ATwA+",
+	"AeQEQBMATUBzAqAJgCb3eABy8sVbADxAXwooKQCkAJDiLQElYQgBGwEbATIBMoHcKRY4BYApAEwLH77h",
+	"gXEZCM9AcwYoGQjPACoDqAxzMxCeYVoGvmQlHuBL5gEAUQZEGdaRYQkZqM+BLce0HNNyDM4xLsc4HzUK",
+	"oBQAL4pQ8ogjAcgCgwUgC8z4jHGfMeQzCP8MCmb4bgZKZ6B0BkpnGDIDlJkfAigzEDQDQTMwTGK9EhIh",
+	"wTqJaRKUSgyWQCmBUoJIiU2RS+8M8MCMAoQXQF6AVwUoKEBBASgFFlOAjAJkFCC3AC0FllUARwEcBXAU",
+	"wFEARwEiC2x84bF98UUfPIBSAZsCNgVsCjQrIFIArwBeGR+w4YG5uvAWGg/MLTG3xNwSlJagtASA0o9T",
+	"3sbgAdJK76lAUAlafuO+2IQHsBkMMUBkMMTirQU7LSi1YI7FYAtsFtgsyLWQPwu8Fngt8FrgtQBqgdwC",
+	"sneTFiyx4IYFBRYrcgDvvF3DYhzA+9qYA2QHyA6QHSA7QHaA7ADZAagDUAeaHeBVILwClApzfRZRAVuF",
+	"t3O8nQPlHIuZY9wc65gD8hzLX4CMBabdA8AS45ZA9AVzv4CML4uOs1+5v6YQ6Kj4RdBiyOg2WaRPX9uc",
+	"XCgmhXXW55N1vrlykYmvL236i6lQwuaUXg7EYL820X+btjpdlpTWWdAih1MRDhFEqEz0cr+UOzp2wivD",
+	"3iBQpIfVPfdULzcqDWvLcTmZ4brChNyCsFyk68MBNKDuTJoQe9hcL/pRvKwZsz8Q3iwxbCN/xZZQXthW",
+	"T9ia+YfYbV+Q0wSezZwQDT5iVls/2sI3m2vjjsGhlEmhZpDUVC+Uryz0ClBxqDnx+htKh0tPe5nsE9gD",
+	"xX3Bba03qWdqPXerlA8hc5U9sJJ8HQavJwdezGtAXfLX5aUr+kNJRI3lnbDuY13f32TBB0VBlvW04cJA",
+	"Wt0GyFv11YaalbAemj+wOCSoXrd9G0E13FZG7316M0xAnfro6Qp9HAJRJEBTowv2oqMVnVwRQ6/Fly25",
+	"YoFUp10dD1zKtUztMDSnHZdvhxn1k16wgqvlCl7BXZLHTM/JMC6lhz4IeF04PIIeth6LOqvaIROPz0f6",
+	"JxqPzUdqtI/NR/p6Mix+jjsKByPtocjlqm5e4zWVsuwZNHoipLTPL3yG7F2bL7K2FsWnJpnWaS8L8cC8",
+	"Lvopu7z4bQn7cJkEEjfsX6BMK2hLh2IA9rXtnjXybt1ZUK8gy97yX8D/1nWiCbFKpVpRl1rA2kXhcIwB",
+	"O9DgFYpNKynjUHNq6uX2/1wosbvc/48WWRy4mn+UQKOsJlIk16BukJG+nOjHhCWE86x4VeDuWrRahfay",
+	"9f+jm8dHN3HkBWl4h4KMmUqF/EXY7qHSQRHEDbez7eHDwaFVoHHQZUJ6HukweW83le5J4oElvM6MR/tN",
+	"TBq28+tq0XedG5RJbh0A7ZMwDwryhQls7mfUll5MmaI5mW+37x76jZ6R2iJEeBVMZma4QkKcJGQta84p",
+	"G64PQ95nPm4/vgvR5S5IWLKvnA4Hf3rqeqyCWEzgIwKrDgj8Okzo0N1FPCS8Pe0YMFj+DLlWv1YMOo5f",
+	"Vy7RBW3tJ7m19AtcjVY7OziOK0tsHgaGjTI8sAMEXLBCWIsIB4GRTOGJGte5VziSrSd+gAE3hkiZYRgW",
+	"uTq0YM/8dlQFNhdrtY5K+zwO5ydrByuBPR7pEFV/x+FHbZB3qpffpa71fnZ78+aie1pd8CXThXD+uy8I",
+	"afV0ask9P9y4HxTMNU0YNQ1xFxcrtbViIgMljtLn67EewvCnD/PqfT4wxhP2uvLWYXe9hWekHMSC5JR9",
+	"rtKM0hUDOLMBxg4J7QRFfvovZFKRbBFVP+LIQkUwqOVbyL38W2jMI9AVpPbgQojPDJXauFrm/+36w3uW",
+	"6qQq/Np3i/wGY6UshhFKrrIKQW2hU5Id7la2Z/lWoApyPOXOd+TxNBWhqeGqY4CaKLb2ll83mvB+NETH",
+	"EAYGQB6pP/zlzvEkx2bqdj87NKwsp65cWW1hoScfLBSKy9rxHxat1eWOLZL89ofW0dThQytysJdCHSTh",
+	"h4SEq96hR2lyaEaCKq/aQr7Rpx8USsJ9reJIW2UZWSxlQHkv07lIwrl+otVUZJU/AG8XOyGY6Jilhi9U",
+	"KAuVRk8kFYg5fedLY6V4P/rcJYEbYrNl4W01C7QMb75Q1pkqVAdCdaUWUS9to2hfT0GIbVsBCwpZI+wE",
+	"vSt/sy1eOLDc4jWn9UghznWtTC3JXbQfRFvDuGCNm2nb79ILNuVCUlr7FdgdxQiB9kVbpIHza/6eLFmO",
+	"9AX/6kKIIVsVvSpITdcqyo9WHg5/eox7Sjo3Wv/M1fKNVkllDCl36QsVdX5jD8wF/EG35MioE14ixEla",
+	"gHK5VqmynlfkTdRhecKN1qG0uIK6DnPEriRxiwBdOK8hUHWn672I2UxIie9ipg2ryszwlNhSV8YTPjos",
+	"6QiVr339zKsKmNOMl6VchnaOrRkIb0tpB+ScverbuoLUkIbEfm/3yQdFoZtE+WaSOHQrBGH0G8xd3thu",
+	"PZ2SQo7PhCorN5BU6WTQNNdNirVZYsLWHTqfxtFEp8txFLPxQO/0OLrr2yu1rNso1yX660aScTdQcC9s",
+	"NkQe97W6hdEqqzvTSJdyOBsKXxwCw+jM8MLuN29gWqCtHrm5j97BJpURbnkNuQjcvrx6+zda/kQ83XaC",
+	"UBoNAEeWXV69ZTNaxm0jlbDsmdJsHH1P3JAZR6w0NBX3z9srGXkA3F7K+PfjulXx+NbS8eXV2+O/0XK1",
+	"Ol4KfPbXBoSa6j2HKoasrkxCjWx12iDZG6mrFCTHbWp1NmKrw2Lh61pjlfhxTQnxmYRpQNYYN81vda9R",
+	"3F4fWJWpnsMcL3KR5MENjVVbsemi8lX1gZqu725OpICuMpv7Lq1Q656TWY5VJ8xZBm8xGquxusmF7QSi",
+	"lhVcKMeF6lh/0WtTrSwdZ7rZyVA596XTsUJiKYl1+Ggql3vpQ9aXkSLjVTnRKcWh4F73lgFMczVmrOat",
+	"kWgr81M+a1KwEfuRJw7iwguyMcN+25hNdOVb1muDbWMWPPFYtb1QUupFUPxqIoNvrErrDPGCzc9YRzpC",
+	"yrcIW+P3tzL+wsDYNzgIh7gjGpQRQDpu5co3MtRpe3Q2Oh2d+pC3JMVLEZ1HL0eno5ehqS/3SnTSzjz/",
+	"GmU0YNg/UuiR1p0DRddTrgZEzBQtwN6pMNatpA7hppLBntYezLuq+qvOeY03F7CofjcQTUdSWHe9Wl33",
+	"qtWn/adxLdHt+Z7X7d8q8uestWq3J2vd21WtJ35x2ulVfXF6urtTFcZ43TpCy5pmbOPZOXiQuY209gRw",
+	"iLjHUhO2M3B/FZs0NVpEgReh4OBvYUi5jbCpkI7M98seWY85G79bu512dnr61De6eifkAxe6hs/IH+Lo",
+	"1dnZNhQtzScb1+m8n6qKgptldB4BeVcvHc8gs1ErzHe+Y3oolroOdz/ClbC+lR+8IFZrpL9M17ksduHj",
+	"7aJ0SxY8aXOpZFXF9vXAVbnpyLb2bFMTk+69tvpiIln3vU6XT7Zxg3fnHjavMp6dvnhqYVmdNWwKys3a",
+	"YUt7wAJZOT3bkiskXsfDybrWvl02MZT6c1cdYHQDZA/r1ZMta7BDecva6q2ktG1PTjWFvI/uhXVdpXgS",
+	"4g64LdqhK0h2t+m7Lad4eDV5//Jk5B2UIG6h+dtSQuZDIxF4vmqCRwDDpCiECylzR3W12Uj7SKWjNSsU",
+	"FGo1bdgQPcSrQODk6+r68UOQbGTzmzL+g/++a02czkKh1ZsVjtxz2m8z6FuUALlrUXoq/mpnDO0VMUBI",
+	"u8qz22iv3yF+ImMfeLGPzfH+CKtnmMPhBXcUs9uP70I76BZWZuS28vHJ/eoBZvJ335F/Jbd/O9aiySGE",
+	"qyEnq4v9CF5K7pKB682XYC61d3zresjKb9/465+1MQjJHBQ7rpOxwV6h3rVQIWXbOCQUg2XY0jjUl5Cq",
+	"W8b5H3Lfg6Wih37GX19c/APIaH0DuUlLnkZo/5jusaca1z1H8kiPcBIOz4/9SfUu9/CRCj2vr0HubEwY",
+	"8glXqyagg/1CDwmcg/EU/PGcw5Ht0fpNvmInV1feYy5o4V2IsE4kw35jJ6+fUC/b3pVtgVOvleYbouFV",
+	"ffTxv/YRH0D82pS73dbF19yxB911xTsC66dzdwcK2N/l/QYT1xBt+qbqrmz6UkKPL6Yjxgh7hGNchl9/",
+	"yPnW3HOnpL74fSSVPUOSrk3YT6Gy57+7vVmP+Q8Sh10G32S0/jNHTyMvly50S5LhtnEVZKwvVfvj/dDN",
+	"qA2lDGmpZc/CD8bYXDsbs3CWb2NWlVLzNPymhY1Xv8HR9GjauG5N8OH0c1jLTrQ9Yh8QkdUVzfpK/hcy",
+	"OhBhCDIFu1rwJUu1r5Vtyqjn0zcmM0c2oILb8nAar/Vy58nGyprkfE6DJIcfkPn9neAVVtWTSd8IMiyL",
+	"nQMfL2r9o55Pd5CoULEaKgNfGZ2G8/Yojiojo/Mod6605ycnvBSjTuua/w0OXoqT+ZmX0pqWDbM2VIIL",
+	"PUKhGNrS/nD38N8BAAD//w==",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }

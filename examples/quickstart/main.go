@@ -49,23 +49,23 @@ func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
 	}
 	// Sessions bill until stopped: stop it whatever happens below.
 	defer func() {
-		if err := client.StopOnExit(ctx, session.Id); err != nil {
-			fmt.Fprintln(out, "warning: could not stop session", session.Id+":", err)
+		if err := client.StopOnExit(ctx, session.ID); err != nil {
+			fmt.Fprintln(out, "warning: could not stop session", session.ID+":", err)
 		}
 	}()
-	step("created session", "%s (status %s, live view %s)", session.Id, session.Status, browseruse.Deref(session.LiveUrl))
+	step("created session", "%s (status %s, live view %s)", session.ID, session.Status, browseruse.Deref(session.LiveURL))
 
-	full, err := client.GetSession(ctx, session.Id)
+	full, err := client.GetSession(ctx, session.ID)
 	if err != nil {
 		return fmt.Errorf("get: %w", err)
 	}
-	step("got session", "%s (status %s, %d tasks, started %s)", full.Id, full.Status, len(full.Tasks), full.StartedAt.Format(time.RFC3339))
+	step("got session", "%s (status %s, %d tasks, started %s)", full.ID, full.Status, len(full.Tasks), full.StartedAt.Format(time.RFC3339))
 
-	share, err := client.CreatePublicShare(ctx, session.Id)
+	share, err := client.CreatePublicShare(ctx, session.ID)
 	if err != nil {
 		return fmt.Errorf("share: %w", err)
 	}
-	step("public share", "%s (%d views)", share.ShareUrl, share.ViewCount)
+	step("public share", "%s (%d views)", share.ShareURL, share.ViewCount)
 
 	page, err := client.ListSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(5), Status: browseruse.StatusActive})
 	if err != nil {
@@ -73,16 +73,16 @@ func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
 	}
 	step("listed sessions", "%d active in all, %d on this page", page.TotalItems, len(page.Items))
 
-	stopped, err := client.StopSession(ctx, session.Id)
+	stopped, err := client.StopSession(ctx, session.ID)
 	if err != nil {
 		return fmt.Errorf("stop: %w", err)
 	}
-	step("stopped session", "%s (status %s, finished %s)", stopped.Id, stopped.Status, browseruse.Deref(stopped.FinishedAt).Format(time.RFC3339))
+	step("stopped session", "%s (status %s, finished %s)", stopped.ID, stopped.Status, browseruse.Deref(stopped.FinishedAt).Format(time.RFC3339))
 
-	if err := client.DeleteSession(ctx, session.Id); err != nil {
+	if err := client.DeleteSession(ctx, session.ID); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
-	step("deleted session", "%s", session.Id)
+	step("deleted session", "%s", session.ID)
 	return nil
 }
 

@@ -63,16 +63,6 @@ func ParseQuoted(quoted []byte) (time.Time, bool) {
 	return parseNaive(quoted)
 }
 
-// IsDateTimeQuoted reports whether ParseQuoted accepts quoted. Its fast path
-// settles the usual shapes by checking digits and ranges only.
-func IsDateTimeQuoted(quoted []byte) bool {
-	if quickYes(quoted) {
-		return true
-	}
-	_, ok := ParseQuoted(quoted)
-	return ok
-}
-
 func parseNaive(quoted []byte) (time.Time, bool) {
 	var t time.Time
 	// A naive timestamp: append "Z" (and use "T") in a stack buffer, so that
@@ -102,74 +92,4 @@ func (t Time) MarshalJSON() ([]byte, error) {
 func IsDateTime(s string) bool {
 	_, err := Parse(s)
 	return err == nil
-}
-
-// quickYes recognises the common shape "YYYY-MM-DDThh:mm:ss[.f{1,9}][Z|±hh:mm]"
-// (quotes included) by its digits and ranges, without parsing. It answers
-// true only where ParseQuoted accepts too (FuzzParse checks this); false
-// means "ask ParseQuoted".
-func quickYes(q []byte) bool {
-	n := len(q)
-	if n < 21 || q[0] != '"' || q[n-1] != '"' {
-		return false
-	}
-	b := q[1 : n-1]
-	digits := func(i, j int) (int, bool) {
-		v := 0
-		for k := i; k < j; k++ {
-			c := b[k]
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v, true
-	}
-	year, ok1 := digits(0, 4)
-	month, ok2 := digits(5, 7)
-	day, ok3 := digits(8, 10)
-	hour, ok4 := digits(11, 13)
-	minute, ok5 := digits(14, 16)
-	sec, ok6 := digits(17, 19)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
-		return false
-	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
-		return false
-	}
-	rest := b[19:]
-	if len(rest) > 0 && rest[0] == '.' {
-		i := 1
-		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-			i++
-		}
-		if i == 1 || i > 10 {
-			return false
-		}
-		rest = rest[i:]
-	}
-	switch {
-	case len(rest) == 0, len(rest) == 1 && rest[0] == 'Z':
-		return true
-	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
-		hh, okh := digits(len(b)-5, len(b)-3)
-		mm, okm := digits(len(b)-2, len(b))
-		if okh && okm && hh <= 23 && mm <= 59 {
-			return true
-		}
-	}
-	return false
-}
-
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

@@ -1,13 +1,16 @@
 package specval
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 )
@@ -15,19 +18,22 @@ import (
 // Violation is one broken rule: where and what, never the offending value
 // (values may be secrets, such as a custom proxy's password).
 type Violation struct {
-	// Field locates the value: a JSON pointer into a body ("/customProxy/port"),
-	// or a parameter's name ("pageSize").
+	// In is where the value was: "path", "query", "header" or "body".
+	In string
+	// Field locates the value: a parameter's name ("pageSize"), or a JSON
+	// pointer into a body ("/customProxy/port"; "" for the body itself).
 	Field string
 	// Rule says what the value must be, e.g. "must be <= 6144".
 	Rule string
-	// Keyword is the schema keyword that failed ("enum", "maximum", ...).
+	// Keyword is the schema keyword that failed ("enum", "maximum", ...),
+	// or "parse" for a value that could not be read (JSON, an integer).
 	Keyword string
 	// Unlisted marks a string the schema's enum does not list: the one
-	// violation ValidationCompatible forgives, since servers add states.
+	// violation ValidationCompatible forgives, since servers add values.
 	Unlisted bool
 }
 
-// String returns "field: rule".
+// String returns "field: rule", with "(body)" for the body itself.
 func (v Violation) String() string {
 	if v.Field == "" {
 		return "(body): " + v.Rule
@@ -42,7 +48,9 @@ func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
 
 var errFormat = errors.New("bad format")
 
-// formats are passed per call, so that no global kin-openapi state changes.
+// formats are passed per validation, so that no global kin-openapi state
+// changes: kin-openapi checks no uuid format by itself, and its date-time
+// would reject the naive timestamps the service sends.
 var formats = map[string]openapi3.StringFormatValidator{
 	"uuid": openapi3.NewCallbackValidator(func(s string) error {
 		if !IsUUID(s) {
@@ -59,77 +67,131 @@ var formats = map[string]openapi3.StringFormatValidator{
 }
 
 var (
-	requestOptions = []openapi3.SchemaValidationOption{
-		openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails(), openapi3.VisitAsRequest(),
+	// requestFilterOptions: defaults are never written into the request
+	// (an empty create must stay {}), the API key is the caller's business
+	// (NoopAuthenticationFunc), and every problem is reported, not the first.
+	requestFilterOptions = &openapi3filter.Options{
+		MultiError:          true,
+		SkipSettingDefaults: true,
+		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.DisableSchemaErrorDetails(), openapi3.WithStringFormatValidators(formats),
+		},
+	}
+	// responseOptions: the first pass stops at the first problem (the
+	// common case is no problem at all); only a failing body is visited
+	// again with MultiErrors to list every problem.
+	responseOptions = []openapi3.SchemaValidationOption{
+		openapi3.VisitAsResponse(), openapi3.DisableSchemaErrorDetails(),
 		openapi3.WithStringFormatValidators(formats),
 	}
-	responseOptions = []openapi3.SchemaValidationOption{
-		openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails(), openapi3.VisitAsResponse(),
+	responseOptionsAll = append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, responseOptions...)
+	requestOptionsAll  = []openapi3.SchemaValidationOption{
+		openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.DisableSchemaErrorDetails(),
 		openapi3.WithStringFormatValidators(formats),
 	}
 )
 
-// CheckRequest checks a decoded JSON value (map[string]any, []any, string,
-// float64, bool or nil) against a request schema.
-func CheckRequest(schema *openapi3.Schema, value any) []Violation {
-	return check(schema, value, requestOptions)
-}
-
-// CheckResponse checks a decoded JSON value against a response schema.
-func CheckResponse(schema *openapi3.Schema, value any) []Violation {
-	return check(schema, value, responseOptions)
-}
-
-// CheckParam checks one parameter value; violations are named after the parameter.
-func (p *Param) Check(value any) []Violation {
-	vs := CheckRequest(p.Schema, value)
-	for i := range vs {
-		vs[i].Field = p.Name + strings.TrimPrefix(vs[i].Field, "/")
-	}
-	return vs
-}
-
-// CheckBody checks a decoded request body against the operation's body schema.
-func (o *Operation) CheckBody(value any) []Violation {
-	if o.body == nil {
-		return nil
-	}
-	return CheckRequest(o.body, value)
-}
-
-func check(schema *openapi3.Schema, value any, opts []openapi3.SchemaValidationOption) []Violation {
-	if schema == nil {
-		return nil
-	}
-	err := schema.VisitJSON(value, opts...)
+// CheckRequest validates a request of o with openapi3filter.ValidateRequest:
+// path parameters (given, since nothing routes), query parameters, the
+// body and its content type. The request's body is read and replaced.
+func (o *Operation) CheckRequest(ctx context.Context, req *http.Request, pathParams map[string]string) []Violation {
+	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: pathParams,
+		Route:      o.Route,
+		Options:    requestFilterOptions,
+	})
 	if err == nil {
 		return nil
 	}
 	var out []Violation
-	flatten(err, &out)
+	flatten(err, "", &out)
 	return out
 }
 
-// flatten turns kin-openapi's nested errors into one Violation per broken rule.
-func flatten(err error, out *[]Violation) {
+// CheckResponse checks a decoded JSON value (map[string]any, []any, string,
+// float64, bool or nil) against a response schema.
+func CheckResponse(schema *openapi3.Schema, value any) []Violation {
+	if schema == nil || schema.VisitJSON(value, responseOptions...) == nil {
+		return nil
+	}
+	var out []Violation
+	flatten(schema.VisitJSON(value, responseOptionsAll...), "body", &out)
+	return out
+}
+
+// CheckRequestBody checks a decoded JSON value against a request body
+// schema (for tests and tools that hold a value rather than a request).
+func CheckRequestBody(schema *openapi3.Schema, value any) []Violation {
+	if schema == nil {
+		return nil
+	}
+	var out []Violation
+	if err := schema.VisitJSON(value, requestOptionsAll...); err != nil {
+		flatten(err, "body", &out)
+	}
+	return out
+}
+
+// flatten turns kin-openapi's nested errors into one Violation per broken
+// rule; in is where the value was ("" until a RequestError says).
+func flatten(err error, in string, out *[]Violation) {
 	switch e := err.(type) {
+	case nil:
+		return
 	case openapi3.MultiError:
 		for _, inner := range e {
-			flatten(inner, out)
+			flatten(inner, in, out)
 		}
+		return
+	case *openapi3filter.RequestError:
+		flattenRequestError(e, out)
 		return
 	case *openapi3.SchemaError:
 		if e.Origin != nil {
 			if inner := innerSchemaErrors(e.Origin); inner != nil {
-				flatten(inner, out)
+				flatten(inner, in, out)
 				return
 			}
 		}
 		_, isString := e.Value.(string)
-		*out = append(*out, Violation{Field: pointer(e), Rule: rule(e), Keyword: e.SchemaField, Unlisted: e.SchemaField == "enum" && isString})
+		*out = append(*out, Violation{In: in, Field: pointer(e), Rule: rule(e), Keyword: e.SchemaField, Unlisted: e.SchemaField == "enum" && isString})
 		return
 	}
-	*out = append(*out, Violation{Rule: "is invalid"})
+	*out = append(*out, Violation{In: in, Rule: "is invalid"})
+}
+
+// flattenRequestError names a parameter's violations after the parameter
+// and a body's after their JSON pointer.
+func flattenRequestError(e *openapi3filter.RequestError, out *[]Violation) {
+	in, name := "body", ""
+	if p := e.Parameter; p != nil {
+		in, name = p.In, p.Name
+	}
+	var leaves []Violation
+	var parse *openapi3filter.ParseError
+	switch {
+	case errors.Is(e.Err, openapi3filter.ErrInvalidRequired), errors.Is(e.Err, openapi3filter.ErrInvalidEmptyValue):
+		leaves = []Violation{{Rule: "is required", Keyword: "required"}}
+	case errors.As(e.Err, &parse):
+		rule := "cannot be parsed"
+		if in == "body" {
+			rule = "is not valid JSON"
+		}
+		leaves = []Violation{{Rule: rule, Keyword: "parse"}}
+	case e.Err == nil:
+		leaves = []Violation{{Rule: oneLine(e.Reason), Keyword: "content-type"}}
+	default:
+		flatten(e.Err, in, &leaves)
+	}
+	for _, v := range leaves {
+		v.In = in
+		if name != "" {
+			v.Field = name // a parameter is a scalar here: its name says it all
+		}
+		*out = append(*out, v)
+	}
 }
 
 // innerSchemaErrors finds the SchemaError or MultiError an allOf/anyOf/oneOf
@@ -155,15 +217,11 @@ func pointer(e *openapi3.SchemaError) string {
 
 // rule words the broken rule from the schema, never from the value.
 func rule(e *openapi3.SchemaError) string {
-	return ruleFor(e.Schema, e.SchemaField, e.Reason)
-}
-
-// ruleFor words a broken keyword of schema; reason is the fallback wording.
-func ruleFor(s *openapi3.Schema, keyword, reason string) string {
+	s := e.Schema
 	if s == nil {
 		return "is invalid"
 	}
-	switch keyword {
+	switch e.SchemaField {
 	case "enum":
 		if len(s.Enum) <= 8 {
 			vals := make([]string, len(s.Enum))
@@ -203,8 +261,7 @@ func ruleFor(s *openapi3.Schema, keyword, reason string) string {
 		}
 		return "must be " + t
 	}
-	if reason != "" {
-		return reason
-	}
-	return "breaks the rule " + keyword
+	return "breaks the rule " + e.SchemaField
 }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,135 +1,100 @@
-// Package specval loads the embedded openapi.yaml once per process and
-// checks values against its schemas with kin-openapi. Package browseruse uses
-// it to validate requests and responses; package browserusetest uses it to
-// validate what the fake server receives and sends.
+// Package specval holds the spec that gen/ embeds (gen.GetSwagger, the
+// parsed openapi.yaml) and validates requests and responses against it with
+// kin-openapi. Package browseruse uses it on the client side; package
+// browserusetest uses it for what the fake server receives and sends.
 //
-// It never routes: callers name the operation they mean, so the spec's
-// servers entry does not matter and a client pointed at a test server works.
+// It never routes: callers name the operation they mean, and every
+// operation's route is resolved once, so the spec's servers entry does not
+// matter and a client pointed at a test server works.
 package specval
 
 import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 
-	browserusego "github.com/browseruse-go/browseruse-go"
+	"github.com/browseruse-go/browseruse-go/gen"
 )
 
-// Spec is the parsed and checked openapi.yaml with its operations indexed by
-// operationId. It is immutable after Load and safe for concurrent use.
+// Spec is the embedded openapi.yaml, checked, with its operations resolved.
+// It is immutable after Load and safe for concurrent use.
 type Spec struct {
 	// Doc is the parsed document. Treat it as read-only.
 	Doc        *openapi3.T
 	operations map[string]*Operation
 }
 
-// Operation is one operation of the spec, ready for validation.
+// Operation is one operation of the spec, resolved for validation.
 type Operation struct {
-	ID     string
+	// ID is the operationId, e.g. "createSession".
+	ID string
+	// Method is the HTTP method, e.g. "POST".
 	Method string
 	// Path is the path template, e.g. /sessions/{session_id}.
-	Path         string
-	params       map[string]*Param
-	paramOrder   []*Param
-	body         *openapi3.Schema
-	bodyFast     *Compiled
-	bodyRequired bool
-	responses    map[int]*Response
+	Path string
+	// Route is what openapi3filter needs to validate a request of this
+	// operation, built once instead of found by a router per call.
+	Route *routers.Route
+	// Success is the documented 2xx status.
+	Success int
+	// responses maps each documented status to its JSON body schema (nil
+	// when the status has no body).
+	responses map[int]*openapi3.Schema
 }
 
-// Param is one parameter of an operation.
-type Param struct {
-	Name     string
-	In       string
-	Required bool
-	Schema   *openapi3.Schema
-}
-
-// Response is one documented status of an operation.
-type Response struct {
-	Status int
-	// Schema is the application/json body schema, nil when the status has no body.
-	Schema *openapi3.Schema
-	fast   *Compiled
-}
-
-// load parses the embedded document once per process: the parsed spec is
-// immutable, so sharing it is safe and makes every later NewClient cheap.
+// load decodes, parses and checks the embedded document once per process:
+// the parsed spec is immutable, so sharing it is safe and makes every later
+// NewClient cheap.
 var load = sync.OnceValues(func() (*Spec, error) {
-	return Parse(browserusego.OpenAPI())
+	doc, err := gen.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("specval: load the embedded openapi.yaml: %w", err)
+	}
+	return newSpec(doc)
 })
 
-// Load returns the embedded openapi.yaml, parsed, checked and indexed. The
-// work is done on the first call only.
+// Load returns the embedded spec. The work is done on the first call only.
 func Load() (*Spec, error) { return load() }
 
-// Parse parses and checks an OpenAPI 3.0 document and indexes its operations.
-func Parse(data []byte) (*Spec, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("specval: parse openapi.yaml: %w", err)
-	}
+func newSpec(doc *openapi3.T) (*Spec, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("specval: openapi.yaml is invalid: %w", err)
 	}
 	s := &Spec{Doc: doc, operations: map[string]*Operation{}}
-	for _, path := range doc.Paths.InMatchingOrder() {
-		item := doc.Paths.Value(path)
+	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			o, err := newOperation(path, method, item, op)
-			if err != nil {
-				return nil, err
+			o := &Operation{
+				ID:        op.OperationID,
+				Method:    method,
+				Path:      path,
+				Route:     &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+				Success:   http.StatusOK,
+				responses: map[int]*openapi3.Schema{},
+			}
+			for code, ref := range op.Responses.Map() {
+				status, err := strconv.Atoi(code)
+				if err != nil {
+					return nil, fmt.Errorf("specval: %s: response %q is not a status code", op.OperationID, code)
+				}
+				var schema *openapi3.Schema
+				if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+					schema = mt.Schema.Value
+				}
+				o.responses[status] = schema
+				if status >= 200 && status < 300 {
+					o.Success = status
+				}
 			}
 			s.operations[op.OperationID] = o
 		}
 	}
 	return s, nil
-}
-
-func newOperation(path, method string, item *openapi3.PathItem, op *openapi3.Operation) (*Operation, error) {
-	o := &Operation{
-		ID:        op.OperationID,
-		Method:    method,
-		Path:      path,
-		params:    map[string]*Param{},
-		responses: map[int]*Response{},
-	}
-	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
-		for _, ref := range list {
-			p := ref.Value
-			param := &Param{Name: p.Name, In: p.In, Required: p.Required, Schema: p.Schema.Value}
-			if _, seen := o.params[p.Name]; !seen {
-				o.paramOrder = append(o.paramOrder, param)
-			}
-			o.params[p.Name] = param
-		}
-	}
-	if rb := op.RequestBody; rb != nil && rb.Value != nil {
-		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-			o.body = mt.Schema.Value
-			o.bodyFast = Compile(o.body, true)
-			o.bodyRequired = rb.Value.Required
-		}
-	}
-	for code, ref := range op.Responses.Map() {
-		status, err := strconv.Atoi(code)
-		if err != nil {
-			return nil, fmt.Errorf("specval: %s: response %q is not a status code", op.OperationID, code)
-		}
-		r := &Response{Status: status}
-		if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-			r.Schema = mt.Schema.Value
-			r.fast = Compile(r.Schema, false)
-		}
-		o.responses[status] = r
-	}
-	return o, nil
 }
 
 // Operation returns the operation with this operationId, or nil.
@@ -141,24 +106,21 @@ func (s *Spec) Operations() []*Operation {
 	for _, o := range s.operations {
 		ops = append(ops, o)
 	}
-	sort.Slice(ops, func(i, j int) bool { return ops[i].ID < ops[j].ID })
+	slices.SortFunc(ops, func(a, b *Operation) int {
+		if a.ID < b.ID {
+			return -1
+		}
+		return 1
+	})
 	return ops
 }
 
-// Param returns the parameter with this name, or nil.
-func (o *Operation) Param(name string) *Param { return o.params[name] }
-
-// Params returns the parameters in the order the spec lists them.
-func (o *Operation) Params() []*Param { return o.paramOrder }
-
-// HasBody reports whether the operation takes a JSON request body.
-func (o *Operation) HasBody() bool { return o.body != nil }
-
-// BodyRequired reports whether the request body is required.
-func (o *Operation) BodyRequired() bool { return o.bodyRequired }
-
-// Response returns the documented response for status, or nil.
-func (o *Operation) Response(status int) *Response { return o.responses[status] }
+// Response returns the JSON body schema of a status (nil when it has no
+// body) and whether the status is documented at all.
+func (o *Operation) Response(status int) (*openapi3.Schema, bool) {
+	schema, ok := o.responses[status]
+	return schema, ok
+}
 
 // Statuses returns the documented status codes, ascending.
 func (o *Operation) Statuses() []int {
@@ -166,28 +128,6 @@ func (o *Operation) Statuses() []int {
 	for s := range o.responses {
 		out = append(out, s)
 	}
-	sort.Ints(out)
+	slices.Sort(out)
 	return out
-}
-
-// SuccessStatus returns the documented 2xx status of the operation.
-func (o *Operation) SuccessStatus() int {
-	for _, s := range o.Statuses() {
-		if s >= 200 && s < 300 {
-			return s
-		}
-	}
-	return http.StatusOK
-}
-
-// CheckBodyJSON checks a raw JSON request body in one pass (see Compiled).
-// The error is ErrInvalidJSON when body is not one JSON value.
-func (o *Operation) CheckBodyJSON(body []byte) ([]Violation, error) {
-	return o.bodyFast.Check(body)
-}
-
-// CheckJSON checks a raw JSON response body in one pass (see Compiled).
-// The error is ErrInvalidJSON when body is not one JSON value.
-func (r *Response) CheckJSON(body []byte) ([]Violation, error) {
-	return r.fast.Check(body)
 }

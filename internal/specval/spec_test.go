@@ -3,8 +3,12 @@ package specval
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stretchr/testify/require"
 )
@@ -43,8 +47,14 @@ func TestLoadParsesOnce(t *testing.T) {
 	require.Same(t, a, b)
 }
 
+// body is the create body schema.
+func body(t *testing.T) *openapi3.Schema {
+	t.Helper()
+	return mustLoad(t).Operation("createSession").Route.Operation.RequestBody.Value.Content.Get("application/json").Schema.Value
+}
+
 func TestCreateBodyViolationsNameFieldAndRule(t *testing.T) {
-	op := mustLoad(t).Operation("createSession")
+	schema := body(t)
 	cases := map[string]string{
 		`{"browserScreenWidth": 100}`:                 "/browserScreenWidth: must be >= 320",
 		`{"browserScreenHeight": 4000}`:               "/browserScreenHeight: must be <= 3456",
@@ -56,40 +66,63 @@ func TestCreateBodyViolationsNameFieldAndRule(t *testing.T) {
 		`{"keepAlive": "yes"}`:                        "/keepAlive: must be of type boolean",
 	}
 	for body, want := range cases {
-		vs := op.CheckBody(decode(t, body))
+		vs := CheckRequestBody(schema, decode(t, body))
 		require.Len(t, vs, 1, body)
 		require.Equal(t, want, vs[0].String(), body)
 	}
-	require.Empty(t, op.CheckBody(decode(t, `{"proxyCountryCode": null, "customProxy": null, "profileId": null}`)))
-	require.Empty(t, op.CheckBody(decode(t, `{}`)))
+	require.Empty(t, CheckRequestBody(schema, decode(t, `{"proxyCountryCode": null, "customProxy": null, "profileId": null}`)))
+	require.Empty(t, CheckRequestBody(schema, decode(t, `{}`)))
 }
 
 func TestViolationsNeverContainTheValue(t *testing.T) {
-	op := mustLoad(t).Operation("createSession")
 	secret := strings.Repeat("s3cr3t", 50)
-	vs := op.CheckBody(decode(t, `{"customProxy": {"host": "h", "port": 1, "password": "`+secret+`"}}`))
+	vs := CheckRequestBody(body(t), decode(t, `{"customProxy": {"host": "h", "port": 1, "password": "`+secret+`"}}`))
 	require.Len(t, vs, 1)
 	require.Equal(t, "/customProxy/password: must be at most 255 characters long", vs[0].String())
 }
 
-func TestParamCheck(t *testing.T) {
-	op := mustLoad(t).Operation("listSessions")
-	require.Equal(t, "pageSize: must be <= 100", op.Param("pageSize").Check(float64(101))[0].String())
-	require.Equal(t, "pageSize: must be >= 1", op.Param("pageSize").Check(float64(0))[0].String())
-	require.Empty(t, op.Param("pageSize").Check(float64(100)))
-	id := mustLoad(t).Operation("getSession").Param("session_id")
-	require.Equal(t, "session_id: must be a valid uuid", id.Check("../x")[0].String())
+func TestRequestChecksNameParametersAndBodyFields(t *testing.T) {
+	s := mustLoad(t)
+	check := func(op, target, body string, pathParams map[string]string) []string {
+		var r io.Reader
+		if body != "" {
+			r = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(s.Operation(op).Method, "http://any.host/api/v2"+target, r)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		var out []string
+		for _, v := range s.Operation(op).CheckRequest(context.Background(), req, pathParams) {
+			out = append(out, v.In+" "+v.String())
+		}
+		return out
+	}
+	require.Equal(t, []string{"query pageSize: must be <= 100"}, check("listSessions", "/sessions?pageSize=101", "", nil))
+	require.Equal(t, []string{"query pageSize: must be >= 1", "query filterBy: must be one of active, stopped"},
+		check("listSessions", "/sessions?pageSize=0&filterBy=paused", "", nil))
+	require.Equal(t, []string{"query pageNumber: cannot be parsed"}, check("listSessions", "/sessions?pageNumber=x", "", nil))
+	require.Empty(t, check("listSessions", "/sessions?pageSize=100", "", nil))
+	require.Equal(t, []string{"path session_id: must be a valid uuid"}, check("getSession", "/sessions/x", "", map[string]string{"session_id": "../x"}))
+	require.Equal(t, []string{"body /browserScreenWidth: must be >= 320"}, check("createSession", "/sessions", `{"browserScreenWidth":1}`, nil))
+	require.Equal(t, []string{"body (body): is not valid JSON"}, check("createSession", "/sessions", `{"browserScreenWidth":`, nil))
+	require.Empty(t, check("createSession", "/sessions", "", nil), "an empty create is valid")
+	require.Equal(t, []string{"body (body): is required"}, check("updateSession", "/sessions/"+id, "", map[string]string{"session_id": id}))
 }
+
+const id = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 
 func TestResponseChecks(t *testing.T) {
 	op := mustLoad(t).Operation("getSession")
 	ok := `{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","status":"active","startedAt":"2026-01-02T03:04:05Z","tasks":[
 	  {"id":"3c90c3cc-0d44-4b50-8888-8dd25736052b","sessionId":"3c90c3cc-0d44-4b50-8888-8dd25736052a","llm":"x","task":"t",
 	   "status":"finished","createdAt":"2026-01-02T03:04:05.123456","cost":"0.25"}],"proxyCost":"1.5","unknownField":1}`
-	require.Empty(t, CheckResponse(op.Response(200).Schema, decode(t, ok)))
+	schema, documented := op.Response(200)
+	require.True(t, documented)
+	require.Empty(t, CheckResponse(schema, decode(t, ok)))
 
 	bad := strings.NewReplacer(`"status":"active"`, `"status":"paused"`, `"cost":"0.25"`, `"cost":"abc"`).Replace(ok)
-	vs := CheckResponse(op.Response(200).Schema, decode(t, bad))
+	vs := CheckResponse(schema, decode(t, bad))
 	require.Len(t, vs, 2)
 	keywords := []string{vs[0].Keyword, vs[1].Keyword}
 	require.ElementsMatch(t, []string{"enum", "pattern"}, keywords)
