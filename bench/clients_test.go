@@ -8,10 +8,10 @@ import (
 	"io"
 	"net/http"
 	"runtime"
-	"time"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/apitime"
 )
 
 // ---- the baseline: hand-written net/http + encoding/json ----
@@ -31,8 +31,8 @@ type rawCreate struct {
 type rawSessionItem struct {
 	ID            string     `json:"id"`
 	Status        string     `json:"status"`
-	StartedAt     time.Time  `json:"startedAt"`
-	FinishedAt    *time.Time `json:"finishedAt"`
+	StartedAt     apitime.Time  `json:"startedAt"`
+	FinishedAt    *apitime.Time `json:"finishedAt"`
 	PersistMemory bool       `json:"persistMemory"`
 	KeepAlive     bool       `json:"keepAlive"`
 	LiveURL       *string    `json:"liveUrl"`
@@ -47,9 +47,9 @@ type rawTask struct {
 	LLM               string           `json:"llm"`
 	Task              string           `json:"task"`
 	Status            string           `json:"status"`
-	CreatedAt         time.Time        `json:"createdAt"`
-	StartedAt         *time.Time       `json:"startedAt"`
-	FinishedAt        *time.Time       `json:"finishedAt"`
+	CreatedAt         apitime.Time        `json:"createdAt"`
+	StartedAt         *apitime.Time       `json:"startedAt"`
+	FinishedAt        *apitime.Time       `json:"finishedAt"`
 	Metadata          map[string]any   `json:"metadata"`
 	Output            *string          `json:"output"`
 	BrowserUseVersion *string          `json:"browserUseVersion"`

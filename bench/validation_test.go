@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/browseruse-go/browseruse-go/internal/specval"
@@ -53,7 +54,10 @@ func BenchmarkValidation(b *testing.B) {
 		b.Run(tc.name+"/way=ValidateResponse", func(b *testing.B) {
 			req := httptest.NewRequest(op.Method, "http://h/api/v2/sessions", nil)
 			header := http.Header{"Content-Type": {"application/json"}}
-			options := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+			options := &openapi3filter.Options{
+				AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+				SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(specval.Formats())},
+			}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(tc.body)))
 			for b.Loop() {

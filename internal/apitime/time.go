@@ -87,9 +87,31 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	return t.Time.MarshalJSON()
 }
 
-// IsDateTime reports whether s is a timestamp Time can decode. The validators
-// use it for the date-time format, so that naive UTC timestamps pass.
+// IsDateTime reports whether s is a timestamp Time can decode. The
+// validators use it for the date-time format, so that naive UTC timestamps
+// pass. It does not allocate for the usual shapes: a naive timestamp gets
+// its "Z" in a stack buffer and goes through time's RFC 3339 parser.
 func IsDateTime(s string) bool {
+	var buf [64]byte
+	if len(s) >= 19 && len(s)+1 <= len(buf) {
+		b := append(buf[:0], s...)
+		if !hasZone(b) { // naive: read as UTC, as the naive layouts of Parse do
+			if b[10] == ' ' {
+				b[10] = 'T'
+			}
+			b = append(b, 'Z')
+		}
+		var t time.Time
+		if t.UnmarshalText(b) == nil {
+			return true
+		}
+	}
 	_, err := Parse(s)
 	return err == nil
+}
+
+// hasZone reports whether a timestamp ends in Z or a ±hh:mm offset.
+func hasZone(b []byte) bool {
+	n := len(b)
+	return b[n-1] == 'Z' || b[n-1] == 'z' || n >= 25 && (b[n-6] == '+' || b[n-6] == '-') && b[n-3] == ':'
 }

@@ -64,3 +64,17 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsDateTime: the allocation-free check agrees with Parse.
+func FuzzIsDateTime(f *testing.F) {
+	for _, s := range []string{"2026-01-02T03:04:05", "2026-01-02 03:04:05.123456", "2026-01-02T03:04:05.5-00:30",
+		"2026-01-02T03:04:05Z", "2026-02-30T00:00:00", "2026-01-02T03:04:05+0200", "2026-01-02T03:04:05z", "2026-01-02"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := Parse(s)
+		if IsDateTime(s) != (err == nil) {
+			t.Fatalf("%q: IsDateTime says %t, Parse says %v", s, IsDateTime(s), err)
+		}
+	})
+}

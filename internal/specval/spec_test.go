@@ -127,3 +127,23 @@ func TestResponseChecks(t *testing.T) {
 	keywords := []string{vs[0].Keyword, vs[1].Keyword}
 	require.ElementsMatch(t, []string{"enum", "pattern"}, keywords)
 }
+
+func TestIsUUID(t *testing.T) {
+	for _, ok := range []string{id, "3C90C3CC-0D44-4B50-8888-8DD25736052A", "00000000-0000-0000-0000-000000000000"} {
+		require.True(t, IsUUID(ok), ok)
+	}
+	for _, bad := range []string{"", "../x", "{" + id + "}", id + "0", id[:35], strings.Replace(id, "-", "x", 1),
+		strings.Replace(id, "c", "g", 1), "3c90c3cc0d44-4b50-8888-8dd25736052a-"} {
+		require.False(t, IsUUID(bad), bad)
+	}
+}
+
+// TestNoReadOnlyOrWriteOnly: response validation skips VisitAsResponse
+// (see responseOptions), which is only right while no schema uses them.
+func TestNoReadOnlyOrWriteOnly(t *testing.T) {
+	for name, ref := range mustLoad(t).Doc.Components.Schemas {
+		for prop, p := range ref.Value.Properties {
+			require.False(t, p.Value.ReadOnly || p.Value.WriteOnly, "%s.%s: add VisitAsResponse to responseOptions", name, prop)
+		}
+	}
+}
