@@ -1,44 +1,63 @@
 # browseruse-go: the README's commands. Needs only Go (and the module proxy).
 GO          ?= go
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT   ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 FUZZTIME    ?= 30s
-BENCHCOUNT  ?= 10
+BENCHROUNDS ?= 10
+BENCHTIME   ?= 1s
 
-.PHONY: test lint generate check-generated cover bench fuzz
+.PHONY: test lint generate check-generated check-deps cover bench fuzz
 
 ## test: lint, then every test (fuzz seeds included) under the race detector,
-## then the load test of bench/ (160,000 calls), which is built without -race.
+## then the load test of bench/ (160,000 calls; build tag load, no -race).
 test: lint
 	$(GO) test -race -count=1 ./...
-	$(GO) test -count=1 -run '^Test' ./bench/
+	$(GO) test -tags load -count=1 -run '^TestLoad$$' ./bench/
 
 ## lint: gofmt, go vet and staticcheck must be clean.
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags load ./bench/
 	$(STATICCHECK) ./...
 
 ## generate: regenerate gen/ from openapi.yaml.
 generate:
 	$(GO) generate ./...
 
-## check-generated: regenerate in a temporary copy and fail on any difference from gen/.
+## check-generated: regenerate the whole gen/ tree in a temporary copy and
+## fail on any difference from gen/, a stale extra file included.
 check-generated:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	cp -R . "$$tmp/src" && rm -f "$$tmp"/src/gen/*.go && \
+	cp -R . "$$tmp/src" && rm -rf "$$tmp/src/gen" && mkdir "$$tmp/src/gen" && \
 	(cd "$$tmp/src" && $(GO) generate ./...) && \
 	diff -ru gen "$$tmp/src/gen" && echo "gen/ is up to date"
+
+## check-deps: a throwaway module that imports browseruse and browserusetest
+## (through a replace directive) must not require the code generator.
+check-deps:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; here=$$(pwd); \
+	printf 'module example.com/consumer\n\ngo 1.26\n\nrequire github.com/browseruse-go/browseruse-go v0.0.0\n\nreplace github.com/browseruse-go/browseruse-go => %s\n' "$$here" > "$$tmp/go.mod"; \
+	printf 'package main\n\nimport (\n\t_ "github.com/browseruse-go/browseruse-go/browseruse"\n\t_ "github.com/browseruse-go/browseruse-go/browserusetest"\n)\n\nfunc main() {}\n' > "$$tmp/main.go"; \
+	(cd "$$tmp" && $(GO) mod tidy && $(GO) build ./...) || exit 1; \
+	if grep -q 'oapi-codegen/oapi-codegen/v2' "$$tmp/go.mod"; then \
+	  echo "a program importing browseruse requires the code generator:"; cat "$$tmp/go.mod"; exit 1; fi; \
+	echo "consumer go.mod: $$(grep -c '^\s*[a-z].* v[0-9]' "$$tmp/go.mod") requirements, no code generator"
 
 ## cover: coverage of browseruse/ (the facade), per function and in total.
 cover:
 	$(GO) test -count=1 -coverprofile=coverage.out -coverpkg=./browseruse/... ./browseruse/... .
 	$(GO) tool cover -func=coverage.out | tail -n 1
 
-## bench: the benchmarks of bench/, medians of BENCHCOUNT runs with benchstat (see README).
+## bench: BENCHROUNDS rounds of every benchmark of bench/, each round running
+## all variants once, so that the variants are interleaved in time (a
+## shared machine drifts); then medians per variant with benchstat.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCHCOUNT) ./bench/ | tee bench-latest.txt
-	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da -col /variant bench-latest.txt
+	@rm -f bench-latest.txt; for i in $$(seq $(BENCHROUNDS)); do \
+	  $(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -count=1 ./bench/ | tee -a bench-latest.txt || exit 1; \
+	done
+	$(BENCHSTAT) -col /variant bench-latest.txt
 
 ## fuzz: each fuzz target for FUZZTIME.
 fuzz:

@@ -1,4 +1,8 @@
-//go:build !race
+//go:build load && !race
+
+// The load test makes 160,000 calls: it is built only with -tags load
+// (make test runs it), so that go test ./... stays quick, and never with
+// -race, which makes it take 30 s.
 
 package bench_test
 
@@ -22,12 +26,7 @@ const (
 // lack of idle room, none was churned. (net/http may dial one more than
 // the goroutines while a finished connection is on its way back to the
 // pool; the idle limit, not the goroutine count, is the bound.)
-// Not built with -race: the race detector makes it take 30 s; make test
-// runs it without.
 func TestLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("160,000 calls")
-	}
 	srv := server()
 	before := srv.conns.Load()
 	client, err := browseruse.NewClient(browseruse.WithAPIKey(benchKey), browseruse.WithBaseURL(srv.base))
@@ -58,35 +57,3 @@ func TestLoad(t *testing.T) {
 	t.Logf("%d calls, %d connections", loadGoroutines*loadCalls, srv.conns.Load()-before)
 }
 
-// BenchmarkParallel: 32 goroutines (RunParallel with parallelism 16 on 2
-// CPUs) share one client; compare ns/op of raw and facade-default for the
-// throughput ratio. conns/op-run reports the connections the server saw.
-func BenchmarkParallel(b *testing.B) {
-	for _, name := range []string{"raw", "facade-default"} {
-		b.Run("variant="+name, func(b *testing.B) {
-			srv := server()
-			before := srv.conns.Load()
-			var c caller = newRaw(srv.base)
-			if name != "raw" {
-				c = newFacade(srv.base, browseruse.ValidationCompatible)
-			}
-			ctx := context.Background()
-			var failures atomic.Int64
-			b.SetParallelism(loadGoroutines / max(1, runtimeProcs()))
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if err := c.create(ctx); err != nil {
-						failures.Add(1)
-					}
-				}
-			})
-			b.StopTimer()
-			if n := failures.Load(); n != 0 {
-				b.Fatalf("%d calls failed", n)
-			}
-			b.ReportMetric(float64(srv.conns.Load()-before), "conns")
-		})
-	}
-}

@@ -35,6 +35,18 @@ func BenchmarkValidation(b *testing.B) {
 		{"get-50-tasks", "getSession", 200, getAnswer},
 		{"list-100", "listSessions", 200, listAnswer},
 	}
+	b.Run("create-request/way=ValidateRequest", func(b *testing.B) {
+		op := spec.Operation("createSession")
+		body := []byte(`{"browserScreenHeight":800,"browserScreenWidth":1280,"keepAlive":false,"proxyCountryCode":"de"}`)
+		b.ReportAllocs()
+		for b.Loop() {
+			req := httptest.NewRequest(http.MethodPost, "http://h/api/v2/sessions", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			if vs := op.CheckRequest(context.Background(), req, nil); len(vs) > 0 {
+				b.Fatal(vs)
+			}
+		}
+	})
 	for _, tc := range cases {
 		op := spec.Operation(tc.op)
 		schema, _ := op.Response(tc.status)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
@@ -463,5 +465,44 @@ func faultServerEchoesTheSecrets(t *testing.T, sink *secretSink) {
 		for _, issue := range apiErr.Issues {
 			sink.texts = append(sink.texts, issue.String())
 		}
+	}
+}
+
+// TestEachRequestHasItsOwnHeader: with a cookie jar in the caller's
+// http.Client, net/http adds a Cookie header to the request it sends. A
+// header map shared between requests would grow ("a=1; a=1; ...") and, with
+// concurrent calls, race (go test -race).
+func TestEachRequestHasItsOwnHeader(t *testing.T) {
+	var mu sync.Mutex
+	var cookies []string
+	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		cookies = append(cookies, strings.Join(r.Header.Values("Cookie"), "|"))
+		mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: "a", Value: "1", Path: "/"})
+		writeJSON(w, http.StatusOK, shareJSON)
+	})
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := srv.client(t, browseruse.WithHTTPClient(&http.Client{Jar: jar}))
+	ctx := context.Background()
+	_, err = c.GetPublicShare(ctx, sessionID) // the jar learns a=1
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			for range 4 {
+				_, err := c.GetPublicShare(ctx, sessionID)
+				assert.NoError(t, err)
+			}
+		})
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, cookies, 1+32*4)
+	require.Equal(t, "", cookies[0])
+	for i, got := range cookies[1:] {
+		require.Equal(t, "a=1", got, "request %d", i+1)
 	}
 }
