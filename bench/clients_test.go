@@ -29,16 +29,16 @@ type rawCreate struct {
 }
 
 type rawSessionItem struct {
-	ID            string     `json:"id"`
-	Status        string     `json:"status"`
+	ID            string        `json:"id"`
+	Status        string        `json:"status"`
 	StartedAt     apitime.Time  `json:"startedAt"`
 	FinishedAt    *apitime.Time `json:"finishedAt"`
-	PersistMemory bool       `json:"persistMemory"`
-	KeepAlive     bool       `json:"keepAlive"`
-	LiveURL       *string    `json:"liveUrl"`
-	RecordingURL  *string    `json:"recordingUrl"`
-	ProxyUsedMb   string     `json:"proxyUsedMb"`
-	ProxyCost     string     `json:"proxyCost"`
+	PersistMemory bool          `json:"persistMemory"`
+	KeepAlive     bool          `json:"keepAlive"`
+	LiveURL       *string       `json:"liveUrl"`
+	RecordingURL  *string       `json:"recordingUrl"`
+	ProxyUsedMb   string        `json:"proxyUsedMb"`
+	ProxyCost     string        `json:"proxyCost"`
 }
 
 type rawTask struct {
@@ -47,9 +47,9 @@ type rawTask struct {
 	LLM               string           `json:"llm"`
 	Task              string           `json:"task"`
 	Status            string           `json:"status"`
-	CreatedAt         apitime.Time        `json:"createdAt"`
-	StartedAt         *apitime.Time       `json:"startedAt"`
-	FinishedAt        *apitime.Time       `json:"finishedAt"`
+	CreatedAt         apitime.Time     `json:"createdAt"`
+	StartedAt         *apitime.Time    `json:"startedAt"`
+	FinishedAt        *apitime.Time    `json:"finishedAt"`
 	Metadata          map[string]any   `json:"metadata"`
 	Output            *string          `json:"output"`
 	BrowserUseVersion *string          `json:"browserUseVersion"`

@@ -56,4 +56,3 @@ func TestLoad(t *testing.T) {
 	}
 	t.Logf("%d calls, %d connections", loadGoroutines*loadCalls, srv.conns.Load()-before)
 }
-

@@ -107,7 +107,7 @@ var (
 	responseOptionsAll = []openapi3.SchemaValidationOption{
 		openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails(), openapi3.WithStringFormatValidators(formats),
 	}
-	requestOptionsAll  = []openapi3.SchemaValidationOption{
+	requestOptionsAll = []openapi3.SchemaValidationOption{
 		openapi3.MultiErrors(), openapi3.VisitAsRequest(), openapi3.DisableSchemaErrorDetails(),
 		openapi3.WithStringFormatValidators(formats),
 	}

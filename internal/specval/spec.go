@@ -1,4 +1,4 @@
-// Package specval holds the spec that gen/ embeds (gen.GetSwagger, the
+// Package specval holds the spec that gen/ embeds (gen.GetSpec, the
 // parsed openapi.yaml) and validates requests and responses against it with
 // kin-openapi. Package browseruse uses it on the client side; package
 // browserusetest uses it for what the fake server receives and sends.
@@ -52,7 +52,7 @@ type Operation struct {
 // the parsed spec is immutable, so sharing it is safe and makes every later
 // NewClient cheap.
 var load = sync.OnceValues(func() (*Spec, error) {
-	doc, err := gen.GetSwagger()
+	doc, err := gen.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("specval: load the embedded openapi.yaml: %w", err)
 	}
