@@ -1,7 +1,7 @@
 // Package browseruse is a client for the Browser Use Cloud API v2 sessions
 // resource. A session is one cloud browser in which AI agent tasks run; it
 // bills while it is active, so every session a program starts should be
-// stopped (see StopOnExit and WithSession).
+// stopped (see StopOnExit and RunSession).
 //
 // Create a client once and share it:
 //

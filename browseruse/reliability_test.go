@@ -416,7 +416,7 @@ func TestStopOnExitRunsOnACancelledContext(t *testing.T) {
 	require.NoError(t, c.StopOnExit(ctx, s.ID), "gone is success")
 }
 
-func TestWithSessionStopsWhateverHappens(t *testing.T) {
+func TestRunSessionStopsWhateverHappens(t *testing.T) {
 	srv := browserusetest.NewServer()
 	defer srv.Close()
 	c, err := srv.Client()

@@ -147,3 +147,14 @@ func TestNoReadOnlyOrWriteOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityIsDocumentWide: the routes drop the document's security
+// requirements (see newSpec); an operation with its own would keep them.
+func TestSecurityIsDocumentWide(t *testing.T) {
+	s := mustLoad(t)
+	require.NotEmpty(t, s.Doc.Security, "the document still declares the API key")
+	for _, op := range s.Operations() {
+		require.Nil(t, op.Route.Operation.Security, op.ID)
+		require.Empty(t, op.Route.Spec.Security, op.ID)
+	}
+}
