@@ -93,7 +93,8 @@ func mayHaveCreated(err error) bool {
 	var te *TransportError
 	if errors.As(err, &te) {
 		var ns notSentError
-		return !errors.As(te.Err, &ns)
+		// A redirect is an answer that did not create anything here.
+		return !errors.As(te.Err, &ns) && !errors.Is(te.Err, ErrCrossOriginRedirect)
 	}
 	return false // invalid parameters, or a request gen could not build: nothing was sent
 }

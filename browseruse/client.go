@@ -90,7 +90,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: defaultTransport()}
 	}
-	hc.CheckRedirect = keepKeyOnHost(base, hc.CheckRedirect)
+	hc.CheckRedirect = sameOriginOnly(base, hc.CheckRedirect)
 	logger := cfg.logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -134,6 +134,12 @@ func (c *Client) editRequest(_ context.Context, req *http.Request) error {
 // BaseURL returns the base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.baseURL }
 
+// LogValue logs the client without its API key, with any slog handler.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("baseURL", c.baseURL), slog.String("apiKey", redacted(c.apiKey)),
+		slog.String("validation", c.validation.String()))
+}
+
 // Format prints the client without its API key, for every verb.
 func (c Client) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "browseruse.Client{baseURL: %s, apiKey: %s, validation: %s}", c.baseURL, redacted(c.apiKey), c.validation)
@@ -149,6 +155,9 @@ func checkBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
 	}
 	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("browseruse: base URL %q must be scheme://host/path only (e.g. %s)", raw, DefaultBaseURL)
+	}
+	if u.Path == "" {
+		return nil, fmt.Errorf("browseruse: base URL %q has no path: the API lives under /api/v2 (e.g. %s)", raw, DefaultBaseURL)
 	}
 	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("browseruse: base URL %q is plain HTTP to a non-loopback host, which would send the API key unencrypted; use https or WithAllowInsecureHTTP", raw)
@@ -180,13 +189,15 @@ func defaultTransport() *http.Transport {
 	return t
 }
 
-// keepKeyOnHost wraps a redirect policy (nil: net/http's default of at most
-// 10 redirects) so that a redirect to another scheme or host never carries
-// the API key: net/http copies custom headers to every redirect.
-func keepKeyOnHost(base *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+// sameOriginOnly wraps a redirect policy (nil: net/http's default of at
+// most 10 redirects) so that a redirect to another scheme, host or port is
+// refused: net/http would replay the whole request there, the API key and a
+// create's body (a proxy password) included, and could start a session on
+// whatever answers. An API never redirects across origins.
+func sameOriginOnly(base *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != base.Scheme || req.URL.Host != base.Host {
-			req.Header.Del(apiKeyHeader)
+			return &redirectError{to: req.URL.Scheme + "://" + req.URL.Host}
 		}
 		if next != nil {
 			return next(req, via)
@@ -197,3 +208,15 @@ func keepKeyOnHost(base *url.URL, next func(*http.Request, []*http.Request) erro
 		return nil
 	}
 }
+
+// redirectError is a refused cross-origin redirect; it matches
+// ErrCrossOriginRedirect.
+type redirectError struct{ to string }
+
+// Error says where the redirect pointed (scheme and host only).
+func (e *redirectError) Error() string {
+	return "refused a redirect to another origin (" + e.to + "): check the base URL"
+}
+
+// Is matches ErrCrossOriginRedirect.
+func (e *redirectError) Is(target error) bool { return target == ErrCrossOriginRedirect }

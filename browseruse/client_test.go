@@ -1,8 +1,10 @@
 package browseruse_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
@@ -117,4 +119,30 @@ func TestClientNeverPrintsTheKey(t *testing.T) {
 		out = fmt.Sprintf(verb, *c)
 		require.NotContains(t, out, testKey, verb)
 	}
+}
+
+func TestNewClientRefusesABaseURLWithoutPath(t *testing.T) {
+	for _, raw := range []string{"https://api.browser-use.com", "https://api.browser-use.com/", "http://127.0.0.1:8080"} {
+		_, err := browseruse.NewClient(browseruse.WithAPIKey("k"), browseruse.WithBaseURL(raw))
+		require.ErrorContains(t, err, "/api/v2", raw)
+	}
+}
+
+// TestNothingSecretReachesSlog: the JSON handler marshals what it is given,
+// so every type holding a secret implements slog.LogValuer.
+func TestNothingSecretReachesSlog(t *testing.T) {
+	c, err := browseruse.NewClient(browseruse.WithAPIKey(testKey), browseruse.WithBaseURL("https://example.com/api/v2"))
+	require.NoError(t, err)
+	proxy := &browseruse.CustomProxy{Host: "proxy.example", Port: 8080, Username: "me", Password: "pr0xy-secret"}
+	params := browseruse.CreateSessionParams{StartURL: "https://start.example", CustomProxy: proxy, KeepAlive: browseruse.Ptr(false)}
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
+		slog.New(h).Info("values", "params", params, "paramsPtr", &params, "proxy", *proxy, "proxyPtr", proxy, "client", c)
+	}
+	out := buf.String()
+	require.NotContains(t, out, "pr0xy-secret")
+	require.NotContains(t, out, testKey)
+	require.Contains(t, out, "proxy.example", "the rest is logged")
+	require.Contains(t, out, "start.example")
+	require.Contains(t, out, "REDACTED")
 }

@@ -42,6 +42,12 @@ var (
 	// ErrInvalidResponse: a response did not conform to openapi.yaml, or
 	// could not be decoded.
 	ErrInvalidResponse = errors.New("browseruse: invalid response")
+	// ErrCrossOriginRedirect: the server redirected to another scheme, host
+	// or port; the redirect was refused and nothing was sent there.
+	ErrCrossOriginRedirect = errors.New("browseruse: cross-origin redirect refused")
+	// ErrPagingStuck: a list iteration stopped because the server answered
+	// a page with items of the page before (it may ignore pageNumber).
+	ErrPagingStuck = errors.New("browseruse: paging does not advance")
 	// ErrResponseTooLarge: a response body exceeded the configured cap.
 	ErrResponseTooLarge = errors.New("browseruse: response body too large")
 	// ErrOutcomeUnknown: a create request may have reached the server, but

@@ -2,6 +2,7 @@ package browseruse
 
 import (
 	"context"
+	"fmt"
 	"iter"
 )
 
@@ -10,13 +11,16 @@ import (
 //
 // The iteration always ends: on an empty page, on a page shorter than its
 // page size, once totalItems sessions were seen, on a page number that does
-// not advance, or on the first error, which is yielded with a zero item.
+// not advance, on a page that repeats items of the page before (an error
+// matching ErrPagingStuck: the server may ignore pageNumber), or on the
+// first error, which is yielded with a zero item.
 func (c *Client) AllSessions(ctx context.Context, p ListSessionsParams) iter.Seq2[SessionItem, error] {
 	return func(yield func(SessionItem, error) bool) {
 		page := 1
 		if p.PageNumber != nil {
 			page = *p.PageNumber
 		}
+		var previous map[string]bool // ids of the page before
 		for {
 			params := p // a copy: the caller's value is never changed
 			params.PageNumber = Ptr(page)
@@ -24,6 +28,14 @@ func (c *Client) AllSessions(ctx context.Context, p ListSessionsParams) iter.Seq
 			if err != nil {
 				yield(SessionItem{}, err)
 				return
+			}
+			seen := make(map[string]bool, len(resp.Items))
+			for _, item := range resp.Items {
+				if previous[item.ID] {
+					yield(SessionItem{}, fmt.Errorf("%w: page %d repeats session %s of page %d; stopped", ErrPagingStuck, page, item.ID, page-1))
+					return
+				}
+				seen[item.ID] = true
 			}
 			for _, item := range resp.Items {
 				if !yield(item, nil) {
@@ -42,6 +54,7 @@ func (c *Client) AllSessions(ctx context.Context, p ListSessionsParams) iter.Seq
 				resp.PageNumber != page:                          // the server did not go to the page asked for
 				return
 			}
+			previous = seen
 			page++
 		}
 	}

@@ -75,37 +75,40 @@ func TestAllSessionsWalksEveryPage(t *testing.T) {
 	}
 }
 
-func TestAllSessionsEndsOnMisbehavingServers(t *testing.T) {
-	cases := map[string]func(page, size int, items []string, total int) (int, []string, int){
-		// Always answers page 1 with a full page: the page number does not advance.
-		"page number stuck": func(_, size int, _ []string, _ int) (int, []string, int) {
-			full := make([]string, size)
-			for i := range full {
-				full[i] = itemJSON(i)
-			}
-			return 1, full, 1_000_000
-		},
-		// totalItems grows forever, pages are full but repeat.
-		"endless full pages with correct echo": func(page, size int, _ []string, _ int) (int, []string, int) {
-			full := make([]string, size)
-			for i := range full {
-				full[i] = itemJSON(i)
-			}
-			if page > 5 {
-				return page, nil, 1_000_000
-			}
-			return page, full, 1_000_000
-		},
-	}
-	for name, lie := range cases {
-		t.Run(name, func(t *testing.T) {
-			var calls atomic.Int32
-			srv := newAPIServer(t, pager(0, &calls, lie))
-			_, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(2)})
-			require.NoError(t, err)
-			require.LessOrEqual(t, calls.Load(), int32(6))
-		})
-	}
+// TestAllSessionsEndsWhenThePageNumberIsStuck: a server that answers page 1
+// whatever is asked would hand out page 1's sessions again.
+func TestAllSessionsEndsWhenThePageNumberIsStuck(t *testing.T) {
+	var calls atomic.Int32
+	srv := newAPIServer(t, pager(0, &calls, func(_, size int, _ []string, _ int) (int, []string, int) {
+		full := make([]string, size)
+		for i := range full {
+			full[i] = itemJSON(i)
+		}
+		return 1, full, 1_000_000
+	}))
+	ids, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(2)})
+	require.ErrorIs(t, err, browseruse.ErrPagingStuck)
+	require.Len(t, ids, 2, "no session is yielded twice")
+	require.EqualValues(t, 2, calls.Load())
+}
+
+// TestAllSessionsEndsWhenTheServerIgnoresThePageNumber: every page has the
+// same full items, the page number is echoed and totalItems is huge, so no
+// other rule ends the walk; the repeated items do, with an error.
+func TestAllSessionsEndsWhenTheServerIgnoresThePageNumber(t *testing.T) {
+	var calls atomic.Int32
+	srv := newAPIServer(t, pager(0, &calls, func(page, size int, _ []string, _ int) (int, []string, int) {
+		full := make([]string, size)
+		for i := range full {
+			full[i] = itemJSON(i)
+		}
+		return page, full, 1_000_000
+	}))
+	ids, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(3)})
+	require.ErrorIs(t, err, browseruse.ErrPagingStuck)
+	require.ErrorContains(t, err, "page 2 repeats session")
+	require.Len(t, ids, 3, "the first page is yielded, the repeat is not")
+	require.EqualValues(t, 2, calls.Load())
 }
 
 func TestAllSessionsStopsOnBreakAndYieldsErrors(t *testing.T) {

@@ -2,6 +2,7 @@ package browseruse
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/oapi-codegen/nullable"
@@ -55,6 +56,28 @@ type CustomProxy struct {
 func (p CustomProxy) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "{Host: %s, Port: %d, Username: %s, Password: %s, IgnoreCertErrors: %t}",
 		p.Host, p.Port, p.Username, redacted(p.Password), p.IgnoreCertErrors)
+}
+
+// LogValue logs the proxy with its password masked, with any slog handler
+// (the JSON handler would otherwise marshal the password).
+func (p CustomProxy) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("host", p.Host), slog.Int("port", p.Port), slog.String("username", p.Username),
+		slog.String("password", redacted(p.Password)), slog.Bool("ignoreCertErrors", p.IgnoreCertErrors))
+}
+
+// LogValue logs the parameters with the proxy password masked, with any
+// slog handler.
+func (p CreateSessionParams) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("profileID", p.ProfileID), slog.String("proxy", p.Proxy.String()), slog.String("startURL", p.StartURL),
+		slog.String("screenWidth", ptrString(p.ScreenWidth)), slog.String("screenHeight", ptrString(p.ScreenHeight)),
+		slog.String("persistMemory", ptrString(p.PersistMemory)), slog.String("keepAlive", ptrString(p.KeepAlive)),
+		slog.String("enableRecording", ptrString(p.EnableRecording)),
+	}
+	if p.CustomProxy != nil {
+		attrs = append(attrs, slog.Any("customProxy", p.CustomProxy.LogValue()))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // Format prints the parameters with the proxy password masked, for every verb.

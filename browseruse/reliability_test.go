@@ -65,7 +65,7 @@ func TestFaultCases(t *testing.T) {
 		"cancelled context ends the wait":            faultCancelledContextEndsTheWaitAtOnce,
 		"malformed answers":                          faultMalformedAnswersAreNotRetriedAndTyped,
 		"huge bodies":                                faultHugeBodiesAreCutOffAndMemoryStaysBounded,
-		"redirect to another host":                   faultTheKeyNeverFollowsARedirectToAnotherHost,
+		"redirect to another origin":                 faultRedirectsToAnotherOriginAreRefused,
 		"attempt timeout":                            faultAttemptTimeoutBoundsACallWithoutDeadline,
 		"server echoes the secrets":                  faultServerEchoesTheSecrets,
 	} {
@@ -326,31 +326,47 @@ func faultHugeBodiesAreCutOffAndMemoryStaysBounded(t *testing.T, sink *secretSin
 	require.ErrorContains(t, err, "more than 4096 bytes")
 }
 
-func faultTheKeyNeverFollowsARedirectToAnotherHost(t *testing.T, sink *secretSink) {
-	var mu sync.Mutex
-	var got []http.Header
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		got = append(got, r.Header.Clone())
-		mu.Unlock()
-		writeJSON(w, 200, sessionViewJSON)
+func faultRedirectsToAnotherOriginAreRefused(t *testing.T, sink *secretSink) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		elsewhere.Add(1)
+		writeJSON(w, 201, sessionItemJSON)
 	}))
 	defer other.Close()
 	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusPermanentRedirect)
 	})
-	_, err := srv.client(t, sink.option()).GetSession(context.Background(), sessionID)
-	require.NoError(t, err, "the redirect itself is followed")
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, got, 1)
-	require.Empty(t, got[0].Get("X-Browser-Use-API-Key"), "the other host never sees the key")
-	for name, values := range got[0] {
-		for _, v := range values {
-			require.NotContains(t, v, testKey, name)
+	c := srv.client(t, sink.option())
+	_, err := c.GetSession(context.Background(), sessionID)
+	sink.add(err)
+	require.ErrorIs(t, err, browseruse.ErrCrossOriginRedirect)
+	var te *browseruse.TransportError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, 1, te.Attempts, "not retried")
+	require.Contains(t, err.Error(), strings.TrimPrefix(other.URL, "http://"), "the error says where it pointed")
+
+	// A create redirected elsewhere: its body (the proxy password) never goes there.
+	_, err = c.CreateSession(context.Background(), proxyParams)
+	sink.add(err)
+	require.ErrorIs(t, err, browseruse.ErrCrossOriginRedirect)
+	require.False(t, errors.Is(err, browseruse.ErrOutcomeUnknown), "a redirect created nothing")
+	require.Zero(t, elsewhere.Load(), "the other origin never saw a request")
+	require.Len(t, srv.received(), 2)
+}
+
+func TestSameOriginRedirectsAreFollowed(t *testing.T) {
+	srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("moved") == "" {
+			http.Redirect(w, r, r.URL.Path+"?moved=1", http.StatusTemporaryRedirect)
+			return
 		}
-	}
-	require.Equal(t, testKey, srv.received()[0].Header.Get("X-Browser-Use-API-Key"), "the API host did get it")
+		writeJSON(w, 200, sessionViewJSON)
+	})
+	_, err := srv.client(t).GetSession(context.Background(), sessionID)
+	require.NoError(t, err)
+	got := srv.received()
+	require.Len(t, got, 2)
+	require.Equal(t, testKey, got[1].Header.Get("X-Browser-Use-API-Key"), "same origin: the key goes along")
 }
 
 func TestSequentialCallsReuseConnections(t *testing.T) {
@@ -436,7 +452,7 @@ func TestRunSessionStopsWhateverHappens(t *testing.T) {
 	require.NoError(t, err)
 	err = c.RunSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return nil })
 	require.ErrorIs(t, err, browseruse.ErrServer, "a failed stop is reported")
-	require.ErrorContains(t, err, "stopping session")
+	require.ErrorContains(t, err, "may still be active")
 }
 
 func TestParamsAndOptionsNeverPrintThePassword(t *testing.T) {
@@ -505,4 +521,55 @@ func TestEachRequestHasItsOwnHeader(t *testing.T) {
 	for i, got := range cookies[1:] {
 		require.Equal(t, "a=1", got, "request %d", i+1)
 	}
+}
+
+// TestAFailedStopOnExitIsLoggedWithTheSessionID: defer drops StopOnExit's
+// error, so the log line is what tells the user a session may be billing.
+func TestAFailedStopOnExitIsLoggedWithTheSessionID(t *testing.T) {
+	srv := browserusetest.NewServer()
+	defer srv.Close()
+	logs := &logBuffer{}
+	c, err := srv.Client(browseruse.WithRetry(browseruse.RetryPolicy{}), browseruse.WithLogger(logs.logger()))
+	require.NoError(t, err)
+	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	srv.Inject(browserusetest.OpUpdateSession, 1, browserusetest.Fault{Status: 503})
+	err = c.StopOnExit(context.Background(), s.ID)
+	require.ErrorIs(t, err, browseruse.ErrServer)
+	require.ErrorContains(t, err, s.ID)
+	require.ErrorContains(t, err, "StopActiveSessions", "the error says how to find it")
+	require.Contains(t, logs.String(), "level=WARN")
+	require.Contains(t, logs.String(), "session_id="+s.ID)
+}
+
+func TestStopActiveSessionsStopsEveryActiveSession(t *testing.T) {
+	srv := browserusetest.NewServer(browserusetest.WithMaxActiveSessions(3))
+	defer srv.Close()
+	c, err := srv.Client(browseruse.WithRetry(browseruse.RetryPolicy{}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	var ids []string
+	for range 3 {
+		s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+		require.NoError(t, err)
+		ids = append(ids, s.ID)
+	}
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.ErrorIs(t, err, browseruse.ErrTooManyConcurrentSessions, "strays hold the cap")
+
+	stopped, err := c.StopActiveSessions(ctx)
+	require.NoError(t, err)
+	require.ElementsMatch(t, ids, stopped)
+	require.Zero(t, srv.SessionCount(browseruse.StatusActive))
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err, "the cap is free again")
+
+	// A stop that fails is reported, the others still happen.
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	srv.Inject(browserusetest.OpUpdateSession, 1, browserusetest.Fault{Status: 500})
+	stopped, err = c.StopActiveSessions(ctx)
+	require.ErrorIs(t, err, browseruse.ErrServer)
+	require.Len(t, stopped, 1)
+	require.Equal(t, 1, srv.SessionCount(browseruse.StatusActive))
 }

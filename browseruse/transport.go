@@ -122,6 +122,10 @@ func (c *Client) attempt(ctx context.Context, k *call, req *http.Request, n int)
 		if isDialError(err) {
 			return nil, attemptOutcome{transport: notSentError{err}}
 		}
+		if errors.Is(err, ErrCrossOriginRedirect) {
+			// Not retried: the server would redirect again.
+			return nil, attemptOutcome{transport: err, sent: true, permanent: true}
+		}
 		return nil, attemptOutcome{transport: err, sent: true}
 	}
 	body, err := readCapped(hr.Body, hr.ContentLength, c.maxBody)
