@@ -173,21 +173,26 @@ func (c *Client) invalid(k *call, violations []string, apiErr *APIError, cause e
 func (c *Client) invalidParams(op *operation, vs []specval.Violation) error {
 	lines := make([]string, len(vs))
 	for i, v := range vs {
-		wire := v.Field
-		if v.In == "body" {
-			wire = strings.ReplaceAll(strings.TrimPrefix(v.Field, "/"), "/", ".")
-		}
-		name, ok := op.goNames[v.Field]
-		switch {
-		case wire == "":
-			lines[i] = "(body): " + v.Rule
-		case ok && name != wire:
-			lines[i] = name + " (" + wire + "): " + v.Rule
-		default:
-			lines[i] = wire + ": " + v.Rule
-		}
+		lines[i] = c.fieldName(op, v) + ": " + v.Rule
 	}
 	return &RequestValidationError{Operation: op.method, Violations: lines}
+}
+
+// fieldName names a violation's field as "GoField (wireField)", e.g.
+// "CustomProxy.Port (customProxy.port)", or "(body)" for the body itself.
+func (c *Client) fieldName(op *operation, v specval.Violation) string {
+	wire := v.Field
+	if v.In == "body" {
+		wire = strings.ReplaceAll(strings.TrimPrefix(v.Field, "/"), "/", ".")
+	}
+	name, ok := op.goNames[v.Field]
+	switch {
+	case wire == "":
+		return "(body)"
+	case ok && name != wire:
+		return name + " (" + wire + ")"
+	}
+	return wire
 }
 
 // apiError builds the *APIError of a non-2xx answer.

@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 // call is one call of a Client method, from the facade to the doer and
@@ -46,7 +48,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	if k == nil {
 		return nil, errors.New("browseruse: a request without its call: use the Client's methods")
 	}
-	if vs := k.op.spec.CheckRequest(ctx, req, k.pathParams); len(vs) > 0 {
+	if vs := c.checkRequest(ctx, k, req); len(vs) > 0 {
 		return nil, c.invalidParams(k.op, vs)
 	}
 	hr, err := c.send(ctx, k, req)
@@ -58,6 +60,27 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	hr.Body = io.NopCloser(bytes.NewReader(k.body))
 	return hr, nil
+}
+
+// checkRequest validates a request gen built against openapi.yaml. Only
+// Strict refuses an enum value the spec does not list (a new proxy country
+// or model, say): the service adds values before this copy of the spec
+// lists them, so the other modes send it and log it at Warn.
+func (c *Client) checkRequest(ctx context.Context, k *call, req *http.Request) []specval.Violation {
+	vs := k.op.spec.CheckRequest(ctx, req, k.pathParams)
+	if c.validation == ValidationStrict {
+		return vs
+	}
+	kept := vs[:0]
+	for _, v := range vs {
+		if v.Unlisted {
+			c.logger.LogAttrs(ctx, slog.LevelWarn, "browseruse: sending an enum value openapi.yaml does not list",
+				slog.String("operation", k.op.method), slog.String("field", c.fieldName(k.op, v)))
+			continue
+		}
+		kept = append(kept, v)
+	}
+	return kept
 }
 
 // send makes the attempts of a call, retrying per operationTable.

@@ -30,12 +30,10 @@ func TestInvalidParametersAreRejectedBeforeSending(t *testing.T) {
 		{"screen height 4000", "ScreenHeight (browserScreenHeight): must be <= 3456", create(browseruse.CreateSessionParams{ScreenHeight: browseruse.Ptr(4000)})},
 		{"proxy port 0", "CustomProxy.Port (customProxy.port): must be >= 1", create(browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Host: "h", Port: 0}})},
 		{"empty proxy host", "CustomProxy.Host (customProxy.host): must be at least 1 characters long", create(browseruse.CreateSessionParams{CustomProxy: &browseruse.CustomProxy{Port: 80}})},
-		{"unknown country", "Proxy (proxyCountryCode): must be one of the 247 values the spec lists", create(browseruse.CreateSessionParams{Proxy: browseruse.ProxyIn("XX")})},
 		{"profile not a uuid", "ProfileID (profileId): must be a valid uuid", create(browseruse.CreateSessionParams{ProfileID: "my-profile"})},
 		{"page size 0", "PageSize (pageSize): must be >= 1", list(browseruse.ListSessionsParams{PageSize: browseruse.Ptr(0)})},
 		{"page size 101", "PageSize (pageSize): must be <= 100", list(browseruse.ListSessionsParams{PageSize: browseruse.Ptr(101)})},
 		{"page number 0", "PageNumber (pageNumber): must be >= 1", list(browseruse.ListSessionsParams{PageNumber: browseruse.Ptr(0)})},
-		{"unknown status filter", "Status (filterBy): must be one of active, stopped", list(browseruse.ListSessionsParams{Status: "paused"})},
 		{"path traversal id", "sessionID (session_id): must be a valid uuid", func() error { _, err := c.GetSession(ctx, "../x"); return err }},
 		{"empty id", "sessionID (session_id): is required", func() error { return c.DeleteSession(ctx, "") }},
 		{"braced uuid", "sessionID (session_id): must be a valid uuid", func() error { return c.PurgeSession(ctx, "{"+sessionID+"}") }},
@@ -53,6 +51,42 @@ func TestInvalidParametersAreRejectedBeforeSending(t *testing.T) {
 		})
 	}
 	require.Empty(t, srv.received(), "nothing reaches the server")
+}
+
+// TestUnlistedRequestEnumValues: the service adds proxy countries and
+// states before this copy of the spec lists them. Strict refuses such a
+// value before sending; the other modes send it and log it at Warn.
+func TestUnlistedRequestEnumValues(t *testing.T) {
+	ctx := context.Background()
+	srv := newAPIServer(t, routes)
+	strict := srv.client(t, browseruse.WithValidation(browseruse.ValidationStrict))
+	_, err := strict.CreateSession(ctx, browseruse.CreateSessionParams{Proxy: browseruse.ProxyIn("XX")})
+	var rv *browseruse.RequestValidationError
+	require.ErrorAs(t, err, &rv)
+	require.Equal(t, []string{"Proxy (proxyCountryCode): must be one of the 248 values the spec lists"}, rv.Violations)
+	_, err = strict.ListSessions(ctx, browseruse.ListSessionsParams{Status: "paused"})
+	require.ErrorAs(t, err, &rv)
+	require.Equal(t, []string{"Status (filterBy): must be one of active, stopped"}, rv.Violations)
+	require.Empty(t, srv.received(), "Strict sends nothing")
+
+	for _, mode := range []browseruse.ValidationMode{browseruse.ValidationCompatible, browseruse.ValidationOff} {
+		logs := &logBuffer{}
+		c := srv.client(t, browseruse.WithValidation(mode), browseruse.WithLogger(logs.logger()))
+		_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{Proxy: browseruse.ProxyIn("XX")})
+		require.NoError(t, err, mode)
+		_, err = c.ListSessions(ctx, browseruse.ListSessionsParams{Status: "paused"})
+		require.NoError(t, err, mode)
+		require.Contains(t, logs.String(), `level=WARN msg="browseruse: sending an enum value openapi.yaml does not list" operation=CreateSession field="Proxy (proxyCountryCode)"`)
+		require.Contains(t, logs.String(), `operation=ListSessions field="Status (filterBy)"`)
+		// Every other rule stays enforced.
+		_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{Proxy: browseruse.ProxyIn("XX"), ScreenWidth: browseruse.Ptr(1)})
+		require.ErrorAs(t, err, &rv)
+		require.Equal(t, []string{"ScreenWidth (browserScreenWidth): must be >= 320"}, rv.Violations)
+	}
+	got := srv.received()
+	require.Len(t, got, 4)
+	require.JSONEq(t, `{"proxyCountryCode":"xx"}`, got[0].Body)
+	require.Equal(t, "filterBy=paused", got[1].Query)
 }
 
 func TestSeveralViolationsAreAllNamed(t *testing.T) {

@@ -61,6 +61,8 @@ type Fake struct {
 	requests    []Request
 	statuses    map[string][]int
 	keepHistory int
+	noLeakCheck bool
+	bare422     bool
 }
 
 type session struct {
@@ -101,6 +103,14 @@ func WithLatency(d time.Duration) Option { return func(f *Fake) { f.latency = d 
 
 // WithClock replaces time.Now for timestamps.
 func WithClock(now func() time.Time) Option { return func(f *Fake) { f.now = now } }
+
+// WithBareValidationErrors makes create and stop answer a request that
+// breaks a rule with one bare ValidationError ({loc, msg, type}), as the
+// upstream description declares, instead of FastAPI's {"detail": [...]}.
+func WithBareValidationErrors() Option { return func(f *Fake) { f.bare422 = true } }
+
+// WithoutLeakCheck makes Start accept a test that leaves sessions active.
+func WithoutLeakCheck() Option { return func(f *Fake) { f.noLeakCheck = true } }
 
 // WithRequestLog keeps at most n received requests (default 10,000; 0 keeps none).
 func WithRequestLog(n int) Option { return func(f *Fake) { f.keepHistory = n } }
@@ -149,6 +159,19 @@ func (f *Fake) SessionCount(status gen.SessionStatus) int {
 	return n
 }
 
+// ActiveSessionIDs returns the ids of the active sessions, oldest first.
+func (f *Fake) ActiveSessionIDs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []string
+	for _, id := range f.order {
+		if f.sessions[id].view.Status == gen.SessionStatusActive {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // AddTask appends a task to a session, for tests of GetSession. Missing
 // id, sessionId and createdAt are filled in.
 func (f *Fake) AddTask(sessionID string, task gen.TaskItemView) error {
@@ -162,6 +185,9 @@ func (f *Fake) AddTask(sessionID string, task gen.TaskItemView) error {
 		task.ID = newUUID()
 	}
 	task.SessionID = sessionID
+	if task.Metadata == nil {
+		task.Metadata = &map[string]any{} // the service's default
+	}
 	if task.CreatedAt.IsZero() {
 		task.CreatedAt.Time = f.now().UTC()
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
+	"github.com/browseruse-go/browseruse-go/gen"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
@@ -255,8 +257,21 @@ func TestInvalidRequestsGetFastAPIStyle422(t *testing.T) {
 		Msg  string `json:"msg"`
 		Type string `json:"type"`
 	}
-	// create documents a single ValidationError object.
-	code, body := raw(t, srv, "POST", "/sessions", `{"browserScreenWidth":100}`)
+	// Every problem is listed, as FastAPI does.
+	code, body := raw(t, srv, "POST", "/sessions", `{"browserScreenWidth":100,"customProxy":{"port":0}}`)
+	require.Equal(t, 422, code)
+	conforms(t, "createSession", body)
+	var all struct{ Detail []issue }
+	require.NoError(t, json.Unmarshal([]byte(body), &all))
+	require.ElementsMatch(t, []issue{
+		{Loc: []any{"body", "browserScreenWidth"}, Msg: "must be >= 320", Type: "minimum"},
+		{Loc: []any{"body", "customProxy", "host"}, Msg: "is required", Type: "missing"},
+		{Loc: []any{"body", "customProxy", "port"}, Msg: "must be >= 1", Type: "minimum"},
+	}, all.Detail)
+
+	// The bare shape the upstream description declares, on request.
+	bare, _ := start(t, browserusetest.WithBareValidationErrors())
+	code, body = raw(t, bare, "POST", "/sessions", `{"browserScreenWidth":100}`)
 	require.Equal(t, 422, code)
 	conforms(t, "createSession", body)
 	var one issue
@@ -291,6 +306,11 @@ func TestInvalidRequestsGetFastAPIStyle422(t *testing.T) {
 	code, body = raw(t, srv, "GET", "/nope", "")
 	require.Equal(t, 404, code)
 	require.JSONEq(t, `{"detail":"Not Found"}`, body)
+	for _, wrong := range [][2]string{{"PUT", "/sessions"}, {"POST", "/sessions/" + unknownID}, {"GET", "/sessions/" + unknownID + "/purge"}} {
+		code, body = raw(t, srv, wrong[0], wrong[1], "")
+		require.Equal(t, 405, code, wrong)
+		require.JSONEq(t, `{"detail":"Method Not Allowed"}`, body, wrong)
+	}
 	require.Equal(t, 0, srv.SessionCount(""))
 }
 
@@ -389,4 +409,92 @@ func conforms(t *testing.T, op, body string) {
 	var value any
 	require.NoError(t, json.Unmarshal([]byte(body), &value))
 	require.Empty(t, specval.CheckResponse(schema, value), "%s 422 body %s", op, body)
+}
+
+// recordingTB is a testing.TB whose failures and cleanups are recorded.
+type recordingTB struct {
+	testing.TB
+	errors   []string
+	cleanups []func()
+}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+func (r *recordingTB) cleanup() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
+}
+
+func TestStartFailsATestThatLeavesSessionsActive(t *testing.T) {
+	ctx := context.Background()
+	tb := &recordingTB{TB: t}
+	srv := browserusetest.Start(tb)
+	c, err := srv.Client()
+	require.NoError(t, err)
+	stray, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	stopped, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	_, err = c.StopSession(ctx, stopped.ID)
+	require.NoError(t, err)
+	tb.cleanup()
+	require.Len(t, tb.errors, 1)
+	require.Contains(t, tb.errors[0], "left 1 session(s) active")
+	require.Contains(t, tb.errors[0], stray.ID)
+	require.NotContains(t, tb.errors[0], stopped.ID)
+	_, err = c.GetSession(ctx, stray.ID)
+	require.Error(t, err, "the server is closed")
+
+	// Every session stopped: no failure. WithoutLeakCheck: no failure either.
+	for _, opts := range [][]browserusetest.Option{nil, {browserusetest.WithoutLeakCheck()}} {
+		tb := &recordingTB{TB: t}
+		srv := browserusetest.Start(tb, opts...)
+		c, err := srv.Client()
+		require.NoError(t, err)
+		s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+		require.NoError(t, err)
+		if opts == nil {
+			require.NoError(t, c.StopOnExit(ctx, s.ID))
+		}
+		tb.cleanup()
+		require.Empty(t, tb.errors)
+	}
+}
+
+// TestAnswersLookLikeFastAPIs: null fields are sent as null, timestamps are
+// naive UTC with microseconds, a task's metadata defaults to {}.
+func TestAnswersLookLikeFastAPIs(t *testing.T) {
+	srv, _ := start(t)
+	code, body := raw(t, srv, "POST", "/sessions", `{}`)
+	require.Equal(t, 201, code)
+	var created map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &created))
+	for _, field := range []string{"finishedAt", "recordingUrl"} {
+		v, present := created[field]
+		require.True(t, present, "%s is sent", field)
+		require.Nil(t, v, "%s is null", field)
+	}
+	naive := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$`)
+	require.Regexp(t, naive, created["startedAt"])
+
+	id := created["id"].(string)
+	require.NoError(t, srv.AddTask(id, gen.TaskItemView{LLM: "browser-use-llm", Task: "t", Status: gen.TaskStatusCreated}))
+	code, body = raw(t, srv, "GET", "/sessions/"+id, "")
+	require.Equal(t, 200, code)
+	var got struct {
+		PublicShareURL *string          `json:"publicShareUrl"`
+		Tasks          []map[string]any `json:"tasks"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &got))
+	require.Contains(t, body, `"publicShareUrl":null`)
+	require.Len(t, got.Tasks, 1)
+	require.Equal(t, map[string]any{}, got.Tasks[0]["metadata"])
+	require.Regexp(t, naive, got.Tasks[0]["createdAt"])
+	for _, field := range []string{"startedAt", "finishedAt", "output", "isSuccess", "cost"} {
+		v, present := got.Tasks[0][field]
+		require.True(t, present && v == nil, "task %s is sent as null", field)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,7 @@ type request struct {
 func (f *Fake) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	one := BasePath + "/sessions/{session_id}"
+	known := http.NewServeMux() // the same paths without methods, for 405
 	for pattern, op := range map[string]struct {
 		id     string
 		handle func(request) reply
@@ -75,10 +77,19 @@ func (f *Fake) routes() *http.ServeMux {
 		"DELETE " + one + "/public-share": {OpDeletePublicShare, f.deleteShare},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
+		path := pattern[strings.IndexByte(pattern, ' ')+1:]
+		if _, registered := known.Handler(&http.Request{Method: http.MethodGet, URL: &url.URL{Path: path}}); registered == "" {
+			known.Handle(path, http.NotFoundHandler())
+		}
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		f.record("", r, body)
+		if _, pattern := known.Handler(r); pattern != "" {
+			// A path the API has, with another method: FastAPI's answer.
+			detail(http.StatusMethodNotAllowed, "Method Not Allowed").write(w)
+			return
+		}
 		detail(http.StatusNotFound, "Not Found").write(w)
 	})
 	return mux
@@ -148,9 +159,10 @@ func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (re
 		}
 		return req, nil
 	}
-	// createSession and updateSession document a single ValidationError;
-	// the others FastAPI's usual {"detail": [...]}.
-	if op.ID == OpCreateSession || op.ID == OpUpdateSession {
+	// FastAPI answers {"detail": [...]} with every problem; for create and
+	// stop the upstream description declares one bare ValidationError,
+	// which WithBareValidationErrors answers instead.
+	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpUpdateSession) {
 		return req, &reply{http.StatusUnprocessableEntity, problems[0]}
 	}
 	return req, &reply{http.StatusUnprocessableEntity, map[string]any{"detail": problems}}
@@ -311,7 +323,7 @@ func (f *Fake) purgeSession(req request) reply {
 	for i := range s.view.Tasks {
 		s.view.Tasks[i].Task = "[purged]"
 		s.view.Tasks[i].Output = nil
-		s.view.Tasks[i].Metadata = nil
+		s.view.Tasks[i].Metadata = &map[string]any{}
 	}
 	return reply{status: http.StatusNoContent}
 }

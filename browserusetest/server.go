@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"testing"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 )
@@ -21,6 +23,27 @@ func NewServer(opts ...Option) *Server {
 	f := NewFake(opts...)
 	ts := httptest.NewServer(f)
 	return &Server{Fake: f, URL: ts.URL + BasePath, ts: ts}
+}
+
+// Start starts a fake server for the test tb, like NewServer, and registers
+// its cleanup: the server is closed, and the test fails if it left sessions
+// active, the way goleak fails a test that leaks goroutines (on the real
+// service an active session bills until it is stopped). WithoutLeakCheck
+// turns the check off.
+func Start(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	s := NewServer(opts...)
+	tb.Cleanup(func() {
+		defer s.Close()
+		if s.noLeakCheck {
+			return
+		}
+		if active := s.ActiveSessionIDs(); len(active) > 0 {
+			tb.Errorf("browserusetest: the test left %d session(s) active, which would bill on the real service: %s; "+
+				"stop them (StopSession, StopOnExit, RunSession) or use WithoutLeakCheck", len(active), strings.Join(active, ", "))
+		}
+	})
+	return s
 }
 
 // Close shuts the server down, waiting for running requests.

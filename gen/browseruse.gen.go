@@ -67,6 +67,7 @@ const (
 	ProxyCountryCodeCf ProxyCountryCode = "cf"
 	ProxyCountryCodeCg ProxyCountryCode = "cg"
 	ProxyCountryCodeCh ProxyCountryCode = "ch"
+	ProxyCountryCodeCi ProxyCountryCode = "ci"
 	ProxyCountryCodeCk ProxyCountryCode = "ck"
 	ProxyCountryCodeCl ProxyCountryCode = "cl"
 	ProxyCountryCodeCm ProxyCountryCode = "cm"
@@ -361,6 +362,8 @@ func (e ProxyCountryCode) Valid() bool {
 	case ProxyCountryCodeCg:
 		return true
 	case ProxyCountryCodeCh:
+		return true
+	case ProxyCountryCodeCi:
 		return true
 	case ProxyCountryCodeCk:
 		return true
@@ -902,7 +905,7 @@ type ProxyCountryCode string
 // SessionItemView A session as it appears in lists and in the answer to create.
 type SessionItemView struct {
 	// FinishedAt When the session stopped; null while it is active.
-	FinishedAt *apitime.Time `json:"finishedAt,omitempty"`
+	FinishedAt *apitime.Time `json:"finishedAt"`
 
 	// ID The session's ID.
 	ID string `json:"id"`
@@ -911,7 +914,7 @@ type SessionItemView struct {
 	KeepAlive bool `json:"keepAlive"`
 
 	// LiveURL A page that shows the browser live.
-	LiveURL *string `json:"liveUrl,omitempty"`
+	LiveURL *string `json:"liveUrl"`
 
 	// PersistMemory Whether the session's tasks share memory and history.
 	PersistMemory bool `json:"persistMemory"`
@@ -923,7 +926,7 @@ type SessionItemView struct {
 	ProxyUsedMb *Decimal `json:"proxyUsedMb,omitempty"`
 
 	// RecordingURL A short-lived link to download the recording, once a recorded session has ended.
-	RecordingURL *string `json:"recordingUrl,omitempty"`
+	RecordingURL *string `json:"recordingUrl"`
 
 	// StartedAt When the session was created and started.
 	StartedAt apitime.Time `json:"startedAt"`
@@ -961,7 +964,7 @@ type SessionUpdateAction string
 // SessionView One session in full, with its tasks.
 type SessionView struct {
 	// FinishedAt When the session stopped; null while it is active.
-	FinishedAt *apitime.Time `json:"finishedAt,omitempty"`
+	FinishedAt *apitime.Time `json:"finishedAt"`
 
 	// ID The session's ID.
 	ID string `json:"id"`
@@ -970,7 +973,7 @@ type SessionView struct {
 	KeepAlive *bool `json:"keepAlive,omitempty"`
 
 	// LiveURL A page that shows the browser live.
-	LiveURL *string `json:"liveUrl,omitempty"`
+	LiveURL *string `json:"liveUrl"`
 
 	// PersistMemory Whether the session's tasks share memory and history.
 	PersistMemory *bool `json:"persistMemory,omitempty"`
@@ -982,10 +985,10 @@ type SessionView struct {
 	ProxyUsedMb *Decimal `json:"proxyUsedMb,omitempty"`
 
 	// PublicShareURL The public share's URL, when the session has one.
-	PublicShareURL *string `json:"publicShareUrl,omitempty"`
+	PublicShareURL *string `json:"publicShareUrl"`
 
 	// RecordingURL A short-lived link to download the recording, once a recorded session has ended.
-	RecordingURL *string `json:"recordingUrl,omitempty"`
+	RecordingURL *string `json:"recordingUrl"`
 
 	// StartedAt When the session was created and started.
 	StartedAt apitime.Time `json:"startedAt"`
@@ -1005,7 +1008,7 @@ type ShareNotFoundError struct {
 // ShareView The public share of a session.
 type ShareView struct {
 	// LastViewedAt When the share was last viewed; null if never.
-	LastViewedAt *apitime.Time `json:"lastViewedAt,omitempty"`
+	LastViewedAt *apitime.Time `json:"lastViewedAt"`
 
 	// ShareToken The token that grants access to the share.
 	ShareToken string `json:"shareToken"`
@@ -1020,28 +1023,28 @@ type ShareView struct {
 // TaskItemView A task run in a session, with its outcome.
 type TaskItemView struct {
 	// BrowserUseVersion The browser-use version that ran the task; missing on older tasks.
-	BrowserUseVersion *string `json:"browserUseVersion,omitempty"`
+	BrowserUseVersion *string `json:"browserUseVersion"`
 
 	// Cost The task's total cost in US dollars (the sum of its steps), as a decimal number in a string.
-	Cost *string `json:"cost,omitempty"`
+	Cost *string `json:"cost"`
 
 	// CreatedAt When the task was created (UTC; the server may omit the zone offset).
 	CreatedAt apitime.Time `json:"createdAt"`
 
 	// FinishedAt When the task ended (UTC, zone offset possibly omitted); null while it runs.
-	FinishedAt *apitime.Time `json:"finishedAt,omitempty"`
+	FinishedAt *apitime.Time `json:"finishedAt"`
 
 	// ID The task's ID.
 	ID string `json:"id"`
 
 	// IsSuccess Whether the agent itself judged the task a success.
-	IsSuccess *bool `json:"isSuccess,omitempty"`
+	IsSuccess *bool `json:"isSuccess"`
 
 	// JudgeVerdict The judge's verdict; null when no judge ran.
-	JudgeVerdict *bool `json:"judgeVerdict,omitempty"`
+	JudgeVerdict *bool `json:"judgeVerdict"`
 
 	// Judgement The judge's full report, as a JSON document in a string.
-	Judgement *string `json:"judgement,omitempty"`
+	Judgement *string `json:"judgement"`
 
 	// LLM The language model the agent used.
 	LLM string `json:"llm"`
@@ -1050,19 +1053,19 @@ type TaskItemView struct {
 	Metadata *map[string]interface{} `json:"metadata,omitempty"`
 
 	// Output The agent's final answer.
-	Output *string `json:"output,omitempty"`
+	Output *string `json:"output"`
 
 	// SessionID The ID of the session the task ran in.
 	SessionID string `json:"sessionId"`
 
 	// StartedAt When the task started (UTC, zone offset possibly omitted); null before it starts.
-	StartedAt *apitime.Time `json:"startedAt,omitempty"`
+	StartedAt *apitime.Time `json:"startedAt"`
 
 	// Status The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
 	Status TaskStatus `json:"status"`
 
 	// Suggestions Advice for configuring the task better, drawn from problems seen while it ran.
-	Suggestions *[]map[string]interface{} `json:"suggestions,omitempty"`
+	Suggestions *[]map[string]interface{} `json:"suggestions"`
 
 	// Task The instruction given to the agent.
 	Task string `json:"task"`
@@ -1105,11 +1108,21 @@ type ValidationError_Loc_Item struct {
 	union json.RawMessage
 }
 
+// ValidationErrorList FastAPI's answer to a request that broke a rule, with every problem found.
+type ValidationErrorList struct {
+	Detail []ValidationError `json:"detail"`
+}
+
 // SessionID defines model for SessionID.
 type SessionID = string
 
 // MalformedRequest The answer to a request that could not be parsed or broke a rule.
 type MalformedRequest = HTTPValidationError
+
+// RejectedBody defines model for RejectedBody.
+type RejectedBody struct {
+	union json.RawMessage
+}
 
 // SessionNotFound The answer when no session has the given ID.
 type SessionNotFound = SessionNotFoundError
@@ -1195,6 +1208,68 @@ func (t ValidationError_Loc_Item) MarshalJSON() ([]byte, error) {
 }
 
 func (t *ValidationError_Loc_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsValidationError returns the union data inside the RejectedBody as a ValidationError
+func (t RejectedBody) AsValidationError() (ValidationError, error) {
+	var body ValidationError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromValidationError overwrites any union data inside the RejectedBody as the provided ValidationError
+func (t *RejectedBody) FromValidationError(v ValidationError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeValidationError performs a merge with any union data inside the RejectedBody, using the provided ValidationError
+func (t *RejectedBody) MergeValidationError(v ValidationError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsValidationErrorList returns the union data inside the RejectedBody as a ValidationErrorList
+func (t RejectedBody) AsValidationErrorList() (ValidationErrorList, error) {
+	var body ValidationErrorList
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromValidationErrorList overwrites any union data inside the RejectedBody as the provided ValidationErrorList
+func (t *RejectedBody) FromValidationErrorList(v ValidationErrorList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeValidationErrorList performs a merge with any union data inside the RejectedBody, using the provided ValidationErrorList
+func (t *RejectedBody) MergeValidationErrorList(v ValidationErrorList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t RejectedBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *RejectedBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2185,7 +2260,7 @@ type CreateSessionResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ProfileNotFoundError
 	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *ValidationError
+	JSON422 *RejectedBody
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyConcurrentActiveSessionsError
 }
@@ -2201,7 +2276,7 @@ func (r CreateSessionResponse) GetJSON404() *ProfileNotFoundError {
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r CreateSessionResponse) GetJSON422() *ValidationError {
+func (r CreateSessionResponse) GetJSON422() *RejectedBody {
 	return r.JSON422
 }
 
@@ -2350,7 +2425,7 @@ type UpdateSessionResponse struct {
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *SessionNotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *ValidationError
+	JSON422 *RejectedBody
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2364,7 +2439,7 @@ func (r UpdateSessionResponse) GetJSON404() *SessionNotFound {
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r UpdateSessionResponse) GetJSON422() *ValidationError {
+func (r UpdateSessionResponse) GetJSON422() *RejectedBody {
 	return r.JSON422
 }
 
@@ -2833,7 +2908,7 @@ func ParseCreateSessionResponse(rsp *http.Response) (*CreateSessionResponse, err
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ValidationError
+		var dest RejectedBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2956,7 +3031,7 @@ func ParseUpdateSessionResponse(rsp *http.Response) (*UpdateSessionResponse, err
 		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ValidationError
+		var dest RejectedBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -3127,90 +3202,92 @@ func ParsePurgeSessionResponse(rsp *http.Response) (*PurgeSessionResponse, error
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fz/c9s4dv9XMOzNOOnRsuMkO1P7hxtv9rabXjbxxPZuZyK3A5FPJCIQ4AKgZCX1/975ACRFStQX59zu",
-	"3rQ/hLFE4L2Hh/cdD/oaJbootSLlbHT+NSq54QU5Mv7TNVkrtHr7Az6kZBMjSie0is6jm5yYDa+PLHv7",
-	"wyiKI4EXJXd5FEeKFxSdR/WQ/xRpFEeGfquEoTQ6d6aiOLJJTgUH7Kk2BXfReVRVfqRbln62M0Jl0cPD",
-	"AybbUitLnrCfucQUSj/SbxVZh+8SrRwp/ycvSykSDlJPPlvQ+7WD7E+GptF59E8nq6WfhLf25Kebm6tf",
-	"uBSpn/xXY7QJ6Purv2Qto5g2zOXEJjpdskRXMmVKOzYhDLGU4v3E6BkxzkwlaRQ9xA1j32v3o65U+mTk",
-	"r8HdSv973Wwey7llLhdhDzGyhgVUbwxxRzXQDquHRME5oTLL9JRxpmjRwB+xv87JLNlUkEyZsEz7aVxC",
-	"YEqjSzJOhE2dGL2wZK4TQ6R+IpHlW5DVA48ss34sy/1gJhQrxT1JC9gFvxdFVUTnL1+9/i6OCqHqj2en",
-	"caQqKflEUiOJtbwJ5Sgjgx3qEfOrSF1+IC0LjN1CyncvXr16PClJZZ0uroy+X3rpkPLDNDr/tFsS3nQm",
-	"Pdyt7/9HXTkKYhvoZy43usryIAolpjGhrCOeYku/r0fdWjqyTC/UiL0nSi3jivHEiTkxW01aDFh0f10P",
-	"cUQKHz9Sok0KrfbsnPJKuuh8yqWlDSL9UE9lLUwX/oNpQBxZdvvxHeNlSdxYplVC3dFetEmllI5WJmWi",
-	"tSSuwNcZUXkpxZx6pIRd6FPya06K+Rc9nlnHl5ZVJeNTGALOHLczYLQxM8TTJZtqw7jSLiczYh5KWGmP",
-	"zERqS5Zxy6zWCv8LZwMsbKwkR3Z4BSUZK6z7mQptlo9aBbczCyHt0mFzbogVHhjjKmW5sE6bZcysbhaX",
-	"cMUmlZAp02GyVsQmNNWG+gskr/V+jnXcOMsWwuW6cswbunu3ZUVGT4Wkt+mmtl22fK8HsWeJ1jNBNmZS",
-	"Z0LZ58xpJjVPmVBOd9cGZOs+ZoviNT7H03K/fKMr5czyjU7pcOW7Wp8ZNLDem6iy0cDemJ7wHjVaSPfC",
-	"2RH7UAjnKG0kx8zJsApiU9kLhqUwVxll/eswUU+no4Fl3h9n+rhea/Nu9L7+49M65XdRZ8axKEptXIgT",
-	"YBCjTLi8mowSXZxoXorjRKeUkTppkT50p9uZKI8b+39catg409oHLya3Rg7tfMkzwubqEhbWy3FfD42z",
-	"o/17+tB+oyefKXEg703fum5a+CqYd71QNWMD92O8SLcbSYwVQXH7bi7X25yoB39kGUYwBFCIHXiaGrKN",
-	"H3lHKgPnz16/9o6k+fxiQH5FprShN2ScjwPsfot7mSRUOnbz7polIHiKKIRsj9kJV4hv5mTEdBl7C1cv",
-	"1Ws4sySnx1ZkitIekC36zq1daJNuYUj91mNpJTsOEiAcqwNKy3jlclKuDpr282q/7tdyvn2Tbt5cMYzq",
-	"O/jXr1++7nj4F0P+HAIVwuNt4hY2/3950Q/dAP1TENOaEXcDevMDJaLgsidU0Wm0GSmnYSBTVTGBspJy",
-	"8HGcBcRwLi7njinNSkOJ8L5IWCa1dTGjUTZi4+h0dPZ6HI0CL24tpT9PEGwrZ1lBGZ8sHdkLVlts65p3",
-	"t9cs1VJyE/SQO0cGVP3Hpz8f3/3l2Xic/nk8Hv1lPE7/+b/G4xE+P/9TNCAPQ3nB4PZxZRcIp+AxTYiY",
-	"w/IOSg3WbUVKjgvPY+GosPvC/43MpV0JN4Yvhw3gVfCm/Zxh19q8IPrdCm44ZBDEMjEnVaeC25axEpUa",
-	"refI1CdBB5nrqwGnvC5xUi/IJNwSe3v9gb188d13xy8Yl2XOj8+CZBikaimxZ6WsIIpTWjBJGU/C9/Z5",
-	"X/mOrHfDTOqVrpGCgn+KOAjnhMcUjwwPgYfEo8BD4aHx+A0PgwdiAA4N4xUeCzy+RHE04XhM8ADkCSBP",
-	"AHkCyBPk1hOAn3zGAzgmwDEBjglwTIBjAhwT4JgAx2SOB3BMlngAUQJESYIHECXAkQBHAhzJDA+ATwA+",
-	"AeQEQBMATUBzAqAJgCb3eABy8sVbADxAXwooKQCkAJDiLQElYQgBGwEbATIBMoHcKRY4BYApAEwLH77h",
-	"gXEZCM9AcwYoGQjPACoDqAxzMxCeYVoGvmQlHuBL5gEAUQZEGdaRYQkZqM+BLce0HNNyDM4xLsc4HzUK",
-	"oBQAL4pQ8ogjAcgCgwUgC8z4jHGfMeQzCP8MCmb4bgZKZ6B0BkpnGDIDlJkfAigzEDQDQTMwTGK9EhIh",
-	"wTqJaRKUSgyWQCmBUoJIiU2RS+8M8MCMAoQXQF6AVwUoKEBBASgFFlOAjAJkFCC3AC0FllUARwEcBXAU",
-	"wFEARwEiC2x84bF98UUfPIBSAZsCNgVsCjQrIFIArwBeGR+w4YG5uvAWGg/MLTG3xNwSlJagtASA0o9T",
-	"3sbgAdJK76lAUAlafuO+2IQHsBkMMUBkMMTirQU7LSi1YI7FYAtsFtgsyLWQPwu8Fngt8FrgtQBqgdwC",
-	"sneTFiyx4IYFBRYrcgDvvF3DYhzA+9qYA2QHyA6QHSA7QHaA7ADZAagDUAeaHeBVILwClApzfRZRAVuF",
-	"t3O8nQPlHIuZY9wc65gD8hzLX4CMBabdA8AS45ZA9AVzv4CML4uOs1+5v6YQ6Kj4RdBiyOg2WaRPX9uc",
-	"XCgmhXXW55N1vrlykYmvL236i6lQwuaUXg7EYL820X+btjpdlpTWWdAih1MRDhFEqEz0cr+UOzp2wivD",
-	"3iBQpIfVPfdULzcqDWvLcTmZ4brChNyCsFyk68MBNKDuTJoQe9hcL/pRvKwZsz8Q3iwxbCN/xZZQXthW",
-	"T9ia+YfYbV+Q0wSezZwQDT5iVls/2sI3m2vjjsGhlEmhZpDUVC+Uryz0ClBxqDnx+htKh0tPe5nsE9gD",
-	"xX3Bba03qWdqPXerlA8hc5U9sJJ8HQavJwdezGtAXfLX5aUr+kNJRI3lnbDuY13f32TBB0VBlvW04cJA",
-	"Wt0GyFv11YaalbAemj+wOCSoXrd9G0E13FZG7316M0xAnfro6Qp9HAJRJEBTowv2oqMVnVwRQ6/Fly25",
-	"YoFUp10dD1zKtUztMDSnHZdvhxn1k16wgqvlCl7BXZLHTM/JMC6lhz4IeF04PIIeth6LOqvaIROPz0f6",
-	"JxqPzUdqtI/NR/p6Mix+jjsKByPtocjlqm5e4zWVsuwZNHoipLTPL3yG7F2bL7K2FsWnJpnWaS8L8cC8",
-	"Lvopu7z4bQn7cJkEEjfsX6BMK2hLh2IA9rXtnjXybt1ZUK8gy97yX8D/1nWiCbFKpVpRl1rA2kXhcIwB",
-	"O9DgFYpNKynjUHNq6uX2/1wosbvc/48WWRy4mn+UQKOsJlIk16BukJG+nOjHhCWE86x4VeDuWrRahfay",
-	"9f+jm8dHN3HkBWl4h4KMmUqF/EXY7qHSQRHEDbez7eHDwaFVoHHQZUJ6HukweW83le5J4oElvM6MR/tN",
-	"TBq28+tq0XedG5RJbh0A7ZMwDwryhQls7mfUll5MmaI5mW+37x76jZ6R2iJEeBVMZma4QkKcJGQta84p",
-	"G64PQ95nPm4/vgvR5S5IWLKvnA4Hf3rqeqyCWEzgIwKrDgj8Okzo0N1FPCS8Pe0YMFj+DLlWv1YMOo5f",
-	"Vy7RBW3tJ7m19AtcjVY7OziOK0tsHgaGjTI8sAMEXLBCWIsIB4GRTOGJGte5VziSrSd+gAE3hkiZYRgW",
-	"uTq0YM/8dlQFNhdrtY5K+zwO5ydrByuBPR7pEFV/x+FHbZB3qpffpa71fnZ78+aie1pd8CXThXD+uy8I",
-	"afV0ask9P9y4HxTMNU0YNQ1xFxcrtbViIgMljtLn67EewvCnD/PqfT4wxhP2uvLWYXe9hWekHMSC5JR9",
-	"rtKM0hUDOLMBxg4J7QRFfvovZFKRbBFVP+LIQkUwqOVbyL38W2jMI9AVpPbgQojPDJXauFrm/+36w3uW",
-	"6qQq/Np3i/wGY6UshhFKrrIKQW2hU5Id7la2Z/lWoApyPOXOd+TxNBWhqeGqY4CaKLb2ll83mvB+NETH",
-	"EAYGQB6pP/zlzvEkx2bqdj87NKwsp65cWW1hoScfLBSKy9rxHxat1eWOLZL89ofW0dThQytysJdCHSTh",
-	"h4SEq96hR2lyaEaCKq/aQr7Rpx8USsJ9reJIW2UZWSxlQHkv07lIwrl+otVUZJU/AG8XOyGY6Jilhi9U",
-	"KAuVRk8kFYg5fedLY6V4P/rcJYEbYrNl4W01C7QMb75Q1pkqVAdCdaUWUS9to2hfT0GIbVsBCwpZI+wE",
-	"vSt/sy1eOLDc4jWn9UghznWtTC3JXbQfRFvDuGCNm2nb79ILNuVCUlr7FdgdxQiB9kVbpIHza/6eLFmO",
-	"9AX/6kKIIVsVvSpITdcqyo9WHg5/eox7Sjo3Wv/M1fKNVkllDCl36QsVdX5jD8wF/EG35MioE14ixEla",
-	"gHK5VqmynlfkTdRhecKN1qG0uIK6DnPEriRxiwBdOK8hUHWn672I2UxIie9ipg2ryszwlNhSV8YTPjos",
-	"6QiVr339zKsKmNOMl6VchnaOrRkIb0tpB+ScverbuoLUkIbEfm/3yQdFoZtE+WaSOHQrBGH0G8xd3thu",
-	"PZ2SQo7PhCorN5BU6WTQNNdNirVZYsLWHTqfxtFEp8txFLPxQO/0OLrr2yu1rNso1yX660aScTdQcC9s",
-	"NkQe97W6hdEqqzvTSJdyOBsKXxwCw+jM8MLuN29gWqCtHrm5j97BJpURbnkNuQjcvrx6+zda/kQ83XaC",
-	"UBoNAEeWXV69ZTNaxm0jlbDsmdJsHH1P3JAZR6w0NBX3z9srGXkA3F7K+PfjulXx+NbS8eXV2+O/0XK1",
-	"Ol4KfPbXBoSa6j2HKoasrkxCjWx12iDZG6mrFCTHbWp1NmKrw2Lh61pjlfhxTQnxmYRpQNYYN81vda9R",
-	"3F4fWJWpnsMcL3KR5MENjVVbsemi8lX1gZqu725OpICuMpv7Lq1Q656TWY5VJ8xZBm8xGquxusmF7QSi",
-	"lhVcKMeF6lh/0WtTrSwdZ7rZyVA596XTsUJiKYl1+Ggql3vpQ9aXkSLjVTnRKcWh4F73lgFMczVmrOat",
-	"kWgr81M+a1KwEfuRJw7iwguyMcN+25hNdOVb1muDbWMWPPFYtb1QUupFUPxqIoNvrErrDPGCzc9YRzpC",
-	"yrcIW+P3tzL+wsDYNzgIh7gjGpQRQDpu5co3MtRpe3Q2Oh2d+pC3JMVLEZ1HL0eno5ehqS/3SnTSzjz/",
-	"GmU0YNg/UuiR1p0DRddTrgZEzBQtwN6pMNatpA7hppLBntYezLuq+qvOeY03F7CofjcQTUdSWHe9Wl33",
-	"qtWn/adxLdHt+Z7X7d8q8uestWq3J2vd21WtJ35x2ulVfXF6urtTFcZ43TpCy5pmbOPZOXiQuY209gRw",
-	"iLjHUhO2M3B/FZs0NVpEgReh4OBvYUi5jbCpkI7M98seWY85G79bu512dnr61De6eifkAxe6hs/IH+Lo",
-	"1dnZNhQtzScb1+m8n6qKgptldB4BeVcvHc8gs1ErzHe+Y3oolroOdz/ClbC+lR+8IFZrpL9M17ksduHj",
-	"7aJ0SxY8aXOpZFXF9vXAVbnpyLb2bFMTk+69tvpiIln3vU6XT7Zxg3fnHjavMp6dvnhqYVmdNWwKys3a",
-	"YUt7wAJZOT3bkiskXsfDybrWvl02MZT6c1cdYHQDZA/r1ZMta7BDecva6q2ktG1PTjWFvI/uhXVdpXgS",
-	"4g64LdqhK0h2t+m7Lad4eDV5//Jk5B2UIG6h+dtSQuZDIxF4vmqCRwDDpCiECylzR3W12Uj7SKWjNSsU",
-	"FGo1bdgQPcSrQODk6+r68UOQbGTzmzL+g/++a02czkKh1ZsVjtxz2m8z6FuUALlrUXoq/mpnDO0VMUBI",
-	"u8qz22iv3yF+ImMfeLGPzfH+CKtnmMPhBXcUs9uP70I76BZWZuS28vHJ/eoBZvJ335F/Jbd/O9aiySGE",
-	"qyEnq4v9CF5K7pKB682XYC61d3zresjKb9/465+1MQjJHBQ7rpOxwV6h3rVQIWXbOCQUg2XY0jjUl5Cq",
-	"W8b5H3Lfg6Wih37GX19c/APIaH0DuUlLnkZo/5jusaca1z1H8kiPcBIOz4/9SfUu9/CRCj2vr0HubEwY",
-	"8glXqyagg/1CDwmcg/EU/PGcw5Ht0fpNvmInV1feYy5o4V2IsE4kw35jJ6+fUC/b3pVtgVOvleYbouFV",
-	"ffTxv/YRH0D82pS73dbF19yxB911xTsC66dzdwcK2N/l/QYT1xBt+qbqrmz6UkKPL6Yjxgh7hGNchl9/",
-	"yPnW3HOnpL74fSSVPUOSrk3YT6Gy57+7vVmP+Q8Sh10G32S0/jNHTyMvly50S5LhtnEVZKwvVfvj/dDN",
-	"qA2lDGmpZc/CD8bYXDsbs3CWb2NWlVLzNPymhY1Xv8HR9GjauG5N8OH0c1jLTrQ9Yh8QkdUVzfpK/hcy",
-	"OhBhCDIFu1rwJUu1r5Vtyqjn0zcmM0c2oILb8nAar/Vy58nGyprkfE6DJIcfkPn9neAVVtWTSd8IMiyL",
-	"nQMfL2r9o55Pd5CoULEaKgNfGZ2G8/Yojiojo/Mod6605ycnvBSjTuua/w0OXoqT+ZmX0pqWDbM2VIIL",
-	"PUKhGNrS/nD38N8BAAD//w==",
+	"7Hxvc9s4kvdXQfHZKifP0rLjJFN19ostT2bnJreZxBU7M1cV+a4gskUiAgEOAEpRcv7uVz+ApEiJlOWs",
+	"b2bval+EsUSgu9Ho/2joa5TootSKlLPR+deo5IYX5Mj4T9dkrdDq9Q/4kJJNjCid0Co6j25yYja8PrLs",
+	"9Q+TKI4EXpTc5VEcKV5QdB7VQ/5TpFEcGfqtEobS6NyZiuLIJjkVHLDn2hTcRedRVfmRbl362c4IlUV3",
+	"d3eYbEutLHnCfuYSUyh9T79VZB2+S7RypPyfvCylSDhIPflkQe/XDrI/GZpH59H/O9ks/SS8tSc/3dxc",
+	"/cKlSP3kvxqjTUDfX/0laxnFtGEuJzbT6ZolupIpU9qxGWGIpRTvZ0YviHFmKkmT6C6O3tMnShyl3+t0",
+	"/SDauVq/m0fnH/evYmcF8YPGvxHWRXe3A+vGrpvA8rDg7sqYnntOBKgThsFVaZ0hXrAOHJZSIrkhy7Qi",
+	"NuOG2BYBFwEOmaVIKGY/cusur17HjCu7ImPZ12mUkuNCTqPzj5PJ5PaOrYTLGS3JrFlp9ExSMWHfa5cz",
+	"m/OSLAMWniRUOkr9FtSy/Va7H3Wl0keToC24oyL0Vjf6w3JumctFUCOMrGEB1StD3FENtCPtQ9ronFCZ",
+	"xTZwpmjVwJ+wv3q+zAXJlAnLtJ/GJXS2NLok40TQq5nRK0vmOjFE6icSWT6CrB54ZJn1Y1nuBzOhWCk+",
+	"k7SAXfDPoqiK6Pz5i5ffxVEhVP3x7DSOVCUln0lqjEGt8kI5yggi2yfmV5G6/EBaVhg7Qsp3z168eDgp",
+	"SWWdLq6M/uzVlUt5gBa+6ky6u93e//e6chQsR6CfudzoKsuDKJSYxoSyjniKLf2+HvXB0pFleqUm7C1R",
+	"ahlXjCdOLInZatZiwKL767qLI1L4+J4SbVIYVs/OOa+ki87nXFraIdIPrbXRC1NQTdOAOLLsw/s3jJcl",
+	"cQOFTqg72os2qRQ61/J1prUkrsDXBVF5KcWSeqSEXehT8mtOivkXPZ5Zx9eWVSXjc9hizhy3C2C0MTPE",
+	"0zWba8O40i4nM2EeSlhpj8xEagsjYZnVWuF/4WyAhY2V5MgOr6AkY4V1P1OhzfpBq+B2YSGkXTpsDjtV",
+	"eGCMq5Tlwjpt1jGzullcwhWbVUKmTIfJ3orSXBvqLzBYQz/HOm6c9UZSV455Q/fZjazI6LmQ9Drd1bbL",
+	"lu/1IPYk0XohyMZM6kwo+5Q5zaTmKRPK6e7agGzbzY8oXuP2PS2f1690pZxZv9IpHa58V9szgwbWexNV",
+	"NhrYG9MT3qNGC+mzcHbC3hXCOUrj1jmRYRXEprIXDEthrjLK+tdhop7PJwPL/Hyc6eN6rc27ydv6j4/b",
+	"lN9GnRnHoii1cSFUg0GMMuHyajZJdHGieSmOE51SRuqkRXrXnW4Xojxu7P9xqWHjTGsfvJh8MHJo50ue",
+	"ETZXl7CwXo77emicndy/p3ftN3qGGAjkvepb110LXwXzrleqZmzgfowX6biRxFgRFLfv5nI95kQ9+CPL",
+	"MIIhhkX4xtPUkG38yBtSGTh/9vKldyTN52cD8isypQ29IuN8HGDvt7iXPkZhN2+uWQKC54hCyPaYnXCF",
+	"EHNJRszXsbdw9VJDGGRJzo+tyBSlPSAj+s6tXWmTjjCkfuuxtJIdBwkQjtUxvWW8cjkpVwdN9/Pqft2v",
+	"5Xx8k25eXTGM6jv4ly+fv+x4+GdD/hwCFTKUMXELm/87L/qumyN9DGJaM+J2QG9+oEQUXPaEKjqNdpOV",
+	"NAxkqipmUFZSDj6Os4AYzsXl3DGlWWkoEd4XCcukti5mNMkmbBqdTs5eTqNJ4MUHS+nPM+Q7yllWUMZn",
+	"a0f2gtUW27rm3YdrlmopuQl6yJ0jA6r+4+Ofj2//8mQ6Tf88nU7+Mp2m//+/ptMJPj/9UzQgD0Op2eD2",
+	"hSwBtoq3yYpf3kHZ2batCIkG/hKOCntf+L+bejUr4cbw9bABvAretJ8z7FubF0S/W8ENhwyCWCaWpOps",
+	"fGwZG1Gp0XqOzH0SdJC5vhpwytsSJ/WKTMItsdfX79jzZ999d/yMcVnm/PgsSIZBtpwSe1LKCqI4pxWT",
+	"lPEkfG+f9pXvyHo3zKTe6BopKPjHiINwTnjM8cjwEHhIPAo8FB4aj9/wMHggBuDQMF7hscLjSxRHM47H",
+	"DA9AngHyDJBngDzL8QD42Sc8gGMGHDPgmAHHDDhmwDEDjhlwzJZ4AMdsjQcQJUCUJHgAUQIcCXAkwJEA",
+	"R7LAAzgS4EgAPgHkBJATEJ4AcgLIyWc8AD754s0AHiAyBZQUAFIASPGWgJcwhICSgJIAmQCZQPMcFMwB",
+	"YA4A88LHcHhgXAbqMxCeAUoG6jOAygAqw9wMhGeYloE5WYkHmJN5AECUAVGGdWRYQgbqc2DLMS3HtByD",
+	"c4zLMc6HjgIoBcCLIpSe4kgAssBgAcgCMz5h3CcM+QTCP4GCBb5bgNIFKF2A0gWGLABl4YcAygIELUDQ",
+	"AgyTWK+EWEiwTmKaBKUSgyVQSqCUIFJiU+TaewQ8MKMA4QWQF+BVAQoKUFAASoHFFCCjABkFyC1AS4Fl",
+	"FcBRAEcBHAVwFMBRgMgCG194bF988Q0PoFTApoBNAZsCzQqIFMArgFfGR214YK4uvJnGA3NLzC0xtwSl",
+	"JSgtAaD045Q3NHiAtNK7KxBUgpbfuC/64QFsBkMMEBkMsXhrwU4LSi2YYzHYApsFNgtyLeTPAq8FXgu8",
+	"FngtgFogt4DsfaUFSyy4YUGBxYocwDtv3LAYB/C+RukA2QGyA2QHyA6QHSA7QHYA6gDUgWYHeBUIrwCl",
+	"wlyfSlTAVuHtEm+XQLnEYpYYt8Q6loC8xPJXIGOFaZ8BYI1xayD6grlfQMaXVcfjb3xgU5B1VPwiaDVk",
+	"eZtU0uewbWIuFJPCOuuTyjrp3PjJxBeZdp3GXChhc0ovBwKxX5sUoM1dnS5LSutUaJXDswiHMCKUJ3oJ",
+	"YModHTvhlWF/UITsRRfwvaVb10HznTcCB9Wk76ks75QgtpbocjLDBYcZuRWBBcjjhyNrQN2bTSEosble",
+	"9cN7WTPrm/gyUI8YW9KGVaEWMVZ8GC0ThEDvvoioiVKbOSF0fMCsttg0wkuba+OOwbWUSaEWkOhUr5Qv",
+	"Q/SqVXEoUPH6G0qH61TfxHifAR+oKitua51LPaPruaMasiO01nFX2QNL0ddh8HZ24dWhBtQlf1uGuioy",
+	"lIXUWN4I697XZzS7LHinKMi8njdcGMjL2wh7VK9tKHoJ66H5Q6dDovJtu7kTlcPlZfTW50fDBNS5kz/j",
+	"qNHHIZJFBjU3umDPOprSSTYx9Fp8GUk2C+RK7ep44FKuZWqHoTntuHw9zKif9IoVXK038ArukjxmekmG",
+	"cSk99EHA28LhEfSw9VjUWdUemXh4QtM/EnloQlOjfWhC09eTYfFz3FE4WWlPVS43hfcar6mUZU+g0TMh",
+	"pX164VNs7xZ9lba1Mj63ybROe2mMB+Z10U/ZFwF8KGEfLpNA4o5NDJRpBW3pUAzAvjjes0Y+JHAW1CvI",
+	"svcGF/DddaFpRqxSqVbUpRaw9lE4HJ/ADjR4hWLzSso4FK2agrv9Zxhy7xnC/4Wo5MAV/m8JUspqJkVy",
+	"DeoGmevrln5MWEI4OIs3lfSu5atV7ZtY/c9o6XGipTjyAje8k0EWTaVCLiVs95TroIjkhtvFeDhycKgW",
+	"aBx0wZCyBzpg3tthpXsSe2BNsTPjwX4Yk4b9xrb69F3xDmWSWwdA90mYBwX5wgS29DNqzyHmTNGSzOP6",
+	"C4/xRi9IjQgWXgUTnBmukLAnCVnLmsPUZid2hfwQ0/Ph/Zu2S2cUEtjgy7vDAaaeux77ICoz+JzAvgOC",
+	"yw4TOnR3EQ8JdE9jBgybP+iuVbIVjU5woSuX6IJGm14+WPoFbkqrvW0mx5UltgwDw0YZHtgBAi5YIaxF",
+	"FIXgS6bwYo0r/iaBSUaPKgEXbhEROsMwLHxz2sKe+C2qCmw41m8dlfZpHA5+tk6EAss8IUOUfuupzdia",
+	"gjHfq5p+N7uW/8mHm1cX3aP3gq8ZgPvvviC81vO5Jff0cMdwUGDZdJTUNMRdXKzU1oqZDJQ4Sp9ux51I",
+	"CX6fkLOWhwPjTWGvK29Z9teIeEbKQXxIztmnKs0o3TCFMxtg7JHuJhgbWYwH+QuZVCQjYu5HHFmoHAa1",
+	"/A35on8LDfw7SShI3YMfqQozVGrjah36t+t3b1mqk6rwPNqvQgdtrZTFMBGSq6xCcF7olGRnZyrbs7ib",
+	"/S3I8ZS70DSapiJ0fFx1DF8Tedee++tOh+KPhugYgsQAyCP1J+PcOZ7kEATdykKHho3F1pUrqxG2evLB",
+	"VqG4rIOQb48m6/LOiGa8/qF1enV404owbLdQB2nMISHrptnqQdYidG/BXGz6aB4x5jgo/IV73cS+tsoy",
+	"sljegIG4TJciCc0RiVZzkVW+i6BlwIzgLmKWGr5SoTRW9+QiTvbtQ4115P2IeZ+k7ojXCDNCCD3CC9A3",
+	"LCRCWWeqUDUJVadavL2kTqL7mjVCjN4KYlDmGmEneN/4vrEY58AylNe61juGeN21srcmd9F+EG1t54I1",
+	"Lq/ta0wv2JwLSWnt42DHFKPQht0Ur+CIm79na5YjDcO/ukBkyFZFrzpU07XJVqKNt8WfHuM9pa4brX/m",
+	"av1Kq6QyhpS79AWcOk+zB+Y0voNAcnVkWcJLhGVJC1Cutyp41vOKvHk7LN+50TqUXDdQt2FO2JUkbpFo",
+	"COe1BibB6XovYrYQUuK7mGnDqjIzPCW21pXxhE8OS55CRfC+RvFNZdBpxstSrkOfzGgmxdsS4wG5c68q",
+	"ua0gNaQhsb+3reedotCmo3yXThzaQIIw+g3mLm9svJ7PSaUwSEKVlRtIDnUyaMLr7s/aVDFh69anj9No",
+	"ptP1NIrZdKApfRrd9m1Ye0VjW6K/7iRGtwMHEYXNhsjjvoa5Mlpldcsf6VIOZ3Dhi0NgGJ0ZXtj7zRuY",
+	"FmirRx6wj/4eyQ4Z9W2OIzveqNXtyIoHrnaEosLv0qvV5UENfnflPgRJKiPc+hqwAzWXV6//RuufiKdj",
+	"Z0ql0QBwZNnl1Wu2oHXc9uYJy54ozabR98QNmWnESkNz8flpe9EqD4Dbq1b/flx3vx5/sHR8efX6+G+0",
+	"3uwrLwU++5soQs31PcdshqyuTNJe6ul01rJXUlcp8zdymkT4bMI2rQfCVzCnKvHjmgLyEwmjiBw/bvop",
+	"6/a1uL2Rsik+PoUjWuUiyYMDnqq25tZF5c9ZBqr8vmE+kQL7zWzuG//C6QfkaKo6geA6+MnJVE3VTS5s",
+	"J6S3rOBCOS5Ux++JXudzZek4081OhrMUXzifKitUJol1+Ggql3u9Qz6ekSLjjViiU4rDEUytBQDTXHib",
+	"qmUrp+1ZzZwvmkR4wn7kiYO48IJszLDfNmYzqIiNWe2qbMxCDDJVbXudlHoVTF41kyEqaO9rLc+6V7ZC",
+	"4r0KW+P3tzL+DsrUt8sIhygsGpQRQDpu5cq3xdRFluhscjo59YlCSYqXIjqPnk9OJ89Dn2juleiknXn+",
+	"NcpowJ68p9B2rztHzK6nXA2ImClagb1zYazbSB0CciWDJ6l9t3fS9VedEzxvKGFx/G4g34iksO56s7ru",
+	"BcqP95/PtkS3J75et3+ryJ+816rdnrV270y2Mciz007787PT0/3Nz3BD234BWtb09xvPzsGj7THS2jPh",
+	"IeIeSk3YzsD9TVTWVNkR/16Eso+/2CPlGGFzIR2Z79c9sh7SLXG7def07PT0sS8J9nomBu4IDndN3MXR",
+	"i7OzMRQtzSc7l2S9n6qKgpt1dB4BeVcvHc8gs1ErzLe+CX/IhV+H60ThlmHfyg/eOaw10t8Y7dw/vPCZ",
+	"BhI0Fjxpc09pcw7hff+m6HdkW3u2q4lJ96pkfd2YrHvwHdu9d/qGrmPe7V5QPjt99tjCsjktGr6X2z0u",
+	"a4/IICunZyNZUuJ1PPRaaO07sBNDqT+J1wFGNzXwsF482rIGm9733zmmtO14TzWFjJc+C+sOV4rezWs/",
+	"6V8ebUUHJawjK/y2FJX5gEUETmyCaIQVTIpCuJDCdxRKm500lBBK921DEPPNtGHzcBdv3PPJ181V/7sg",
+	"b5LcQBbyg/++q+NOZ6Hg7JWdIxee99tB+noeIHf1vKd4L/ZGtl49AoS0K9L7pWb7svgjmeDAi/vYHN8f",
+	"9/TMZTjs4Y5i9uH9m9DyO8LKjNwoHx/d2x1gvP7wHflXcvdvx1aMN4RwM+Rk8yMaCClK7pKBe+yXYC61",
+	"l7nr+szGm974e761MQgpFhQ7rlOkwZ6u3v1fIWXb4CUUg2UYafDqS0jVLSv9DznVwdLVXT/7rm+o/gPI",
+	"aH3VvEkWfg+h7TutnsBe98z7A+30SWgLOPZn8PuM9nsq9LK+hbq3DWPIUl9tWqMOttY9JDDZxlPwj2ey",
+	"j2yP1m+y4Hu5urHpS0Erb9iFdSIZtuZ7ef2I2tJ26oyFM73GoW+IHA/7oZvhH1uJDyB+a8rtfp33lXns",
+	"QXdd8TcHoQ9xQgcK2N/lkwaTvBAD+pb0rmz6tLvHF9MRYwQjwjEuw49v5Hw0T9srqc/+GEllT5DQahP2",
+	"U6js6R9ub7Yj8YPEYZ/BNxlt/9DX48jLpQv9omS4bVwFGevLur6BIPRuakMpQwpn2ZPwez02187GLHQL",
+	"2JhVpdQ8DT8pYuPNT6A0Xao2rpsffJD7FNayEwNP2DvESXX1r/5FhC9kdCDCEGQKdrXga5ZqX1falVHP",
+	"p29MMY5sQAW35eE0Xuv53lOAjTXJ+ZIGSQ6/3/PHO8ErrKonk77VZFgWO4cjXtT6xyIfbyFRobozVDK9",
+	"MjoNp/JRHFVGRudR7lxpz09OeCkmnaY8/xMovBQnyzMvpTUtO2ZtqFwVOphC4bCl/e727r8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -12,7 +12,8 @@ import (
 )
 
 // Time is a time.Time that decodes RFC 3339 timestamps and naive ones
-// (no zone offset, read as UTC). It encodes as RFC 3339 with nanoseconds.
+// (no zone offset, read as UTC). It encodes as the service does: naive UTC
+// with microseconds.
 type Time struct {
 	time.Time
 }
@@ -82,10 +83,20 @@ func parseNaive(quoted []byte) (time.Time, bool) {
 	return parsed, err == nil
 }
 
-// MarshalJSON encodes t as an RFC 3339 string with nanoseconds.
+// MarshalJSON encodes t as the service does: a naive UTC timestamp with
+// microseconds, "2026-11-27T10:00:00.123456".
 func (t Time) MarshalJSON() ([]byte, error) {
-	return t.Time.MarshalJSON()
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return nil, errors.New("apitime: year outside [0,9999]")
+	}
+	b := make([]byte, 0, len(naiveMicro)+2)
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, naiveMicro)
+	return append(b, '"'), nil
 }
+
+// naiveMicro is the layout of the service's timestamps.
+const naiveMicro = "2006-01-02T15:04:05.000000"
 
 // IsDateTime reports whether s is a timestamp Time can decode. The
 // validators use it for the date-time format, so that naive UTC timestamps

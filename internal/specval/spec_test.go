@@ -39,7 +39,7 @@ func TestEmbeddedSpecIsValidOpenAPI303(t *testing.T) {
 		"createPublicShare", "createSession", "deletePublicShare", "deleteSession",
 		"getPublicShare", "getSession", "listSessions", "purgeSession", "updateSession",
 	}, ids)
-	require.Len(t, s.Doc.Components.Schemas["ProxyCountryCode"].Value.Enum, 247)
+	require.Len(t, s.Doc.Components.Schemas["ProxyCountryCode"].Value.Enum, 248)
 }
 
 func TestLoadParsesOnce(t *testing.T) {
@@ -61,7 +61,7 @@ func TestCreateBodyViolationsNameFieldAndRule(t *testing.T) {
 		`{"customProxy": {"host": "h", "port": 0}}`:   "/customProxy/port: must be >= 1",
 		`{"customProxy": {"host": "", "port": 8080}}`: "/customProxy/host: must be at least 1 characters long",
 		`{"customProxy": {"port": 8080}}`:             "/customProxy/host: is required",
-		`{"proxyCountryCode": "xx"}`:                  "/proxyCountryCode: must be one of the 247 values the spec lists",
+		`{"proxyCountryCode": "xx"}`:                  "/proxyCountryCode: must be one of the 248 values the spec lists",
 		`{"profileId": "../x"}`:                       "/profileId: must be a valid uuid",
 		`{"keepAlive": "yes"}`:                        "/keepAlive: must be of type boolean",
 	}

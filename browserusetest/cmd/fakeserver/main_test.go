@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"net"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -20,6 +24,21 @@ func TestFlags(t *testing.T) {
 	require.Equal(t, "k", browserusetest.NewFake(opts...).APIKey())
 	_, _, err = parseFlags([]string{"-nope"})
 	require.Error(t, err)
+	require.False(t, errors.Is(err, flag.ErrHelp))
+}
+
+// TestHelpExitsZero runs the command with -h: usage on stderr, exit status 0.
+func TestHelpExitsZero(t *testing.T) {
+	if os.Getenv("FAKESERVER_MAIN") == "1" {
+		os.Args = []string{"fakeserver", "-h"}
+		main()
+		os.Exit(0) // main returned: the exit status is 0
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelpExitsZero$")
+	cmd.Env = append(os.Environ(), "FAKESERVER_MAIN=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "exit status 0 expected: %s", out)
+	require.Contains(t, string(out), "-max-active")
 }
 
 func TestServesUntilCancelled(t *testing.T) {
