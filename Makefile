@@ -5,8 +5,9 @@ BENCHSTAT   ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-2
 FUZZTIME    ?= 30s
 BENCHROUNDS ?= 10
 BENCHTIME   ?= 1s
+UPSTREAM    ?= ../shared/upstream/browser-use-api-v2.openapi.json
 
-.PHONY: test lint generate check-generated check-deps cover bench fuzz
+.PHONY: test lint generate check-generated check-deps drift cover bench fuzz
 
 ## test: lint, then every test (fuzz seeds included) under the race detector,
 ## then the load test of bench/ (160,000 calls; build tag load, no -race).
@@ -44,6 +45,12 @@ check-deps:
 	if grep -q 'oapi-codegen/oapi-codegen/v2' "$$tmp/go.mod"; then \
 	  echo "a program importing browseruse requires the code generator:"; cat "$$tmp/go.mod"; exit 1; fi; \
 	echo "consumer go.mod: $$(grep -c '^\s*[a-z].* v[0-9]' "$$tmp/go.mod") requirements, no code generator"
+
+## drift: compare openapi.yaml with an upstream description (UPSTREAM) for
+## the operations it covers; deliberate differences are listed in
+## internal/cmd/specdrift/accepted.txt. Fails on any other difference.
+drift:
+	$(GO) run ./internal/cmd/specdrift -accept internal/cmd/specdrift/accepted.txt $(UPSTREAM)
 
 ## cover: coverage of browseruse/ (the facade), per function and in total.
 cover:
