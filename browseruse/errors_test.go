@@ -92,6 +92,20 @@ func TestValidationIssuesAreParsed(t *testing.T) {
 	_, err = srv.client(t).CreateSession(context.Background(), browseruse.CreateSessionParams{})
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, []browseruse.ValidationIssue{{Loc: []string{"body", "startUrl"}, Msg: "bad url", Type: "url_parsing"}}, apiErr.Issues)
+
+	// FastAPI's list on create and stop conforms too, even under Strict, and every issue is kept.
+	srv = newAPIServer(t, answer(422, `{"detail":[{"loc":["body","startUrl"],"msg":"bad url","type":"url_parsing"},{"loc":["body","keepAlive"],"msg":"bad bool","type":"bool_parsing"}]}`))
+	strict := srv.client(t, browseruse.WithValidation(browseruse.ValidationStrict))
+	for _, call := range []func() error{
+		func() error { _, err := strict.CreateSession(context.Background(), browseruse.CreateSessionParams{}); return err },
+		func() error { _, err := strict.StopSession(context.Background(), sessionID); return err },
+	} {
+		err = call()
+		require.ErrorIs(t, err, browseruse.ErrRejected)
+		require.False(t, errors.Is(err, browseruse.ErrInvalidResponse), err.Error())
+		require.ErrorAs(t, err, &apiErr)
+		require.Len(t, apiErr.Issues, 2)
+	}
 }
 
 func TestWrongBasePathSaysCheckTheBaseURL(t *testing.T) {
