@@ -22,6 +22,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for CreateTaskRequestVision1.
+const (
+	CreateTaskRequestVision1Auto CreateTaskRequestVision1 = "auto"
+)
+
+// Valid indicates whether the value is a known member of the CreateTaskRequestVision1 enum.
+func (e CreateTaskRequestVision1) Valid() bool {
+	switch e {
+	case CreateTaskRequestVision1Auto:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProxyCountryCode.
 const (
 	ProxyCountryCodeAd ProxyCountryCode = "ad"
@@ -811,6 +826,120 @@ func (e SessionUpdateAction) Valid() bool {
 	}
 }
 
+// Defines values for SupportedLLM.
+const (
+	SupportedLLMBrowserUse20                  SupportedLLM = "browser-use-2.0"
+	SupportedLLMBrowserUseLLM                 SupportedLLM = "browser-use-llm"
+	SupportedLLMBu20MiniPreview               SupportedLLM = "bu-2-0-mini-preview"
+	SupportedLLMClaude37Sonnet20250219        SupportedLLM = "claude-3-7-sonnet-20250219"
+	SupportedLLMClaudeOpus4520251101          SupportedLLM = "claude-opus-4-5-20251101"
+	SupportedLLMClaudeOpus47                  SupportedLLM = "claude-opus-4-7"
+	SupportedLLMClaudeOpus48                  SupportedLLM = "claude-opus-4-8"
+	SupportedLLMClaudeOpus5                   SupportedLLM = "claude-opus-5"
+	SupportedLLMClaudeSonnet420250514         SupportedLLM = "claude-sonnet-4-20250514"
+	SupportedLLMClaudeSonnet4520250929        SupportedLLM = "claude-sonnet-4-5-20250929"
+	SupportedLLMClaudeSonnet46                SupportedLLM = "claude-sonnet-4-6"
+	SupportedLLMClaudeSonnet5                 SupportedLLM = "claude-sonnet-5"
+	SupportedLLMDeepseekV4FlashVision         SupportedLLM = "deepseek-v4-flash-vision"
+	SupportedLLMGemini25Flash                 SupportedLLM = "gemini-2.5-flash"
+	SupportedLLMGemini25Pro                   SupportedLLM = "gemini-2.5-pro"
+	SupportedLLMGemini31ProPreview            SupportedLLM = "gemini-3.1-pro-preview"
+	SupportedLLMGemini35Flash                 SupportedLLM = "gemini-3.5-flash"
+	SupportedLLMGemini3FlashPreview           SupportedLLM = "gemini-3-flash-preview"
+	SupportedLLMGemini3ProPreview             SupportedLLM = "gemini-3-pro-preview"
+	SupportedLLMGeminiFlashLatest             SupportedLLM = "gemini-flash-latest"
+	SupportedLLMGeminiFlashLiteLatest         SupportedLLM = "gemini-flash-lite-latest"
+	SupportedLLMGlm52                         SupportedLLM = "glm-5.2"
+	SupportedLLMGlm53Flash                    SupportedLLM = "glm-5.3-flash"
+	SupportedLLMGpt41                         SupportedLLM = "gpt-4.1"
+	SupportedLLMGpt41Mini                     SupportedLLM = "gpt-4.1-mini"
+	SupportedLLMGpt55                         SupportedLLM = "gpt-5.5"
+	SupportedLLMGpt56Luna                     SupportedLLM = "gpt-5.6-luna"
+	SupportedLLMGpt56Sol                      SupportedLLM = "gpt-5.6-sol"
+	SupportedLLMGpt56Terra                    SupportedLLM = "gpt-5.6-terra"
+	SupportedLLMGrok46                        SupportedLLM = "grok-4.6"
+	SupportedLLMLlama4Maverick17B128EInstruct SupportedLLM = "llama-4-maverick-17b-128e-instruct"
+	SupportedLLMMinimaxM3                     SupportedLLM = "minimax-m3"
+	SupportedLLMO3                            SupportedLLM = "o3"
+	SupportedLLMO4Mini                        SupportedLLM = "o4-mini"
+)
+
+// Valid indicates whether the value is a known member of the SupportedLLM enum.
+func (e SupportedLLM) Valid() bool {
+	switch e {
+	case SupportedLLMBrowserUse20:
+		return true
+	case SupportedLLMBrowserUseLLM:
+		return true
+	case SupportedLLMBu20MiniPreview:
+		return true
+	case SupportedLLMClaude37Sonnet20250219:
+		return true
+	case SupportedLLMClaudeOpus4520251101:
+		return true
+	case SupportedLLMClaudeOpus47:
+		return true
+	case SupportedLLMClaudeOpus48:
+		return true
+	case SupportedLLMClaudeOpus5:
+		return true
+	case SupportedLLMClaudeSonnet420250514:
+		return true
+	case SupportedLLMClaudeSonnet4520250929:
+		return true
+	case SupportedLLMClaudeSonnet46:
+		return true
+	case SupportedLLMClaudeSonnet5:
+		return true
+	case SupportedLLMDeepseekV4FlashVision:
+		return true
+	case SupportedLLMGemini25Flash:
+		return true
+	case SupportedLLMGemini25Pro:
+		return true
+	case SupportedLLMGemini31ProPreview:
+		return true
+	case SupportedLLMGemini35Flash:
+		return true
+	case SupportedLLMGemini3FlashPreview:
+		return true
+	case SupportedLLMGemini3ProPreview:
+		return true
+	case SupportedLLMGeminiFlashLatest:
+		return true
+	case SupportedLLMGeminiFlashLiteLatest:
+		return true
+	case SupportedLLMGlm52:
+		return true
+	case SupportedLLMGlm53Flash:
+		return true
+	case SupportedLLMGpt41:
+		return true
+	case SupportedLLMGpt41Mini:
+		return true
+	case SupportedLLMGpt55:
+		return true
+	case SupportedLLMGpt56Luna:
+		return true
+	case SupportedLLMGpt56Sol:
+		return true
+	case SupportedLLMGpt56Terra:
+		return true
+	case SupportedLLMGrok46:
+		return true
+	case SupportedLLMLlama4Maverick17B128EInstruct:
+		return true
+	case SupportedLLMMinimaxM3:
+		return true
+	case SupportedLLMO3:
+		return true
+	case SupportedLLMO4Mini:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TaskStatus.
 const (
 	TaskStatusCreated  TaskStatus = "created"
@@ -832,6 +961,48 @@ func (e TaskStatus) Valid() bool {
 	case TaskStatusStarted:
 		return true
 	case TaskStatusStopped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TaskUpdateAction.
+const (
+	TaskUpdateActionStop               TaskUpdateAction = "stop"
+	TaskUpdateActionStopTaskAndSession TaskUpdateAction = "stop_task_and_session"
+)
+
+// Valid indicates whether the value is a known member of the TaskUpdateAction enum.
+func (e TaskUpdateAction) Valid() bool {
+	switch e {
+	case TaskUpdateActionStop:
+		return true
+	case TaskUpdateActionStopTaskAndSession:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ThinkingLevel.
+const (
+	ThinkingLevelDisabled ThinkingLevel = "disabled"
+	ThinkingLevelHigh     ThinkingLevel = "high"
+	ThinkingLevelLow      ThinkingLevel = "low"
+	ThinkingLevelMedium   ThinkingLevel = "medium"
+)
+
+// Valid indicates whether the value is a known member of the ThinkingLevel enum.
+func (e ThinkingLevel) Valid() bool {
+	switch e {
+	case ThinkingLevelDisabled:
+		return true
+	case ThinkingLevelHigh:
+		return true
+	case ThinkingLevelLow:
+		return true
+	case ThinkingLevelMedium:
 		return true
 	default:
 		return false
@@ -868,6 +1039,83 @@ type CreateSessionRequest struct {
 	StartURL *string `json:"startUrl,omitempty"`
 }
 
+// CreateTaskRequest A task for the agent. Only task is required.
+type CreateTaskRequest struct {
+	// AllowedDomains The domains the agent may visit.
+	AllowedDomains *[]string `json:"allowedDomains,omitempty"`
+
+	// FlashMode Run the agent in its fast mode.
+	FlashMode *bool `json:"flashMode,omitempty"`
+
+	// HighlightElements Highlight the interactive elements of each page for the agent.
+	HighlightElements *bool `json:"highlightElements,omitempty"`
+
+	// Judge Have a judge assess the result against judgeGroundTruth.
+	Judge *bool `json:"judge,omitempty"`
+
+	// JudgeGroundTruth The answer the judge expects.
+	JudgeGroundTruth *string `json:"judgeGroundTruth,omitempty"`
+
+	// JudgeLLM The judge's model; omitted, the service's default.
+	JudgeLLM *SupportedLLM `json:"judgeLlm,omitempty"`
+
+	// LLM The language model the agent runs on.
+	LLM *SupportedLLM `json:"llm,omitempty"`
+
+	// MaxSteps The most steps the agent may take before it gives up.
+	MaxSteps *int `json:"maxSteps,omitempty"`
+
+	// Metadata Up to 10 key-value pairs of the user's own, kept with the task.
+	Metadata *map[string]string `json:"metadata,omitempty"`
+
+	// OpVaultID A 1Password vault whose items the agent may use as secrets.
+	OpVaultID *string `json:"opVaultId,omitempty"`
+
+	// Secrets Credentials the agent may fill in, by name. They are secrets; allowedDomains is recommended with them.
+	Secrets *map[string]string `json:"secrets,omitempty"`
+
+	// SessionID The session to run in. Without it the service starts a new session (see sessionSettings).
+	SessionID *string `json:"sessionId,omitempty"`
+
+	// SessionSettings The settings of the new session when sessionId is not given.
+	SessionSettings *SessionSettings `json:"sessionSettings,omitempty"`
+
+	// SkillIds Skills to enable for the task; ["*"] enables all of the project's.
+	SkillIds *[]string `json:"skillIds,omitempty"`
+
+	// StartURL A page to open before the agent starts.
+	StartURL *string `json:"startUrl,omitempty"`
+
+	// StructuredOutput A JSON schema, as a string, that the agent's output must follow; the output is then that JSON document.
+	StructuredOutput *string `json:"structuredOutput,omitempty"`
+
+	// SystemPromptExtension Text added to the agent's system prompt.
+	SystemPromptExtension *string `json:"systemPromptExtension,omitempty"`
+
+	// Task What the agent should do, in words.
+	Task string `json:"task"`
+
+	// Thinking Let the agent think before each step.
+	Thinking *bool `json:"thinking,omitempty"`
+
+	// ThinkingLevel How deeply the model reasons; omitted, the model's own default.
+	ThinkingLevel *ThinkingLevel `json:"thinkingLevel,omitempty"`
+
+	// Vision Whether the agent sees screenshots, true, false or auto (the agent decides from the model).
+	Vision *CreateTaskRequest_Vision `json:"vision,omitempty"`
+}
+
+// CreateTaskRequestVision0 defines model for CreateTaskRequest.Vision.0.
+type CreateTaskRequestVision0 = bool
+
+// CreateTaskRequestVision1 defines model for CreateTaskRequest.Vision.1.
+type CreateTaskRequestVision1 string
+
+// CreateTaskRequest_Vision Whether the agent sees screenshots, true, false or auto (the agent decides from the model).
+type CreateTaskRequest_Vision struct {
+	union json.RawMessage
+}
+
 // CustomProxy The user's own proxy server, used instead of Browser Use's proxies.
 type CustomProxy struct {
 	// Host The proxy's host name or address.
@@ -889,6 +1137,20 @@ type CustomProxy struct {
 // Decimal A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
 type Decimal = string
 
+// DownloadURLGenerationError The answer when the service could not make a download link.
+type DownloadURLGenerationError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
+// FileView A file the agent produced.
+type FileView struct {
+	// FileName The file's name.
+	FileName string `json:"fileName"`
+
+	// ID The file's ID.
+	ID string `json:"id"`
+}
+
 // HTTPValidationError The answer to a request that could not be parsed or broke a rule.
 type HTTPValidationError struct {
 	Detail *[]ValidationError `json:"detail,omitempty"`
@@ -901,6 +1163,11 @@ type ProfileNotFoundError struct {
 
 // ProxyCountryCode A lowercase ISO 3166-1 alpha-2 country code (plus a few legacy codes) for the proxy's exit location.
 type ProxyCountryCode string
+
+// SessionHasRunningTaskError The answer when a task is created in a session that is running one.
+type SessionHasRunningTaskError struct {
+	Detail *string `json:"detail,omitempty"`
+}
 
 // SessionItemView A session as it appears in lists and in the answer to create.
 type SessionItemView struct {
@@ -955,8 +1222,31 @@ type SessionNotFoundError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// SessionSettings The settings of the session the service starts for a task created without sessionId. Ignored when a session is given.
+type SessionSettings struct {
+	// BrowserScreenHeight The browser's screen height in pixels.
+	BrowserScreenHeight *int `json:"browserScreenHeight,omitempty"`
+
+	// BrowserScreenWidth The browser's screen width in pixels.
+	BrowserScreenWidth *int `json:"browserScreenWidth,omitempty"`
+
+	// EnableRecording Record the session.
+	EnableRecording *bool `json:"enableRecording,omitempty"`
+
+	// ProfileID A browser profile (cookies, logins) to load into the session.
+	ProfileID *string `json:"profileId,omitempty"`
+
+	// ProxyCountryCode Where the session's proxy exits. Omitted, the server uses us; null turns the proxy off.
+	ProxyCountryCode nullable.Nullable[ProxyCountryCode] `json:"proxyCountryCode,omitempty"`
+}
+
 // SessionStatus The state of a session. An active session runs (and bills); a stopped one has ended for good.
 type SessionStatus string
+
+// SessionStoppedError The answer when a task is created in a session that has stopped.
+type SessionStoppedError struct {
+	Detail *string `json:"detail,omitempty"`
+}
 
 // SessionUpdateAction An action on a session. stop ends the session and its running tasks; it cannot be undone.
 type SessionUpdateAction string
@@ -1020,6 +1310,18 @@ type ShareView struct {
 	ViewCount int `json:"viewCount"`
 }
 
+// SupportedLLM A language model the agent can run on. The service adds models often; this list joins the official SDK's (browser-use-sdk 3.11.3) and the upstream description's.
+type SupportedLLM string
+
+// TaskCreatedResponse The answer to create, before the task has run.
+type TaskCreatedResponse struct {
+	// ID The task's ID.
+	ID string `json:"id"`
+
+	// SessionID The session it runs in (a new one when none was given).
+	SessionID string `json:"sessionId"`
+}
+
 // TaskItemView A task run in a session, with its outcome.
 type TaskItemView struct {
 	// BrowserUseVersion The browser-use version that ran the task; missing on older tasks.
@@ -1071,8 +1373,145 @@ type TaskItemView struct {
 	Task string `json:"task"`
 }
 
+// TaskListResponse One page of tasks.
+type TaskListResponse struct {
+	// Items The tasks on this page.
+	Items []TaskItemView `json:"items"`
+
+	// PageNumber The number of this page, counting from 1.
+	PageNumber int `json:"pageNumber"`
+
+	// PageSize The most tasks a page holds.
+	PageSize int `json:"pageSize"`
+
+	// TotalItems How many tasks match, over all pages.
+	TotalItems int `json:"totalItems"`
+}
+
+// TaskLogFileResponse Where to download a task's log file.
+type TaskLogFileResponse struct {
+	// DownloadURL A short-lived link to the log file.
+	DownloadURL string `json:"downloadUrl"`
+}
+
+// TaskNotFoundError The answer when no task has the given ID.
+type TaskNotFoundError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
 // TaskStatus The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
 type TaskStatus string
+
+// TaskStatusView The light view of a task, for polling.
+type TaskStatusView struct {
+	// Cost The task's cost so far in US dollars, as a decimal number in a string.
+	Cost *string `json:"cost"`
+
+	// FinishedAt When the task ended (UTC, zone offset possibly omitted); null while it runs.
+	FinishedAt *apitime.Time `json:"finishedAt"`
+
+	// ID The task's ID.
+	ID string `json:"id"`
+
+	// IsSuccess Whether the agent itself judged the task a success.
+	IsSuccess *bool `json:"isSuccess"`
+
+	// Output The agent's final answer, once the task has ended.
+	Output *string `json:"output"`
+
+	// Status The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
+	Status TaskStatus `json:"status"`
+}
+
+// TaskStepView One step the agent took.
+type TaskStepView struct {
+	// Actions The actions of the step, each a JSON document in a string.
+	Actions []string `json:"actions"`
+
+	// Duration How long the step took, in seconds.
+	Duration *float32 `json:"duration"`
+
+	// EvaluationPreviousGoal The agent's verdict on the previous step's goal.
+	EvaluationPreviousGoal string `json:"evaluationPreviousGoal"`
+
+	// Memory What the agent kept in mind at this step.
+	Memory string `json:"memory"`
+
+	// NextGoal What the agent meant to do next.
+	NextGoal string `json:"nextGoal"`
+
+	// Number The step's number, from 1.
+	Number int `json:"number"`
+
+	// ScreenshotURL A link to a screenshot of the step, when one was taken.
+	ScreenshotURL *string `json:"screenshotUrl"`
+
+	// URL The page the browser was on.
+	URL string `json:"url"`
+}
+
+// TaskUpdateAction An action on a task. stop ends the task; stop_task_and_session ends the task and then its session.
+type TaskUpdateAction string
+
+// TaskView One task in full, with its steps and output files.
+type TaskView struct {
+	// BrowserUseVersion The browser-use version that ran the task.
+	BrowserUseVersion *string `json:"browserUseVersion"`
+
+	// Cost The task's total cost in US dollars, as a decimal number in a string.
+	Cost *string `json:"cost"`
+
+	// CreatedAt When the task was created (UTC; the server may omit the zone offset).
+	CreatedAt apitime.Time `json:"createdAt"`
+
+	// FinishedAt When the task ended; null while it runs.
+	FinishedAt *apitime.Time `json:"finishedAt"`
+
+	// ID The task's ID.
+	ID string `json:"id"`
+
+	// IsSuccess Whether the agent itself judged the task a success.
+	IsSuccess *bool `json:"isSuccess"`
+
+	// JudgeVerdict The judge's verdict; null when no judge ran.
+	JudgeVerdict *bool `json:"judgeVerdict"`
+
+	// Judgement The judge's full report, as a JSON document in a string.
+	Judgement *string `json:"judgement"`
+
+	// LLM The language model the agent uses.
+	LLM string `json:"llm"`
+
+	// Metadata Free-form data the user attached to the task.
+	Metadata *map[string]interface{} `json:"metadata,omitempty"`
+
+	// Output The agent's final answer.
+	Output *string `json:"output"`
+
+	// OutputFiles The files the agent produced.
+	OutputFiles []FileView `json:"outputFiles"`
+
+	// SessionID The ID of the session the task runs in.
+	SessionID string `json:"sessionId"`
+
+	// StartedAt When the task started; null before it starts.
+	StartedAt *apitime.Time `json:"startedAt"`
+
+	// Status The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
+	Status TaskStatus `json:"status"`
+
+	// Steps The steps the agent took so far.
+	Steps []TaskStepView `json:"steps"`
+
+	// Suggestions Advice for configuring the task better.
+	Suggestions *[]map[string]interface{} `json:"suggestions"`
+
+	// Task The instruction given to the agent.
+	Task string `json:"task"`
+}
+
+// ThinkingLevel How deeply the model reasons, where the model supports it.
+type ThinkingLevel string
 
 // TooManyConcurrentActiveSessionsError The answer when the plan's cap on concurrently active sessions is reached.
 type TooManyConcurrentActiveSessionsError struct {
@@ -1083,6 +1522,12 @@ type TooManyConcurrentActiveSessionsError struct {
 type UpdateSessionRequest struct {
 	// Action An action on a session. stop ends the session and its running tasks; it cannot be undone.
 	Action SessionUpdateAction `json:"action"`
+}
+
+// UpdateTaskRequest An action to apply to a task.
+type UpdateTaskRequest struct {
+	// Action An action on a task. stop ends the task; stop_task_and_session ends the task and then its session.
+	Action TaskUpdateAction `json:"action"`
 }
 
 // ValidationError One broken rule, located by the path of the offending input.
@@ -1116,6 +1561,9 @@ type ValidationErrorList struct {
 // SessionID defines model for SessionID.
 type SessionID = string
 
+// TaskID defines model for TaskID.
+type TaskID = string
+
 // MalformedRequest The answer to a request that could not be parsed or broke a rule.
 type MalformedRequest = HTTPValidationError
 
@@ -1126,6 +1574,9 @@ type RejectedBody struct {
 
 // SessionNotFound The answer when no session has the given ID.
 type SessionNotFound = SessionNotFoundError
+
+// TaskNotFound The answer when no task has the given ID.
+type TaskNotFound = TaskNotFoundError
 
 // ListSessionsParams defines parameters for ListSessions.
 type ListSessionsParams struct {
@@ -1144,11 +1595,105 @@ type GetPublicShare404JSONResponseBody struct {
 	union json.RawMessage
 }
 
+// ListTasksParams defines parameters for ListTasks.
+type ListTasksParams struct {
+	// PageSize How many tasks one page holds.
+	PageSize *int `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageNumber Which page to return, counting from 1.
+	PageNumber *int `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// SessionID Return only the tasks of this session.
+	SessionID *string `form:"sessionId,omitempty" json:"sessionId,omitempty"`
+
+	// FilterBy Return only tasks in this state.
+	FilterBy *TaskStatus `form:"filterBy,omitempty" json:"filterBy,omitempty"`
+
+	// After Return only tasks created at or after this time.
+	After *apitime.Time `form:"after,omitempty" json:"after,omitempty"`
+
+	// Before Return only tasks created before this time.
+	Before *apitime.Time `form:"before,omitempty" json:"before,omitempty"`
+}
+
+// CreateTask400JSONResponseBody defines parameters for CreateTask.
+type CreateTask400JSONResponseBody struct {
+	union json.RawMessage
+}
+
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = CreateSessionRequest
 
 // UpdateSessionJSONRequestBody defines body for UpdateSession for application/json ContentType.
 type UpdateSessionJSONRequestBody = UpdateSessionRequest
+
+// CreateTaskJSONRequestBody defines body for CreateTask for application/json ContentType.
+type CreateTaskJSONRequestBody = CreateTaskRequest
+
+// UpdateTaskJSONRequestBody defines body for UpdateTask for application/json ContentType.
+type UpdateTaskJSONRequestBody = UpdateTaskRequest
+
+// AsCreateTaskRequestVision0 returns the union data inside the CreateTaskRequest_Vision as a CreateTaskRequestVision0
+func (t CreateTaskRequest_Vision) AsCreateTaskRequestVision0() (CreateTaskRequestVision0, error) {
+	var body CreateTaskRequestVision0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTaskRequestVision0 overwrites any union data inside the CreateTaskRequest_Vision as the provided CreateTaskRequestVision0
+func (t *CreateTaskRequest_Vision) FromCreateTaskRequestVision0(v CreateTaskRequestVision0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTaskRequestVision0 performs a merge with any union data inside the CreateTaskRequest_Vision, using the provided CreateTaskRequestVision0
+func (t *CreateTaskRequest_Vision) MergeCreateTaskRequestVision0(v CreateTaskRequestVision0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateTaskRequestVision1 returns the union data inside the CreateTaskRequest_Vision as a CreateTaskRequestVision1
+func (t CreateTaskRequest_Vision) AsCreateTaskRequestVision1() (CreateTaskRequestVision1, error) {
+	var body CreateTaskRequestVision1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateTaskRequestVision1 overwrites any union data inside the CreateTaskRequest_Vision as the provided CreateTaskRequestVision1
+func (t *CreateTaskRequest_Vision) FromCreateTaskRequestVision1(v CreateTaskRequestVision1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateTaskRequestVision1 performs a merge with any union data inside the CreateTaskRequest_Vision, using the provided CreateTaskRequestVision1
+func (t *CreateTaskRequest_Vision) MergeCreateTaskRequestVision1(v CreateTaskRequestVision1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateTaskRequest_Vision) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateTaskRequest_Vision) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // AsValidationErrorLoc0 returns the union data inside the ValidationError_Loc_Item as a ValidationErrorLoc0
 func (t ValidationError_Loc_Item) AsValidationErrorLoc0() (ValidationErrorLoc0, error) {
@@ -1336,6 +1881,68 @@ func (t *GetPublicShare404JSONResponseBody) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsSessionStoppedError returns the union data inside the CreateTask400JSONResponseBody as a SessionStoppedError
+func (t CreateTask400JSONResponseBody) AsSessionStoppedError() (SessionStoppedError, error) {
+	var body SessionStoppedError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSessionStoppedError overwrites any union data inside the CreateTask400JSONResponseBody as the provided SessionStoppedError
+func (t *CreateTask400JSONResponseBody) FromSessionStoppedError(v SessionStoppedError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSessionStoppedError performs a merge with any union data inside the CreateTask400JSONResponseBody, using the provided SessionStoppedError
+func (t *CreateTask400JSONResponseBody) MergeSessionStoppedError(v SessionStoppedError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSessionHasRunningTaskError returns the union data inside the CreateTask400JSONResponseBody as a SessionHasRunningTaskError
+func (t CreateTask400JSONResponseBody) AsSessionHasRunningTaskError() (SessionHasRunningTaskError, error) {
+	var body SessionHasRunningTaskError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSessionHasRunningTaskError overwrites any union data inside the CreateTask400JSONResponseBody as the provided SessionHasRunningTaskError
+func (t *CreateTask400JSONResponseBody) FromSessionHasRunningTaskError(v SessionHasRunningTaskError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSessionHasRunningTaskError performs a merge with any union data inside the CreateTask400JSONResponseBody, using the provided SessionHasRunningTaskError
+func (t *CreateTask400JSONResponseBody) MergeSessionHasRunningTaskError(v SessionHasRunningTaskError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CreateTask400JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CreateTask400JSONResponseBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -1494,6 +2101,70 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
 	PurgeSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTasks List tasks
+	//
+	// Returns one page of the project's tasks, newest first, optionally only those of one session, in one state, or created in a time window.
+	//
+	// Corresponds with GET /tasks (the `ListTasks` operationId).
+	ListTasks(ctx context.Context, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTaskWithBody Create a task
+	//
+	// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /tasks (the `CreateTask` operationId).
+	CreateTaskWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTask Create a task
+	//
+	// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /tasks (the `CreateTask` operationId).
+	CreateTask(ctx context.Context, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTask Get a task
+	//
+	// Returns one task in full, with its steps and output files.
+	//
+	// Corresponds with GET /tasks/{task_id} (the `GetTask` operationId).
+	GetTask(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTaskWithBody Stop a task
+	//
+	// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+	UpdateTaskWithBody(ctx context.Context, taskID TaskID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateTask Stop a task
+	//
+	// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+	UpdateTask(ctx context.Context, taskID TaskID, body UpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskLogs Get a link to a task's logs
+	//
+	// Returns a short-lived URL from which the task's execution log file can be downloaded.
+	//
+	// Corresponds with GET /tasks/{task_id}/logs (the `GetTaskLogs` operationId).
+	GetTaskLogs(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskStatus Get a task's status
+	//
+	// Returns the light view of a task, meant for polling until it ends; the full task (GET /tasks/{task_id}) carries its steps.
+	//
+	// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
+	GetTaskStatus(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListSessions List sessions
@@ -1681,6 +2352,150 @@ func (c *Client) CreatePublicShare(ctx context.Context, sessionID SessionID, req
 // Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
 func (c *Client) PurgeSession(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPurgeSessionRequest(c.Server, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTasks List tasks
+//
+// Returns one page of the project's tasks, newest first, optionally only those of one session, in one state, or created in a time window.
+//
+// Corresponds with GET /tasks (the `ListTasks` operationId).
+func (c *Client) ListTasks(ctx context.Context, params *ListTasksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTasksRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTaskWithBody Create a task
+//
+// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /tasks (the `CreateTask` operationId).
+func (c *Client) CreateTaskWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTaskRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTask Create a task
+//
+// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /tasks (the `CreateTask` operationId).
+func (c *Client) CreateTask(ctx context.Context, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTaskRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTask Get a task
+//
+// Returns one task in full, with its steps and output files.
+//
+// Corresponds with GET /tasks/{task_id} (the `GetTask` operationId).
+func (c *Client) GetTask(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskRequest(c.Server, taskID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTaskWithBody Stop a task
+//
+// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+func (c *Client) UpdateTaskWithBody(ctx context.Context, taskID TaskID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTaskRequestWithBody(c.Server, taskID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateTask Stop a task
+//
+// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+func (c *Client) UpdateTask(ctx context.Context, taskID TaskID, body UpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateTaskRequest(c.Server, taskID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskLogs Get a link to a task's logs
+//
+// Returns a short-lived URL from which the task's execution log file can be downloaded.
+//
+// Corresponds with GET /tasks/{task_id}/logs (the `GetTaskLogs` operationId).
+func (c *Client) GetTaskLogs(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskLogsRequest(c.Server, taskID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskStatus Get a task's status
+//
+// Returns the light view of a task, meant for polling until it ends; the full task (GET /tasks/{task_id}) carries its steps.
+//
+// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
+func (c *Client) GetTaskStatus(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskStatusRequest(c.Server, taskID)
 	if err != nil {
 		return nil, err
 	}
@@ -2060,6 +2875,309 @@ func NewPurgeSessionRequest(server string, sessionID SessionID) (*http.Request, 
 	return req, nil
 }
 
+// NewListTasksRequest constructs an http.Request for the ListTasks method
+func NewListTasksRequest(server string, params *ListTasksParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tasks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SessionID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sessionId", *params.SessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterBy", *params.FilterBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Before != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTaskRequest calls the generic CreateTask builder with application/json body
+func NewCreateTaskRequest(server string, body CreateTaskJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTaskRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateTaskRequestWithBody constructs an http.Request for the CreateTask method, with any body, and a specified content type
+func NewCreateTaskRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tasks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetTaskRequest constructs an http.Request for the GetTask method
+func NewGetTaskRequest(server string, taskID TaskID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task_id", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tasks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateTaskRequest calls the generic UpdateTask builder with application/json body
+func NewUpdateTaskRequest(server string, taskID TaskID, body UpdateTaskJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateTaskRequestWithBody(server, taskID, "application/json", bodyReader)
+}
+
+// NewUpdateTaskRequestWithBody constructs an http.Request for the UpdateTask method, with any body, and a specified content type
+func NewUpdateTaskRequestWithBody(server string, taskID TaskID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task_id", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tasks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetTaskLogsRequest constructs an http.Request for the GetTaskLogs method
+func NewGetTaskLogsRequest(server string, taskID TaskID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task_id", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tasks/%s/logs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTaskStatusRequest constructs an http.Request for the GetTaskStatus method
+func NewGetTaskStatusRequest(server string, taskID TaskID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task_id", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tasks/%s/status", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2202,6 +3320,78 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /sessions/{session_id}/purge (the `PurgeSession` operationId).
 	PurgeSessionWithResponse(ctx context.Context, sessionID SessionID, reqEditors ...RequestEditorFn) (*PurgeSessionResponse, error)
+
+	// ListTasksWithResponse List tasks
+	//
+	// Returns one page of the project's tasks, newest first, optionally only those of one session, in one state, or created in a time window.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tasks (the `ListTasks` operationId).
+	ListTasksWithResponse(ctx context.Context, params *ListTasksParams, reqEditors ...RequestEditorFn) (*ListTasksResponse, error)
+
+	// CreateTaskWithBodyWithResponse Create a task
+	//
+	// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /tasks (the `CreateTask` operationId).
+	CreateTaskWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
+
+	// CreateTaskWithResponse Create a task
+	//
+	// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /tasks (the `CreateTask` operationId).
+	CreateTaskWithResponse(ctx context.Context, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error)
+
+	// GetTaskWithResponse Get a task
+	//
+	// Returns one task in full, with its steps and output files.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tasks/{task_id} (the `GetTask` operationId).
+	GetTaskWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskResponse, error)
+
+	// UpdateTaskWithBodyWithResponse Stop a task
+	//
+	// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+	UpdateTaskWithBodyWithResponse(ctx context.Context, taskID TaskID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTaskResponse, error)
+
+	// UpdateTaskWithResponse Stop a task
+	//
+	// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+	UpdateTaskWithResponse(ctx context.Context, taskID TaskID, body UpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTaskResponse, error)
+
+	// GetTaskLogsWithResponse Get a link to a task's logs
+	//
+	// Returns a short-lived URL from which the task's execution log file can be downloaded.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tasks/{task_id}/logs (the `GetTaskLogs` operationId).
+	GetTaskLogsWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskLogsResponse, error)
+
+	// GetTaskStatusWithResponse Get a task's status
+	//
+	// Returns the light view of a task, meant for polling until it ends; the full task (GET /tasks/{task_id}) carries its steps.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
+	GetTaskStatusWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskStatusResponse, error)
 }
 
 type ListSessionsResponse struct {
@@ -2678,6 +3868,350 @@ func (r PurgeSessionResponse) ContentType() string {
 	return ""
 }
 
+type ListTasksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskListResponse
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTasksResponse) GetJSON200() *TaskListResponse {
+	return r.JSON200
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListTasksResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTasksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTasksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTasksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTasksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateTaskResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *TaskCreatedResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *CreateTask400JSONResponseBody
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyConcurrentActiveSessionsError
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateTaskResponse) GetJSON202() *TaskCreatedResponse {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTaskResponse) GetJSON400() *CreateTask400JSONResponseBody {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateTaskResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateTaskResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateTaskResponse) GetJSON429() *TooManyConcurrentActiveSessionsError {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTaskResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTaskResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTaskResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaskResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *TaskNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskResponse) GetJSON200() *TaskView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTaskResponse) GetJSON404() *TaskNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetTaskResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateTaskResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *TaskNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateTaskResponse) GetJSON200() *TaskView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateTaskResponse) GetJSON404() *TaskNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateTaskResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateTaskResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateTaskResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateTaskResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateTaskResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaskLogsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskLogFileResponse
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *TaskNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *DownloadURLGenerationError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskLogsResponse) GetJSON200() *TaskLogFileResponse {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTaskLogsResponse) GetJSON404() *TaskNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetTaskLogsResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTaskLogsResponse) GetJSON500() *DownloadURLGenerationError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskLogsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskLogsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskLogsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskLogsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaskStatusResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskStatusView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *TaskNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskStatusResponse) GetJSON200() *TaskStatusView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTaskStatusResponse) GetJSON404() *TaskNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetTaskStatusResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskStatusResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskStatusResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskStatusResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskStatusResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSessionsWithResponse List sessions
 //
 // Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -2841,6 +4375,126 @@ func (c *ClientWithResponses) PurgeSessionWithResponse(ctx context.Context, sess
 		return nil, err
 	}
 	return ParsePurgeSessionResponse(rsp)
+}
+
+// ListTasksWithResponse List tasks
+//
+// Returns one page of the project's tasks, newest first, optionally only those of one session, in one state, or created in a time window.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tasks (the `ListTasks` operationId).
+func (c *ClientWithResponses) ListTasksWithResponse(ctx context.Context, params *ListTasksParams, reqEditors ...RequestEditorFn) (*ListTasksResponse, error) {
+	rsp, err := c.ListTasks(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTasksResponse(rsp)
+}
+
+// CreateTaskWithBodyWithResponse Create a task
+//
+// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /tasks (the `CreateTask` operationId).
+func (c *ClientWithResponses) CreateTaskWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error) {
+	rsp, err := c.CreateTaskWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTaskResponse(rsp)
+}
+
+// CreateTaskWithResponse Create a task
+//
+// Starts an agent task, in the given session or, without sessionId, in a new session the service starts with sessionSettings. A session runs one task at a time.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /tasks (the `CreateTask` operationId).
+func (c *ClientWithResponses) CreateTaskWithResponse(ctx context.Context, body CreateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTaskResponse, error) {
+	rsp, err := c.CreateTask(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTaskResponse(rsp)
+}
+
+// GetTaskWithResponse Get a task
+//
+// Returns one task in full, with its steps and output files.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tasks/{task_id} (the `GetTask` operationId).
+func (c *ClientWithResponses) GetTaskWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskResponse, error) {
+	rsp, err := c.GetTask(ctx, taskID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskResponse(rsp)
+}
+
+// UpdateTaskWithBodyWithResponse Stop a task
+//
+// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+func (c *ClientWithResponses) UpdateTaskWithBodyWithResponse(ctx context.Context, taskID TaskID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTaskResponse, error) {
+	rsp, err := c.UpdateTaskWithBody(ctx, taskID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTaskResponse(rsp)
+}
+
+// UpdateTaskWithResponse Stop a task
+//
+// Stops a task, or stops it and ends its session too. A stopped task cannot resume.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /tasks/{task_id} (the `UpdateTask` operationId).
+func (c *ClientWithResponses) UpdateTaskWithResponse(ctx context.Context, taskID TaskID, body UpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTaskResponse, error) {
+	rsp, err := c.UpdateTask(ctx, taskID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateTaskResponse(rsp)
+}
+
+// GetTaskLogsWithResponse Get a link to a task's logs
+//
+// Returns a short-lived URL from which the task's execution log file can be downloaded.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tasks/{task_id}/logs (the `GetTaskLogs` operationId).
+func (c *ClientWithResponses) GetTaskLogsWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskLogsResponse, error) {
+	rsp, err := c.GetTaskLogs(ctx, taskID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskLogsResponse(rsp)
+}
+
+// GetTaskStatusWithResponse Get a task's status
+//
+// Returns the light view of a task, meant for polling until it ends; the full task (GET /tasks/{task_id}) carries its steps.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
+func (c *ClientWithResponses) GetTaskStatusWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskStatusResponse, error) {
+	rsp, err := c.GetTaskStatus(ctx, taskID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskStatusResponse(rsp)
 }
 
 // ParseListSessionsResponse parses an HTTP response from a ListSessionsWithResponse call
@@ -3197,97 +4851,395 @@ func ParsePurgeSessionResponse(rsp *http.Response) (*PurgeSessionResponse, error
 	return response, nil
 }
 
+// ParseListTasksResponse parses an HTTP response from a ListTasksWithResponse call
+func ParseListTasksResponse(rsp *http.Response) (*ListTasksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTasksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateTaskResponse parses an HTTP response from a CreateTaskWithResponse call
+func ParseCreateTaskResponse(rsp *http.Response) (*CreateTaskResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTaskResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest TaskCreatedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest CreateTask400JSONResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyConcurrentActiveSessionsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskResponse parses an HTTP response from a GetTaskWithResponse call
+func ParseGetTaskResponse(rsp *http.Response) (*GetTaskResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest TaskNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateTaskResponse parses an HTTP response from a UpdateTaskWithResponse call
+func ParseUpdateTaskResponse(rsp *http.Response) (*UpdateTaskResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateTaskResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest TaskNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskLogsResponse parses an HTTP response from a GetTaskLogsWithResponse call
+func ParseGetTaskLogsResponse(rsp *http.Response) (*GetTaskLogsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskLogsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskLogFileResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest TaskNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest DownloadURLGenerationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskStatusResponse parses an HTTP response from a GetTaskStatusWithResponse call
+func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskStatusResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskStatusView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest TaskNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxvc9s4kvdXQfHZKifP0rLjJFN19ostT2bnJreZxBU7M1cV+a4gskUiAgEOAEpRcv7uVz+ApEiJlOWs",
-	"b2bval+EsUSgu9Ho/2joa5TootSKlLPR+deo5IYX5Mj4T9dkrdDq9Q/4kJJNjCid0Co6j25yYja8PrLs",
-	"9Q+TKI4EXpTc5VEcKV5QdB7VQ/5TpFEcGfqtEobS6NyZiuLIJjkVHLDn2hTcRedRVfmRbl362c4IlUV3",
-	"d3eYbEutLHnCfuYSUyh9T79VZB2+S7RypPyfvCylSDhIPflkQe/XDrI/GZpH59H/O9ks/SS8tSc/3dxc",
-	"/cKlSP3kvxqjTUDfX/0laxnFtGEuJzbT6ZolupIpU9qxGWGIpRTvZ0YviHFmKkmT6C6O3tMnShyl3+t0",
-	"/SDauVq/m0fnH/evYmcF8YPGvxHWRXe3A+vGrpvA8rDg7sqYnntOBKgThsFVaZ0hXrAOHJZSIrkhy7Qi",
-	"NuOG2BYBFwEOmaVIKGY/cusur17HjCu7ImPZ12mUkuNCTqPzj5PJ5PaOrYTLGS3JrFlp9ExSMWHfa5cz",
-	"m/OSLAMWniRUOkr9FtSy/Va7H3Wl0keToC24oyL0Vjf6w3JumctFUCOMrGEB1StD3FENtCPtQ9ronFCZ",
-	"xTZwpmjVwJ+wv3q+zAXJlAnLtJ/GJXS2NLok40TQq5nRK0vmOjFE6icSWT6CrB54ZJn1Y1nuBzOhWCk+",
-	"k7SAXfDPoqiK6Pz5i5ffxVEhVP3x7DSOVCUln0lqjEGt8kI5yggi2yfmV5G6/EBaVhg7Qsp3z168eDgp",
-	"SWWdLq6M/uzVlUt5gBa+6ky6u93e//e6chQsR6CfudzoKsuDKJSYxoSyjniKLf2+HvXB0pFleqUm7C1R",
-	"ahlXjCdOLInZatZiwKL767qLI1L4+J4SbVIYVs/OOa+ki87nXFraIdIPrbXRC1NQTdOAOLLsw/s3jJcl",
-	"cQOFTqg72os2qRQ61/J1prUkrsDXBVF5KcWSeqSEXehT8mtOivkXPZ5Zx9eWVSXjc9hizhy3C2C0MTPE",
-	"0zWba8O40i4nM2EeSlhpj8xEagsjYZnVWuF/4WyAhY2V5MgOr6AkY4V1P1OhzfpBq+B2YSGkXTpsDjtV",
-	"eGCMq5Tlwjpt1jGzullcwhWbVUKmTIfJ3orSXBvqLzBYQz/HOm6c9UZSV455Q/fZjazI6LmQ9Drd1bbL",
-	"lu/1IPYk0XohyMZM6kwo+5Q5zaTmKRPK6e7agGzbzY8oXuP2PS2f1690pZxZv9IpHa58V9szgwbWexNV",
-	"NhrYG9MT3qNGC+mzcHbC3hXCOUrj1jmRYRXEprIXDEthrjLK+tdhop7PJwPL/Hyc6eN6rc27ydv6j4/b",
-	"lN9GnRnHoii1cSFUg0GMMuHyajZJdHGieSmOE51SRuqkRXrXnW4Xojxu7P9xqWHjTGsfvJh8MHJo50ue",
-	"ETZXl7CwXo77emicndy/p3ftN3qGGAjkvepb110LXwXzrleqZmzgfowX6biRxFgRFLfv5nI95kQ9+CPL",
-	"MIIhhkX4xtPUkG38yBtSGTh/9vKldyTN52cD8isypQ29IuN8HGDvt7iXPkZhN2+uWQKC54hCyPaYnXCF",
-	"EHNJRszXsbdw9VJDGGRJzo+tyBSlPSAj+s6tXWmTjjCkfuuxtJIdBwkQjtUxvWW8cjkpVwdN9/Pqft2v",
-	"5Xx8k25eXTGM6jv4ly+fv+x4+GdD/hwCFTKUMXELm/87L/qumyN9DGJaM+J2QG9+oEQUXPaEKjqNdpOV",
-	"NAxkqipmUFZSDj6Os4AYzsXl3DGlWWkoEd4XCcukti5mNMkmbBqdTs5eTqNJ4MUHS+nPM+Q7yllWUMZn",
-	"a0f2gtUW27rm3YdrlmopuQl6yJ0jA6r+4+Ofj2//8mQ6Tf88nU7+Mp2m//+/ptMJPj/9UzQgD0Op2eD2",
-	"hSwBtoq3yYpf3kHZ2batCIkG/hKOCntf+L+bejUr4cbw9bABvAretJ8z7FubF0S/W8ENhwyCWCaWpOps",
-	"fGwZG1Gp0XqOzH0SdJC5vhpwytsSJ/WKTMItsdfX79jzZ999d/yMcVnm/PgsSIZBtpwSe1LKCqI4pxWT",
-	"lPEkfG+f9pXvyHo3zKTe6BopKPjHiINwTnjM8cjwEHhIPAo8FB4aj9/wMHggBuDQMF7hscLjSxRHM47H",
-	"DA9AngHyDJBngDzL8QD42Sc8gGMGHDPgmAHHDDhmwDEDjhlwzJZ4AMdsjQcQJUCUJHgAUQIcCXAkwJEA",
-	"R7LAAzgS4EgAPgHkBJATEJ4AcgLIyWc8AD754s0AHiAyBZQUAFIASPGWgJcwhICSgJIAmQCZQPMcFMwB",
-	"YA4A88LHcHhgXAbqMxCeAUoG6jOAygAqw9wMhGeYloE5WYkHmJN5AECUAVGGdWRYQgbqc2DLMS3HtByD",
-	"c4zLMc6HjgIoBcCLIpSe4kgAssBgAcgCMz5h3CcM+QTCP4GCBb5bgNIFKF2A0gWGLABl4YcAygIELUDQ",
-	"AgyTWK+EWEiwTmKaBKUSgyVQSqCUIFJiU+TaewQ8MKMA4QWQF+BVAQoKUFAASoHFFCCjABkFyC1AS4Fl",
-	"FcBRAEcBHAVwFMBRgMgCG194bF988Q0PoFTApoBNAZsCzQqIFMArgFfGR214YK4uvJnGA3NLzC0xtwSl",
-	"JSgtAaD045Q3NHiAtNK7KxBUgpbfuC/64QFsBkMMEBkMsXhrwU4LSi2YYzHYApsFNgtyLeTPAq8FXgu8",
-	"FngtgFogt4DsfaUFSyy4YUGBxYocwDtv3LAYB/C+RukA2QGyA2QHyA6QHSA7QHYA6gDUgWYHeBUIrwCl",
-	"wlyfSlTAVuHtEm+XQLnEYpYYt8Q6loC8xPJXIGOFaZ8BYI1xayD6grlfQMaXVcfjb3xgU5B1VPwiaDVk",
-	"eZtU0uewbWIuFJPCOuuTyjrp3PjJxBeZdp3GXChhc0ovBwKxX5sUoM1dnS5LSutUaJXDswiHMCKUJ3oJ",
-	"YModHTvhlWF/UITsRRfwvaVb10HznTcCB9Wk76ks75QgtpbocjLDBYcZuRWBBcjjhyNrQN2bTSEosble",
-	"9cN7WTPrm/gyUI8YW9KGVaEWMVZ8GC0ThEDvvoioiVKbOSF0fMCsttg0wkuba+OOwbWUSaEWkOhUr5Qv",
-	"Q/SqVXEoUPH6G0qH61TfxHifAR+oKitua51LPaPruaMasiO01nFX2QNL0ddh8HZ24dWhBtQlf1uGuioy",
-	"lIXUWN4I697XZzS7LHinKMi8njdcGMjL2wh7VK9tKHoJ66H5Q6dDovJtu7kTlcPlZfTW50fDBNS5kz/j",
-	"qNHHIZJFBjU3umDPOprSSTYx9Fp8GUk2C+RK7ep44FKuZWqHoTntuHw9zKif9IoVXK038ArukjxmekmG",
-	"cSk99EHA28LhEfSw9VjUWdUemXh4QtM/EnloQlOjfWhC09eTYfFz3FE4WWlPVS43hfcar6mUZU+g0TMh",
-	"pX164VNs7xZ9lba1Mj63ybROe2mMB+Z10U/ZFwF8KGEfLpNA4o5NDJRpBW3pUAzAvjjes0Y+JHAW1CvI",
-	"svcGF/DddaFpRqxSqVbUpRaw9lE4HJ/ADjR4hWLzSso4FK2agrv9Zxhy7xnC/4Wo5MAV/m8JUspqJkVy",
-	"DeoGmevrln5MWEI4OIs3lfSu5atV7ZtY/c9o6XGipTjyAje8k0EWTaVCLiVs95TroIjkhtvFeDhycKgW",
-	"aBx0wZCyBzpg3tthpXsSe2BNsTPjwX4Yk4b9xrb69F3xDmWSWwdA90mYBwX5wgS29DNqzyHmTNGSzOP6",
-	"C4/xRi9IjQgWXgUTnBmukLAnCVnLmsPUZid2hfwQ0/Ph/Zu2S2cUEtjgy7vDAaaeux77ICoz+JzAvgOC",
-	"yw4TOnR3EQ8JdE9jBgybP+iuVbIVjU5woSuX6IJGm14+WPoFbkqrvW0mx5UltgwDw0YZHtgBAi5YIaxF",
-	"FIXgS6bwYo0r/iaBSUaPKgEXbhEROsMwLHxz2sKe+C2qCmw41m8dlfZpHA5+tk6EAss8IUOUfuupzdia",
-	"gjHfq5p+N7uW/8mHm1cX3aP3gq8ZgPvvviC81vO5Jff0cMdwUGDZdJTUNMRdXKzU1oqZDJQ4Sp9ux51I",
-	"CX6fkLOWhwPjTWGvK29Z9teIeEbKQXxIztmnKs0o3TCFMxtg7JHuJhgbWYwH+QuZVCQjYu5HHFmoHAa1",
-	"/A35on8LDfw7SShI3YMfqQozVGrjah36t+t3b1mqk6rwPNqvQgdtrZTFMBGSq6xCcF7olGRnZyrbs7ib",
-	"/S3I8ZS70DSapiJ0fFx1DF8Tedee++tOh+KPhugYgsQAyCP1J+PcOZ7kEATdykKHho3F1pUrqxG2evLB",
-	"VqG4rIOQb48m6/LOiGa8/qF1enV404owbLdQB2nMISHrptnqQdYidG/BXGz6aB4x5jgo/IV73cS+tsoy",
-	"sljegIG4TJciCc0RiVZzkVW+i6BlwIzgLmKWGr5SoTRW9+QiTvbtQ4115P2IeZ+k7ojXCDNCCD3CC9A3",
-	"LCRCWWeqUDUJVadavL2kTqL7mjVCjN4KYlDmGmEneN/4vrEY58AylNe61juGeN21srcmd9F+EG1t54I1",
-	"Lq/ta0wv2JwLSWnt42DHFKPQht0Ur+CIm79na5YjDcO/ukBkyFZFrzpU07XJVqKNt8WfHuM9pa4brX/m",
-	"av1Kq6QyhpS79AWcOk+zB+Y0voNAcnVkWcJLhGVJC1Cutyp41vOKvHk7LN+50TqUXDdQt2FO2JUkbpFo",
-	"COe1BibB6XovYrYQUuK7mGnDqjIzPCW21pXxhE8OS55CRfC+RvFNZdBpxstSrkOfzGgmxdsS4wG5c68q",
-	"ua0gNaQhsb+3reedotCmo3yXThzaQIIw+g3mLm9svJ7PSaUwSEKVlRtIDnUyaMLr7s/aVDFh69anj9No",
-	"ptP1NIrZdKApfRrd9m1Ye0VjW6K/7iRGtwMHEYXNhsjjvoa5Mlpldcsf6VIOZ3Dhi0NgGJ0ZXtj7zRuY",
-	"FmirRx6wj/4eyQ4Z9W2OIzveqNXtyIoHrnaEosLv0qvV5UENfnflPgRJKiPc+hqwAzWXV6//RuufiKdj",
-	"Z0ql0QBwZNnl1Wu2oHXc9uYJy54ozabR98QNmWnESkNz8flpe9EqD4Dbq1b/flx3vx5/sHR8efX6+G+0",
-	"3uwrLwU++5soQs31PcdshqyuTNJe6ul01rJXUlcp8zdymkT4bMI2rQfCVzCnKvHjmgLyEwmjiBw/bvop",
-	"6/a1uL2Rsik+PoUjWuUiyYMDnqq25tZF5c9ZBqr8vmE+kQL7zWzuG//C6QfkaKo6geA6+MnJVE3VTS5s",
-	"J6S3rOBCOS5Ux++JXudzZek4081OhrMUXzifKitUJol1+Ggql3u9Qz6ekSLjjViiU4rDEUytBQDTXHib",
-	"qmUrp+1ZzZwvmkR4wn7kiYO48IJszLDfNmYzqIiNWe2qbMxCDDJVbXudlHoVTF41kyEqaO9rLc+6V7ZC",
-	"4r0KW+P3tzL+DsrUt8sIhygsGpQRQDpu5cq3xdRFluhscjo59YlCSYqXIjqPnk9OJ89Dn2juleiknXn+",
-	"NcpowJ68p9B2rztHzK6nXA2ImClagb1zYazbSB0CciWDJ6l9t3fS9VedEzxvKGFx/G4g34iksO56s7ru",
-	"BcqP95/PtkS3J75et3+ryJ+816rdnrV270y2Mciz007787PT0/3Nz3BD234BWtb09xvPzsGj7THS2jPh",
-	"IeIeSk3YzsD9TVTWVNkR/16Eso+/2CPlGGFzIR2Z79c9sh7SLXG7def07PT0sS8J9nomBu4IDndN3MXR",
-	"i7OzMRQtzSc7l2S9n6qKgpt1dB4BeVcvHc8gs1ErzLe+CX/IhV+H60ThlmHfyg/eOaw10t8Y7dw/vPCZ",
-	"BhI0Fjxpc09pcw7hff+m6HdkW3u2q4lJ96pkfd2YrHvwHdu9d/qGrmPe7V5QPjt99tjCsjktGr6X2z0u",
-	"a4/IICunZyNZUuJ1PPRaaO07sBNDqT+J1wFGNzXwsF482rIGm9733zmmtO14TzWFjJc+C+sOV4rezWs/",
-	"6V8ebUUHJawjK/y2FJX5gEUETmyCaIQVTIpCuJDCdxRKm500lBBK921DEPPNtGHzcBdv3PPJ181V/7sg",
-	"b5LcQBbyg/++q+NOZ6Hg7JWdIxee99tB+noeIHf1vKd4L/ZGtl49AoS0K9L7pWb7svgjmeDAi/vYHN8f",
-	"9/TMZTjs4Y5i9uH9m9DyO8LKjNwoHx/d2x1gvP7wHflXcvdvx1aMN4RwM+Rk8yMaCClK7pKBe+yXYC61",
-	"l7nr+szGm974e761MQgpFhQ7rlOkwZ6u3v1fIWXb4CUUg2UYafDqS0jVLSv9DznVwdLVXT/7rm+o/gPI",
-	"aH3VvEkWfg+h7TutnsBe98z7A+30SWgLOPZn8PuM9nsq9LK+hbq3DWPIUl9tWqMOttY9JDDZxlPwj2ey",
-	"j2yP1m+y4Hu5urHpS0Erb9iFdSIZtuZ7ef2I2tJ26oyFM73GoW+IHA/7oZvhH1uJDyB+a8rtfp33lXns",
-	"QXdd8TcHoQ9xQgcK2N/lkwaTvBAD+pb0rmz6tLvHF9MRYwQjwjEuw49v5Hw0T9srqc/+GEllT5DQahP2",
-	"U6js6R9ub7Yj8YPEYZ/BNxlt/9DX48jLpQv9omS4bVwFGevLur6BIPRuakMpQwpn2ZPwez02187GLHQL",
-	"2JhVpdQ8DT8pYuPNT6A0Xao2rpsffJD7FNayEwNP2DvESXX1r/5FhC9kdCDCEGQKdrXga5ZqX1falVHP",
-	"p29MMY5sQAW35eE0Xuv53lOAjTXJ+ZIGSQ6/3/PHO8ErrKonk77VZFgWO4cjXtT6xyIfbyFRobozVDK9",
-	"MjoNp/JRHFVGRudR7lxpz09OeCkmnaY8/xMovBQnyzMvpTUtO2ZtqFwVOphC4bCl/e727r8DAAD//w==",
+	"7H1rcxu3suBfQc3eKln3DqmHrZx77A+nFCeOvUdJVJacbJWlPQXONEmYGGACYEjRXv33rW5gXuQMH7Ls",
+	"5NT1l7HFwTQaQKPRb3yKEp3lWoFyNnr+Kcq54Rk4MPTXFVgrtHrzA/6Rgk2MyJ3QKnoeXU+BWf/6wLI3",
+	"PwyjOBL4IuduGsWR4hlEz6PQ5F8ijeLIwB+FMJBGz50pII5sMoWMI+yxNhl30fOoKKilW+b0tTNCTaL7",
+	"+zi65nbWh4fjdrYJCXz/uRjc48c218oCTc3PXOInkL6FPwqwDn9LtHKg6L88z6VIOCJ59MEipp8anf2H",
+	"gXH0PPpfR/XkH/m39uj19fXlb1yKlD7+0RhtfPftcZ+zaqmYNsxNgY10umSJLmTKlHZsBNjEQorvR0bP",
+	"gHFmCgnD6D6O3sIHSByk3+t0uRfuXC1/HUfP328exdoI4r3aXwjrovvbjnHjehs/5X7AzZExPaaZ8FCH",
+	"DBsXuXUGeMYacFgKieQGLNMK2IgbYCsIvPBwwMxFAjF7xa07v3wTM67sAoxln26iFBwX8iZ6/n44HN7e",
+	"s4VwUwZzMEuWGz2SkA3Z99pNmZ3yHCzDXniSQO4gpSUIu+sX7V7pQqWPRkErcHtJ6Bdd7mA25Za5qfB7",
+	"KOy2R8erCXQTUrhdVzC6L7cq7b2XBriDMMzG/uviUM4JNbFIGJwpWJQjHrIfaaXGAmTKhGWaPuMSWUhu",
+	"dA7GCb/TR0YvLJirxACo1yAm057OQsMDyyy1ZVNqzIRiubgDaRF2xu9EVmTR86fPzr6Lo0yo8OfpcRyp",
+	"Qko+klCyp8CEhHIwAdxEbWR+F6mb7ojLAtv2oPLdybNn+6OSFNbp7NLoO2IgXMod+MLLxkf3t6uL/1YX",
+	"Djwv8/gzNzW6mEw9KeT4GRPKOuApLun3odU7CweW6YUasl8AUsu4YjxxYg7MFqOqBxx0e1z3cQQK/3wL",
+	"iTYpsnqazjEvpIuej7m0sIYkNQ38gYjJMwtTgjiw7N3bC8bzHLhBFpNAszWRNqgUuUA1ryOtJXCF8zoD",
+	"yM+lmEMLFb8KbUx+n4Ji9KI1Z9bxpWVFzvgYTwfuNxSo1MbMAE+XbKwN40q7KZghIyh+pC00E6ktsi3L",
+	"rNYK/xXOeli4sBIc2O4R5GCssO5nyLRZ7jUKbmcWibSJh50i58wIGOMqZVNhnTbLmFldDi7hio0KIVOm",
+	"/cfE12GsDbQH6PkzfWMdN84S29aFY8Ti7lzPiIweCwlv0vXddl7Ne2jEniRazwTYmEk9EcoeMqeZ1Dxl",
+	"QjndHBt2tip49Gy8UhAhXO6WL3WhnFm+1CnsvvkuV7/0OzCsTVTYqGNtTIt4D8pdCHfC2SH7NRPOQRpX",
+	"xyUYViDZFPYFw6EwVxhl6bX/UI/Hw45h3g0mehDGWr4b/hL+834V89uo8cVAZLk2zouvyBCjiXDTYjRM",
+	"dHakeS4GiU5hAuqo6vS++bmdiXxQ8v9BrpHHmYo/EJm8M7Jr5XM+AVxcnSOHJTpu70Pj7HD7mt5Xv+gR",
+	"SmWInj/j8MjsPeDOPR2Pg/jHJ6DckP2qZCBwYVkp766falxKvYD0B51xoWz3IZL6lzV0lvElmwsraJsI",
+	"Bxl9uUaiPePlxvAlvh9Lbqc/B9rdwm0L1ehfKGJCY24dy3QK3bt1KiZTiUfvjxKyUrPZ3M3r8hPqjCgg",
+	"HCAQYOB5AzyZ+kVvT3onFh+KdLLDAF/zOYqv1Jpxi/ssHCe2kI7xCS6B8+9/Mig7XZvCTTf02WjVva5e",
+	"iKVefLdwl0PiSqHgAtQEPz05Pj4+3oEhEYwLme3OiK6KHHcspBcXP3eIAdclYgeWVlm+YHqVz4gE34ap",
+	"7TzY5WdiVLLFsJ0HhYXB6fA46sJWcjUpkC4I3QbBmkKhBEBCdcbvrhzkbWo8wSleB5hp65jF1iu7z/FZ",
+	"ebIx4dhEzJHZ5i15LixcJdCddIlvGTiecud1ujQVnv1dtpjE2lK3EX2XI/M7OWYzWA7mXBaocQpjSzWs",
+	"8BKoXqiYzSB3XkVyQWPfwBhrNqjz33Ceug/ek0tu7QKFsTk2YouptjgrkK3OWmGBBBlIDOzEkuMotP2M",
+	"6XlpIAXlBJer6IyFlEyomI2WTPEMSFNdkoYYun3B2gzaM/NEZxlJjtVMZjvNYji8u2axYcfBxTSFYkIN",
+	"2e9BKhKuueNKmamlSrEnFioYV0HhOnyQaLMCZI/tu/JhN09paoM4quYg6PSu5gmnW2m/vbrVBjsTUr5J",
+	"O07OK3xjcTK9alGdFUj0L9j7m+g/b6Lb8NLiOpf45Ebjih3Yzztdd5ZYAhupaXNniQU7MUXiCgPpr4XL",
+	"i07x5H9f/fpLsMXEuP04898jF+eu7hd5BAFhWWEdG2skfa9Uhd8F7SDlvyOwqU6KLJy925FdWgeodWa5",
+	"+/HOgbLCGy5qLr/O1uHOMZ7iZgtCe4mrh4arleWu+8xcwwDXfn2Kfm9NA7NTMt6lOkZBBxnb6pF8VnH2",
+	"qsOuzqZCzXbSZS+g2T99V1IFyTp4AnVLGmUfFzAHuftGvW59tr5NX+sFSwFylGGn5XFqgFut7IoUQO/8",
+	"8bJRDkB51a92bbpcG8+nCBQele8jXjgd3a7NalMk6NFiUZ1uriZAaX2xU+1sHJRcWgiGGnjhNHtSf5BC",
+	"IlKwbGx0Vo/w0Ju/asv1e09Mt11KQ9sks84B6xM5aGNeZYvxRdpvWcG2wmv7bS1iqvssbwT+wDJsQWcc",
+	"jThNDdhVoj49O9tK0mKitIGXYBxZDneQ6M/J1MquL65YggiPRcId2JaGlnCFXH4ORoyXMTHqMFR/wFqQ",
+	"44EVEwVpC0iPkSBIIz0TUsoq5XFAMxT7g0e4UlWzSBZTFBu8jXX7XG03GATluH+Rrl9eMmzVtgqenT09",
+	"2yZFIkF5L0sfufnF/8qDXtkwRKZhIrr2zQ+QiIzL9omwLumf0xbNuGSqyEao4eO2bRxszGp/RCnNcgMJ",
+	"cR48vKS2LmYwnAzZTXQ8PD27iYZ+Lt5ZSH8esUQXqGNmMOGjpQP7ggUzj3Xlu3dXLNVScuP3IXcODGL1",
+	"f9//1+D2H09ubtL/urkZ/uPmJv3P/3dzM8S/D/8j6qCHH/RCSc3Td28vfgIFpuGm2aQuVvaNUhisXU0Z",
+	"JxdMGgAzKdRsnVl4h0l7kl9xIf0JO/GoQA3l3duLaCdbySsh4TcBiy4ZhCxyNY/NjU6LpMsggg1/6aVk",
+	"fHtgvbDeNaci3fidd01u93I2iZaaVFh1kW2Xq3Cjwq8Zr5xnRKc7eQv717GSUfdzBa5IrF1LeultqW13",
+	"0VbqpG3njbDefwRegg/zv50cQ7c0I2Nyfu1EgJcdJtlVQkRtziTcAntz9St7evLdd4MTxmU+5YNTv8XN",
+	"kiU6BfYklwXylDEsmIQJT/zv9rDNRQ8sGWGZ1DXTrIQYRJwDPsb4mOBD4EPiI8OHwofGxx/4MPiw+EBW",
+	"yQt8LPDxMYqjEcfHCB8IeYSQRwh5hJBHU3wg+NEHfGAfI+xjhH2MsI8R9jHCPkbYxwj7GM3xgX2MlvjA",
+	"jhLsKEnwgR0l2EeCfSTYR4J9JDN8YB8J9pEg+AQhJwg5QcQThJwg5OQOHwg++Uj8HB+IZIpQUgSQIoAU",
+	"3wL2C9gEsEvALgEhA0IGR/sRHwhgjADGGW1rfGC7CWI/QcQnCGWC2E8Q1ARBTfDbCSI+wc8mODmTHB84",
+	"ORMCgB1NsKMJjmOCQ5gg9lPsbYqfTfGzKTaeYrsptiNWIbBLgeBF5uMg4kggZIGNhSWdMoqjD9juAzb5",
+	"gIh/QAxm+NsMMZ0hpjPEdIZNZghlRk0QygwRmiFCM5wwieOVSBYSp07iZxIxldhYYpcSu5SIpMRFkUs6",
+	"2vGBX2SIeIadZzhXGWKQIQYZQslwMBmikSEaGaKbIS4ZDivDPjLsI8M+Muwjwz4yRDLDhc+ot48UCYIP",
+	"7FJhbwp7U9ibQpwVdqQQvELwypAegQ/8Vmd03uIDv83x2xy/zRHTHDHNEUBO7RQxGnwgajnJHYhQjrj8",
+	"wSkIBR/Ym8EmBjsy2MTiW4vTaRFTi5NjsbHF3iz2ZhFdi/RnsV+L/Vrs12K/FoFa7NwiZBJ6LE6Jxdmw",
+	"iIHFETkE74i54WAcgqeAGYeQHUJ2CNkhZIeQHUJ2CNkhUIdAHeLsEF6BiBcIpcBvyZFUYG8Fvp3j2zl2",
+	"OcfBzLHdHMcxR8hzHP4C0VjgZ3cIYIntltjRR/z2I6LxcdGhlVVBFK+5fVsoJdTkmtvZjscFr/wkCXlb",
+	"UANCWa40h+EJKSwzHjDTCnY7Rc6D/ufBcOmdrlMSFEtgZAFllxLwRFhw4Yi5C4eH9FgoYad4EFunc/wx",
+	"46rgUi6Hu51HZdyWg6xPLqqwswi/9FULxaSwzpKfNfhha+HBz1KX6IT4QnruukwcsOLOdTrPIQ3ewcUU",
+	"j1tB8+wdLi1BKeUOBk4Qh9gs8sfR3UBnKJDkbhlUwg1y2Wro2hbRbM0r36f6r/ngR+AWgFPA7axHb0So",
+	"G811SId2qhdt5VWGyXrQvHS46PuGVE+Vd8/3+eN7PedejdkmJpY6WPmNV4z2+KqKv+iZSzvVxg1w1ryC",
+	"ghRd6RqtAI7Yx2zw8Auk3aEbD5p4MrHuuFUWvOZMONHh294d0mGk5a6wO8aLXfnGnWpIANREf5WGmlvk",
+	"tp8nXQjr3oZAyvUp+FWBp3k9Lmehw+pUqR29+9r6OBBhCVrLnL7DTFR8837duI7wfiHtvxuBYBkgi37o",
+	"PvbiPXJ9Mu2dNHZKw5SCTa/Exx4F1DsEy9FxP0tTLVPbDc1px+Wb7ol6rRd4oixreBl3yTRmeg6GHBII",
+	"vRPwKnFQB63eWlPUGNUGmthfy2vHLe6r5YVu99Xyrta9U9t9TLUwseZFoyisEL8UdnkZjFQ5oobsDVk+",
+	"01JiKeEJWzunvsUr7oLKIwT6fQsO+xYc1ggO28QkqpO3g0U47sBHJFfRyOd1wGrY4BQ58gSP/ZGQ0h6+",
+	"ICszyc4U3ViJIsRHJlqnLQMQAaMDmz7ZpDtd+SaPqDQhbqHj3Thy6W5qcLfy+1JHIqa5EnmAs+NQCp1w",
+	"ofbTjd7lKDmdJ67yBLf2rV8OrVCOaCwT6WOgUtvi7aQsOdvS7ewL1GqCg2kErFBp0B/LJUJYm5alW3ND",
+	"CamaJcXGhZSxd1aV0bn2m4K2u6v231hf23GE/y7qW16MpEiuELvOySV/JbXxQ/BR9nHTLVXLhGGrPWiq",
+	"v+mRj6NH+qAX25+yZ0O0mdeUGlLPTroaJQT2Kmo7K7Eex07lBKlsT9WEt1ZY6RbF7uiCanyxt4aCH3Wf",
+	"G6vbpy1/rGEmuXUIaBuFESikL/yAzemLcHKIMVMwB/O45wX1eK1noHoIC195FjwxXDlLOXfWlkFc1Uqs",
+	"E/kurOfd24tKs+uFhNNA8mi36q3HrjV9SCojPHP89O2gdjcmoYF3s+NOgm7GOHd5KPuCmBNO4ihDCei6",
+	"ocfyNA0B2tYP6oXfylJYxz7oMnVAj8ciEVyyqx/+eWDZk2ZAtU1n7Onw5GT49NBLcz0Zmz4mshSdmhCk",
+	"JE/jWpD2qBicDo4HqCUOcgM4NeRvc4Nnw5P6f9QgiiP9rPrf0/D2bHhW/e+7gdWy8ZcDY3jjb1mQh2kC",
+	"1N/p8GxAOQ7tn3Jy+oQfnuKfTczCz8OTnhceYtcXa535lpI7IBdQ+1fhoH6VSF6kMLBaKXCDZ4PT49Oz",
+	"47OTZx2vzvzLv5/+vePld2u/ndW/6LywFYCTk+OTtVd/W/vlv1d+oaWQ2eBseBoF3Z/fDTJaK6Nng2fD",
+	"76oWT6v5SAFyCzAbzJ+F4YdowDiSkmd88GyQ8TkYkcwGJ38bDU5O/xsGQvng1hqDp4O/lcOiOTg9+Xun",
+	"5I5nkk/cSfttnNcdPpW4GYtb5b+aooMz9wnMrST4rdLyjhHhImQwCMWeeNULVc9ghVOe85MZ6vCB8S01",
+	"Hl0cq3XG9+U/BSGiOswa6pAuXKIz6LWRvbPwGwrWWm20SiFXYXPf0B8thqtGSHcmrPUOQqZliutaKg8P",
+	"OuKS3qDKsMZkbWXYDAdex4X5YFJbZHhE4fgpgeQwxF6vxK75KSNEujB9aHxZ35j8rtgoTNBqNmXVJ++u",
+	"X75oGo8yvqQYYPrtIxKgHo8tuMPdRdmdVOEyYTbgEDf7Yrm2VozksoxGPlzVlHHHfB0leb89L+xVQbLQ",
+	"Zn9fyLRzFuTYp2Gl9aRwZj2MDdRdqo89gyGQv4FJRdJD5mXu19w3qubX2/59yprh6jNRyEBt6X+M3RpA",
+	"oSnsoVbqwbYttNPShiy1PVLKCtuSEev13Z7RVdoKgq7xaS1l6ZUBGCAhMQRUJXEx7hxPpnUqRJm/tZ6v",
+	"1ZMMct3InxgLxWU4Ah+u/24+wN780OWA8ecFpxSnnU7JHZTsOpd8L25Rp/DVSTePqCXtpLDj8Vpr67aY",
+	"TMDi8DoYxHlKEv9YG5ZoNRaTguKdqwkYAR4XMUsNXyjv5gxFUFCzp+zokjvyto6/iVLXyGtj6lPPXHSn",
+	"3lxTmq8X9JA8vAexmekz3FeC8Zs5dNgwN9RnX5+Ms7tTvMfAu8Ej7i0tD3KHbzax/Mm+cD+uR3KEe2B/",
+	"khecKEBPXgkJ/UQQnG0NUyMvj3+pJxRn3mFfKiP9d7dkIvk3AW7eAc0O+oa2v3e/UQBoX9c+driv1azB",
+	"Brf563zUXimfehufq7j/EtyL6o86cPAFK4XOqnBK+oKNfeaDlzJRklAMfOWp0su3qL1obLRkU668+TY4",
+	"lQzYImt5lAJetYUzquVd/C/1uMUnWE9Gvx3RF0qYC1QHy1kJ2VNayiANtddqq05D2ozVbMxNW6n5K2gv",
+	"35SGP1tp2FeujOuySxU3+WyHy54i1QYfxG0vG4J8g9/XQd5M19W6I8vK+617WFl4WcnGDvLYZ/pu0W36",
+	"s9FXhYK08All3aet1EFq9GPReka5zhYSrdJN9KHKo7RzcWDOZUHdXhqYC13YnzSXm8klaJdlxag8fEiY",
+	"HVg20b4YXIea1Rcz20rmpoIXQrFMINt2wcnVzqdu5PTDnetGeQVsBpyWnqWaqXa9qmaFgH6hLAzPN4k3",
+	"SmF18nKPAFEKDbyR59ymLTrSS0uh4zNQD96ARa9rxjvda0/7gvuaK9ukl4qmsjKEtYeOGuvj8Yirbda3",
+	"k/eKL/FiRTu4xJsW8bd/Uf1SrtJ/lbpsq1HpN/GlkRoevVagiT/110D1ygD9XMiH/6yFnvhiNYhLqNmA",
+	"EqT9sqbXr29i/WZLfbgt9ZvI881O+nXtpPabndR39Ap5cX+Guu3JkN/JSlRl33cIg59hpfVuxy9ipv3r",
+	"mmDr8nBdYptdEf6DvryXPa/SMLpW6/MtwP9jTbvl4rV3XKd0uFo5afcKSCRPhygB/8L6mB7LfEnOUuRL",
+	"hcW5JMQ1pUNDKgpKHxeTabfQp/XPXC1fapUUxoBy5xTtG4L67B71QXLJ1YFlCc9Ruk0qgHK5EuMeqtoR",
+	"x9zRvKe1N9jWUFdhrifVomxTZdXGbCakxN9ipg0r8onhKbClLgwhvmMUuRfvt5Ugr8V8VJJyWlO9KeyO",
+	"V/rCDoGWLRVjlYADpNte3DeXlu1BvDzPHoL1mla0B8pbq5ygYkJVSxQVLYl9VQxvOCWa5G5anjV6PAaV",
+	"IvMSKi9cR/CjTnoN8D5VZSQhY8KGkj7vb6KRTpc3UcxuOjKebqLbNltcLUNWbcJPa0r4bQebzuykx0wg",
+	"LFsYrSbBGAs6l90Riv6HXWAYPTE8s9s5Jk6axy203GEd6ZqHNTTCZQsHtr9uTbNATdxx84I3/3+V0jUt",
+	"d4gHvz5yX0+0MMItrxC2x+b88s0/YfkaeNpnrKkqQrLzyzdsBsu4qjklLHuiNLuJvgduwNxELDcwFneH",
+	"1SUoUw+4ugbl/wxCms3gnYXB+eWbwT9hWa8rzwX+TXcyCDXWWxJsyergo7jB6sIkUJkVG8Xj2Eupi5TR",
+	"3RmlGn86ZOc3qpHqgww6oXalBeeJRJY+F7CIy5JhIYEurm5qqOPsD2+UIA9zMi2lozK8PCbg3CHvEhkM",
+	"WV35gNKqOvJb4htlNUukoKrPoSajt80QiTVE1aWXHIc36kZdT4VtqDyWZVwox4VqeG9Eq0B4YWEw0eUa",
+	"+ywiEvFulBVqIoH5eaVpNYWbhhIRtqqVlVJhoNgnH4X9gWDKm2pu1Lyi4CpLacxnpRFgyF7xxCEh8Qxs",
+	"zJASbMxGuHlsXFZVtDHzAs+NquoQSakXnhkWI+l9W1XY7vy0GbnrjQ4Lv1K02oWhqxpuqK6IcCjyRZ0k",
+	"g5AGHRRHlUSC7Sg6HR4Pj32pYFA8F9Hz6OnwePjU10ib0kY7KmHgHxPo4Dlvwaci6qavvbUBSxAxU7DA",
+	"iR4LY11NjnLJtApCWxBJSPYIPzVS94iZIleidUHdKJLCulLSIsTrW5jeb8/erpCu3OC0//8ogIyaYftX",
+	"PujmtUeNOtTtAtKbC//hUbV6doiyNrrTzNB0djr7+1CrfOVdyO2LjV9OP/u1sFlmmjjuwBcT9TnYUvYh",
+	"NhbSgfl+2UJrn1oKtyvXRp0eHz/2PT+t4JGOG3W6ayrcx9Gz09O+Liqcj9buuaKzrMgybpbR8wg7r6CS",
+	"gjRBmo0qYr6lApRdx/xVs5Z0m/13XtITdiRd+tS4sOcFec5RL2T+tK2LVFf5T2XZcc/16rrxHTsxad4t",
+	"FG4MA+v2viZr4yU4XfcX3a/fMXZ6fPLYxFKH83RfrdVMGavSxJBWjk/7PIq0x324htZUtC4xkFI2qq6y",
+	"diuNh2A9e7RhddYJ3HxtGKRVMn6qwUdwwJ2wbvdN0bo8jT76++PdkrWLHt4zwodp3oxEl1DxvBa0qRin",
+	"FJlw3g3V2FDarGnXgOJ2mzd4Mq8/62YP93F9PB99qu8LvPf0JsF1aCo/0O/NPe70xJvmabOHouqtlOj2",
+	"PveQm/u8tfGebc6LwO3hIaRNkt5MNav3vT0SC/ZzsW2a4+1yT4tdepcepaa8e3vREL7Wp3ICrnceH/20",
+	"24F5/ekr8hO47cuxIuN1dVg3Oapv4kSRIucu6Sikco6TC9XtZ8F6U5+m13QxVmAGdZWFOKhOnXUNWhdm",
+	"CSmrIgd0FU9vkYM2hRRNa9kXOlQ7LXL3bQ09VIT/C9BouJvNVTE5X55o24dWi2CvWux9Tz595FNjB5SH",
+	"uolpv4VMz4OvaWMqchenvqzLA+zMrVudIMs2hMFfj2Uf2BauD+LgG2e15ukUtYmMXVgnkm5uvnGuH3G3",
+	"VNnqfeJMK3n+AZLjbnfVdt+XGu+A/Mont5v3PDkccA2a44ofLITucwjtSGCfdSZ1KnleBqQ4/SZt+tJn",
+	"zXkxDTJGYUS4ZuHUPj1tI6We/DmUyp5Qnqzx6ynU5PBP5zerkvhO5LCJ4Rt/s93j08u584G7YLgtjwow",
+	"luy9FGrh65dQRTwfufCkdcWKd77amBW51Dz1ZdZsXN8ZWmYs2Li+88jBIXLLhgwcrlEM1r9wG8hHMNoj",
+	"YQBpCvlqxpcs1WRXWqdRmqcHqhgH1neFxxbBKU+tpxs9BTU3mfI5dKLs6+D9+YfgJY6qRZMUlNNLi1U1",
+	"mQcacOn77dZbbWGFGChCmf72+pA27dJnTmTAFkKletFt2b0ORuvdzLplwtY3m26/TdfViW3j9fJBHdg0",
+	"Qzl2v/R/Mw71ZcWlUfnRzMjtNILtWFTVnRxdsxR0C2G906sHK2rWPR8bwj73QacqarEFE99uf1S+pHV9",
+	"LS9zi2k9GEce065eOrtKhuj5yHaLump4QePS6eijoGoLXrxebDb2/KxZYbGjbG24GatVC7fpVw1XnpaB",
+	"sJXrtUeEu/YhVV/Ozt4MdNnJHnD6qDS0Wg+mR4KsArY53VsWKrUtgsUlHNbHX077aRUB3ar89F+6sE0J",
+	"apT2DPoQed6DqF8al8pIo69rE/k3N+SzJ6E269rGLreuVnC43dzfa8cP0Y+r7KgSzo4+UXpJsN1vFdP2",
+	"TiRZM1RUvOMLngGb1L79iLSZDP24Wn7Pwuyr0FO+/0YLM3IJW2X8hgtK/A0iKvUG5EYSEnNa08kQYh98",
+	"qfPV7OUuU/EXPBTWox+/spF4F6L6DPPwg6hsu214971/hBr3VgbAW9UH3r298OqE90S4OmcH7iApSG8t",
+	"qxJQOcJRfU+gjx3u5A0Xmi7U+rIy4krlhp5VXbkb8SvzjDg6e8Rhb7hAsvfw3+3KyC7mVieZ1vUu7GNy",
+	"uy4arrM3thrdu6sh+DzdRk0EhlqzRFaJbNJHxVHiFO33Jz/9eM1WsThkCTdGgK3PxV5SvypTEr4osTcq",
+	"Q2zgXgdBHcZDISTi+2GjzNeqy/fXODoDvsXjUlUj5pc+bEf7vr/FY9YHJHWZgy4pDct5yyGlPkdT53L7",
+	"/OiI52LYSI+lmwx4Lo7mp3R0hxGsWeK7Iqx8eqJXwitz27qGf94Oqm2VW2xA8HN2f3v//wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -36,8 +36,9 @@ func TestEmbeddedSpecIsValidOpenAPI303(t *testing.T) {
 		ids = append(ids, op.ID)
 	}
 	require.Equal(t, []string{
-		"createPublicShare", "createSession", "deletePublicShare", "deleteSession",
-		"getPublicShare", "getSession", "listSessions", "purgeSession", "updateSession",
+		"createPublicShare", "createSession", "createTask", "deletePublicShare", "deleteSession",
+		"getPublicShare", "getSession", "getTask", "getTaskLogs", "getTaskStatus", "listSessions", "listTasks",
+		"purgeSession", "updateSession", "updateTask",
 	}, ids)
 	require.Len(t, s.Doc.Components.Schemas["ProxyCountryCode"].Value.Enum, 248)
 }

@@ -288,9 +288,13 @@ func facts(s *openapi3.Schema, ptr string, depth int, out map[string]string) {
 	if nullable {
 		at("nullable", "true")
 	}
-	if len(s.Enum) > 0 {
-		vals := make([]string, 0, len(s.Enum))
-		for _, v := range s.Enum {
+	enum := s.Enum
+	if s.Const != nil { // 3.1's const is a one-value enum
+		enum = []any{s.Const}
+	}
+	if len(enum) > 0 {
+		vals := make([]string, 0, len(enum))
+		for _, v := range enum {
 			if v != nil {
 				vals = append(vals, fmt.Sprint(v))
 			}
