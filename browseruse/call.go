@@ -24,21 +24,26 @@ const (
 	violationBodyCap = 1 << 10 // ResponseValidationError.Body
 )
 
-// begin starts a call of op: the context carries it to the doer.
-func (c *Client) begin(ctx context.Context, op opIndex, pathParams map[string]string, secrets []string) (context.Context, *call) {
-	k := &call{op: c.ops[op], pathParams: pathParams, secrets: secrets}
-	return context.WithValue(ctx, callKey{}, k), k
+// request describes one call of a Client method.
+type request struct {
+	op         opIndex
+	method     string            // the Client method, when several share op ("" for op's own)
+	pathParams map[string]string // for request validation (nothing routes)
+	secrets    []string          // values to mask in errors, besides the API key
 }
 
 // invoke makes a call through gen and decodes a 2xx answer into a new T;
-// T of struct{} stands for "no body". send is the gen client method.
-func invoke[T any](ctx context.Context, c *Client, op opIndex, pathParams map[string]string, secrets []string,
-	send func(context.Context) (*http.Response, error)) (*T, error) {
-	ctx, k := c.begin(ctx, op, pathParams, secrets)
-	resp, err := send(ctx)
+// T of struct{} stands for "no body". send is the gen client method; the
+// context it gets carries the call to the doer.
+func invoke[T any](ctx context.Context, c *Client, r request, send func(context.Context) (*http.Response, error)) (*T, error) {
+	k := &call{op: c.ops[r.op], method: r.method, pathParams: r.pathParams, secrets: r.secrets}
+	if k.method == "" {
+		k.method = k.op.method
+	}
+	resp, err := send(context.WithValue(ctx, callKey{}, k))
 	out, err := decodeAnswer[T](c, k, resp, err)
-	if err != nil && k.op.createsSession && mayHaveCreated(err) {
-		return nil, &UnknownOutcomeError{Err: err}
+	if err != nil && k.op.creates != "" && mayHaveCreated(err) {
+		return nil, &UnknownOutcomeError{Err: err, Created: k.op.creates}
 	}
 	return out, err
 }
@@ -50,7 +55,7 @@ func decodeAnswer[T any](c *Client, k *call, resp *http.Response, err error) (*T
 			return nil, err
 		}
 		// gen failed to build the request: nothing was sent.
-		return nil, fmt.Errorf("browseruse: %s: building the request: %w", k.op.method, err)
+		return nil, fmt.Errorf("browseruse: %s: building the request: %w", k.method, err)
 	}
 	resp.Body.Close()
 	var out T
@@ -149,7 +154,7 @@ func (c *Client) check(k *call, schema *openapi3.Schema) []string {
 	for _, v := range specval.CheckResponse(schema, value) {
 		if v.Unlisted && c.validation == ValidationCompatible {
 			c.logger.LogAttrs(context.Background(), slog.LevelWarn, "browseruse: response has an enum value openapi.yaml does not list",
-				slog.String("operation", k.op.method), slog.String("field", v.Field), slog.Int("status", k.status))
+				slog.String("operation", k.method), slog.String("field", v.Field), slog.Int("status", k.status))
 			continue
 		}
 		lines = append(lines, v.String())
@@ -159,7 +164,7 @@ func (c *Client) check(k *call, schema *openapi3.Schema) []string {
 
 func (c *Client) invalid(k *call, violations []string, apiErr *APIError, cause error) error {
 	return &ResponseValidationError{
-		Operation:  k.op.method,
+		Operation:  k.method,
 		StatusCode: k.status,
 		Violations: violations,
 		Body:       c.scrub(k.body, violationBodyCap, k.secrets),
@@ -170,12 +175,12 @@ func (c *Client) invalid(k *call, violations []string, apiErr *APIError, cause e
 
 // invalidParams words request violations in the user's terms: the Go
 // field, then the wire field, then the rule.
-func (c *Client) invalidParams(op *operation, vs []specval.Violation) error {
+func (c *Client) invalidParams(k *call, vs []specval.Violation) error {
 	lines := make([]string, len(vs))
 	for i, v := range vs {
-		lines[i] = c.fieldName(op, v) + ": " + v.Rule
+		lines[i] = c.fieldName(k.op, v) + ": " + v.Rule
 	}
-	return &RequestValidationError{Operation: op.method, Violations: lines}
+	return &RequestValidationError{Operation: k.method, Violations: lines}
 }
 
 // fieldName names a violation's field as "GoField (wireField)", e.g.
@@ -198,7 +203,7 @@ func (c *Client) fieldName(op *operation, v specval.Violation) string {
 // apiError builds the *APIError of a non-2xx answer.
 func (c *Client) apiError(k *call) *APIError {
 	e := &APIError{
-		Operation:  k.op.method,
+		Operation:  k.method,
 		StatusCode: k.status,
 		RequestID:  requestIDOf(k.header),
 		RetryAfter: parseRetryAfter(k.header.Get("Retry-After"), time.Now()),

@@ -18,6 +18,23 @@ var (
 	ErrInsufficientCredits = errors.New("browseruse: insufficient credits")
 	// ErrSessionNotFound: no session has this ID (404 from a session operation).
 	ErrSessionNotFound = errors.New("browseruse: session not found")
+	// ErrTaskNotFound: no task has this ID (404 from a task operation).
+	ErrTaskNotFound = errors.New("browseruse: task not found")
+	// ErrSessionBusy: the session already runs a task; a session runs one
+	// at a time (400 on CreateTask). Wait for it, or stop it.
+	ErrSessionBusy = errors.New("browseruse: the session is running a task")
+	// ErrSessionStopped: the session has stopped and runs no more tasks
+	// (400 on CreateTask). Create a new session.
+	ErrSessionStopped = errors.New("browseruse: the session is stopped")
+	// ErrTaskFailed: a task the client waited for ended failed; the error is
+	// a *TaskError carrying the task.
+	ErrTaskFailed = errors.New("browseruse: task failed")
+	// ErrTaskStopped: a task the client waited for was stopped before it
+	// finished; the error is a *TaskError carrying the task.
+	ErrTaskStopped = errors.New("browseruse: task stopped")
+	// ErrOutputMismatch: a task's output is not the JSON its structured
+	// output schema asks for (RunTaskAs); the error is an *OutputError.
+	ErrOutputMismatch = errors.New("browseruse: task output does not match its schema")
 	// ErrProfileNotFound: the profile given to CreateSession does not exist (404 on create).
 	ErrProfileNotFound = errors.New("browseruse: profile not found")
 	// ErrShareNotFound: the session has no public share (404 from GetPublicShare).
@@ -26,7 +43,7 @@ var (
 	// (422). Compare ErrInvalidParams: the client refused to send them.
 	ErrRejected = errors.New("browseruse: request rejected by the server (422)")
 	// ErrTooManyConcurrentSessions: the plan's cap on concurrently active
-	// sessions is reached (429 on create). This is not a rate limit: stop a
+	// sessions is reached (429 on CreateSession or CreateTask). This is not a rate limit: stop a
 	// session, or wait for one to end, before creating another.
 	ErrTooManyConcurrentSessions = errors.New("browseruse: too many concurrent active sessions")
 	// ErrRateLimited: a 429 on an operation other than create.
@@ -113,7 +130,7 @@ func (e *APIError) Error() string {
 	if e.isBareNotFound() {
 		b.WriteString(" (the path does not exist: check the base URL, which must end in /api/v2)")
 	}
-	if e.StatusCode == http.StatusTooManyRequests && e.createsSession() {
+	if e.StatusCode == http.StatusTooManyRequests && e.creates() {
 		b.WriteString(" (the plan's cap on concurrently active sessions is reached: stop a session first; this is not a rate limit)")
 	}
 	if e.RequestID != "" {
@@ -146,9 +163,13 @@ func (e *APIError) Is(target error) bool {
 	case ErrRejected:
 		return e.StatusCode == http.StatusUnprocessableEntity
 	case ErrTooManyConcurrentSessions:
-		return e.StatusCode == http.StatusTooManyRequests && e.createsSession()
+		return e.StatusCode == http.StatusTooManyRequests && e.creates()
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests && !e.createsSession()
+		return e.StatusCode == http.StatusTooManyRequests && !e.creates()
+	case ErrSessionBusy:
+		return e.sessionConflict() && strings.Contains(strings.ToLower(e.Detail), "running task")
+	case ErrSessionStopped:
+		return e.sessionConflict() && strings.Contains(strings.ToLower(e.Detail), "stopped")
 	case ErrServer:
 		return e.StatusCode >= 500
 	case nil:
@@ -160,7 +181,11 @@ func (e *APIError) Is(target error) bool {
 	return e.StatusCode == http.StatusNotFound && !e.isBareNotFound() && target == e.notFound()
 }
 
-func (e *APIError) createsSession() bool { return e.op != nil && e.op.createsSession }
+func (e *APIError) creates() bool { return e.op != nil && e.op.creates != "" }
+
+func (e *APIError) sessionConflict() bool {
+	return e.StatusCode == http.StatusBadRequest && e.op != nil && e.op.sessionConflicts
+}
 
 func (e *APIError) forbidden() error {
 	if e.op == nil {
@@ -264,15 +289,21 @@ func (e *TransportError) Error() string {
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // UnknownOutcomeError wraps the error of a create request that may have
-// reached the server: a session may have been started. It matches
+// reached the server: a session or a task may have been started. It matches
 // ErrOutcomeUnknown, and unwraps to the *APIError or *TransportError.
 type UnknownOutcomeError struct {
 	// Err is what went wrong.
 	Err error
+	// Created is what may have been started: "session" or "task".
+	Created string
 }
 
 // Error says what happened and how to check.
 func (e *UnknownOutcomeError) Error() string {
+	if e.Created == "task" {
+		return e.Err.Error() + "; the outcome is unknown: a task (and, without SessionID, a session) may have been started " +
+			"and be billing, so list the tasks (ListTasks) and the active sessions, and stop any you do not want"
+	}
 	return e.Err.Error() + "; the outcome is unknown: a session may have been started and be billing, " +
 		"so list the active sessions (ListSessions with Status StatusActive) and stop any you do not want"
 }

@@ -97,7 +97,10 @@ func TestValidationIssuesAreParsed(t *testing.T) {
 	srv = newAPIServer(t, answer(422, `{"detail":[{"loc":["body","startUrl"],"msg":"bad url","type":"url_parsing"},{"loc":["body","keepAlive"],"msg":"bad bool","type":"bool_parsing"}]}`))
 	strict := srv.client(t, browseruse.WithValidation(browseruse.ValidationStrict))
 	for _, call := range []func() error{
-		func() error { _, err := strict.CreateSession(context.Background(), browseruse.CreateSessionParams{}); return err },
+		func() error {
+			_, err := strict.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+			return err
+		},
 		func() error { _, err := strict.StopSession(context.Background(), sessionID); return err },
 	} {
 		err = call()

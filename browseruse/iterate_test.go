@@ -106,7 +106,7 @@ func TestAllSessionsEndsWhenTheServerIgnoresThePageNumber(t *testing.T) {
 	}))
 	ids, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(3)})
 	require.ErrorIs(t, err, browseruse.ErrPagingStuck)
-	require.ErrorContains(t, err, "page 2 repeats session")
+	require.ErrorContains(t, err, "page 2 repeats item")
 	require.Len(t, ids, 3, "the first page is yielded, the repeat is not")
 	require.EqualValues(t, 2, calls.Load())
 }

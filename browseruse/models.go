@@ -16,8 +16,29 @@ type (
 	SessionItem = gen.SessionItemView
 	// SessionPage is one page of ListSessions.
 	SessionPage = gen.SessionListResponse
-	// Task is a task run in a session.
-	Task = gen.TaskItemView
+	// Task is one task in full, with its steps and output files (GetTask,
+	// StopTask, WaitForTask, RunTask).
+	Task = gen.TaskView
+	// TaskItem is a task as lists and a Session's Tasks show it.
+	TaskItem = gen.TaskItemView
+	// TaskStatusView is the light view of a task, meant for polling
+	// (GetTaskStatus).
+	TaskStatusView = gen.TaskStatusView
+	// CreatedTask is the answer to CreateTask: the task's and its
+	// session's ids.
+	CreatedTask = gen.TaskCreatedResponse
+	// TaskPage is one page of ListTasks.
+	TaskPage = gen.TaskListResponse
+	// TaskStep is one step the agent took.
+	TaskStep = gen.TaskStepView
+	// OutputFile is a file the agent produced.
+	OutputFile = gen.FileView
+	// LLM names a model the agent runs on, e.g. LLM("gpt-4.1"). The service
+	// adds models often; see CreateTaskParams.LLM.
+	LLM = gen.SupportedLLM
+	// ThinkingLevel is how deeply the model reasons: "disabled", "low",
+	// "medium" or "high".
+	ThinkingLevel = gen.ThinkingLevel
 	// Share is a session's public share.
 	Share = gen.ShareView
 	// SessionStatus is the state of a session: StatusActive or StatusStopped.

@@ -20,6 +20,12 @@ const (
 	opGetPublicShare
 	opCreatePublicShare
 	opDeletePublicShare
+	opListTasks
+	opCreateTask
+	opGetTask
+	opUpdateTask
+	opGetTaskStatus
+	opGetTaskLogs
 	opCount
 )
 
@@ -32,9 +38,13 @@ type operationInfo struct {
 	// retry says which failures may be retried. The zero value, retryNever,
 	// is what an operation missing from this table gets: fail safe.
 	retry retryClass
-	// createsSession: a failure after the request may have reached the
-	// server is an UnknownOutcomeError, and 429 is the concurrency cap.
-	createsSession bool
+	// creates names what a create starts ("session", "task"): a failure
+	// after the request may have reached the server is then an
+	// UnknownOutcomeError, and 429 is the plan's concurrency cap.
+	creates string
+	// sessionConflicts: a 400 means the session is stopped or busy
+	// (ErrSessionStopped, ErrSessionBusy, told apart by the detail).
+	sessionConflicts bool
 	// notFound is the sentinel a 404 with a detail matches (nil: none).
 	notFound error
 	// forbidden is the sentinel a 403 matches (nil: ErrUnauthorized).
@@ -49,7 +59,7 @@ type operationInfo struct {
 // the retry policy included (the README's Reliability section shows it).
 var operationTable = [opCount]operationInfo{
 	opListSessions:      {id: "listSessions", method: "ListSessions", retry: retryIdempotent, goNames: listSessionsNames},
-	opCreateSession:     {id: "createSession", method: "CreateSession", retry: retryUnsent, createsSession: true, notFound: ErrProfileNotFound, goNames: createSessionNames},
+	opCreateSession:     {id: "createSession", method: "CreateSession", retry: retryUnsent, creates: "session", notFound: ErrProfileNotFound, goNames: createSessionNames},
 	opGetSession:        {id: "getSession", method: "GetSession", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames},
 	opUpdateSession:     {id: "updateSession", method: "StopSession", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames}, // stopping twice is harmless
 	opDeleteSession:     {id: "deleteSession", method: "DeleteSession", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames},
@@ -57,6 +67,12 @@ var operationTable = [opCount]operationInfo{
 	opGetPublicShare:    {id: "getPublicShare", method: "GetPublicShare", retry: retryIdempotent, notFound: ErrShareNotFound, goNames: sessionIDNames},
 	opCreatePublicShare: {id: "createPublicShare", method: "CreatePublicShare", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames}, // returns the existing share
 	opDeletePublicShare: {id: "deletePublicShare", method: "DeletePublicShare", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames},
+	opListTasks:         {id: "listTasks", method: "ListTasks", retry: retryIdempotent, goNames: listTasksNames},
+	opCreateTask:        {id: "createTask", method: "CreateTask", retry: retryUnsent, creates: "task", sessionConflicts: true, notFound: ErrSessionNotFound, goNames: createTaskNames},
+	opGetTask:           {id: "getTask", method: "GetTask", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames},
+	opUpdateTask:        {id: "updateTask", method: "StopTask", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames}, // stopping twice is harmless
+	opGetTaskStatus:     {id: "getTaskStatus", method: "GetTaskStatus", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames},
+	opGetTaskLogs:       {id: "getTaskLogs", method: "TaskLogsURL", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames},
 }
 
 // operation is an operation of the spec with the facade's information,
@@ -81,3 +97,6 @@ func resolveOperations(spec *specval.Spec) ([opCount]*operation, error) {
 
 // sessionIDNames names the session id argument of the id operations.
 var sessionIDNames = map[string]string{"session_id": "sessionID"}
+
+// taskIDNames names the task id argument of the operations on one task.
+var taskIDNames = map[string]string{"task_id": "taskID"}

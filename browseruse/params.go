@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/browseruse-go/browseruse-go/gen"
 )
 
@@ -143,12 +141,7 @@ func (p CreateSessionParams) request() gen.CreateSessionRequest {
 		ProfileID:           nonEmpty(p.ProfileID),
 		StartURL:            nonEmpty(p.StartURL),
 	}
-	switch {
-	case p.Proxy.off:
-		r.ProxyCountryCode = nullable.NewNullNullable[gen.ProxyCountryCode]()
-	case p.Proxy.country != "":
-		r.ProxyCountryCode = nullable.NewNullableWithValue(gen.ProxyCountryCode(p.Proxy.country))
-	}
+	r.ProxyCountryCode = p.Proxy.nullable()
 	if cp := p.CustomProxy; cp != nil {
 		r.CustomProxy = &gen.CustomProxy{
 			Host:     cp.Host,

@@ -19,6 +19,7 @@ import (
 // take a context and nothing else of ours.
 type call struct {
 	op         *operation
+	method     string            // the Client method called, for errors and logs
 	pathParams map[string]string // for request validation (nothing routes)
 	secrets    []string          // values to mask in errors, besides the API key
 
@@ -49,7 +50,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, errors.New("browseruse: a request without its call: use the Client's methods")
 	}
 	if vs := c.checkRequest(ctx, k, req); len(vs) > 0 {
-		return nil, c.invalidParams(k.op, vs)
+		return nil, c.invalidParams(k, vs)
 	}
 	hr, err := c.send(ctx, k, req)
 	if err != nil {
@@ -75,7 +76,7 @@ func (c *Client) checkRequest(ctx context.Context, k *call, req *http.Request) [
 	for _, v := range vs {
 		if v.Unlisted {
 			c.logger.LogAttrs(ctx, slog.LevelWarn, "browseruse: sending an enum value openapi.yaml does not list",
-				slog.String("operation", k.op.method), slog.String("field", c.fieldName(k.op, v)))
+				slog.String("operation", k.method), slog.String("field", c.fieldName(k.op, v)))
 			continue
 		}
 		kept = append(kept, v)
@@ -89,17 +90,17 @@ func (c *Client) send(ctx context.Context, k *call, req *http.Request) (*http.Re
 		k.attempts = attempt
 		hr, outcome := c.attempt(ctx, k, req, attempt)
 		if ctx.Err() != nil && outcome.transport != nil {
-			return nil, &TransportError{Operation: k.op.method, Attempts: attempt, Err: outcome.transport}
+			return nil, &TransportError{Operation: k.method, Attempts: attempt, Err: outcome.transport}
 		}
 		wait, again := c.retry.next(&k.op.operationInfo, attempt, outcome)
 		if !again {
 			if outcome.transport != nil {
-				return nil, &TransportError{Operation: k.op.method, Attempts: attempt, Err: outcome.transport}
+				return nil, &TransportError{Operation: k.method, Attempts: attempt, Err: outcome.transport}
 			}
 			return hr, nil
 		}
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: retrying",
-			slog.String("operation", k.op.method), slog.Int("attempt", attempt),
+			slog.String("operation", k.method), slog.Int("attempt", attempt),
 			slog.Int("status", outcome.status), slog.Duration("wait", wait))
 		timer := time.NewTimer(wait)
 		select {
@@ -109,7 +110,7 @@ func (c *Client) send(ctx context.Context, k *call, req *http.Request) (*http.Re
 			if err == nil {
 				err = fmt.Errorf("gave up after status %d: %w", outcome.status, ctx.Err())
 			}
-			return nil, &TransportError{Operation: k.op.method, Attempts: attempt, Err: err}
+			return nil, &TransportError{Operation: k.method, Attempts: attempt, Err: err}
 		case <-timer.C:
 		}
 	}
@@ -175,7 +176,7 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, k *call, n, 
 		return
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "browseruse: request",
-		slog.String("operation", k.op.method),
+		slog.String("operation", k.method),
 		slog.String("method", req.Method), slog.String("path", req.URL.Path),
 		slog.Int("status", status), slog.Int("attempt", n),
 		slog.Duration("duration", time.Since(start)), slog.String("request_id", requestID))

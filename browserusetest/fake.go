@@ -5,7 +5,7 @@
 //	defer srv.Close()
 //	client, err := srv.Client()
 //
-// It implements all nine session operations with the service's semantics
+// It implements the session and task operations with the service's semantics
 // (defaults, pagination, lifecycle, public shares), checks the API key,
 // validates every request against openapi.yaml (invalid ones get a
 // FastAPI-style 422), and lets tests inject faults and read the requests it
@@ -39,6 +39,12 @@ const (
 	OpGetPublicShare    = "getPublicShare"
 	OpCreatePublicShare = "createPublicShare"
 	OpDeletePublicShare = "deletePublicShare"
+	OpListTasks         = "listTasks"
+	OpCreateTask        = "createTask"
+	OpGetTask           = "getTask"
+	OpUpdateTask        = "updateTask"
+	OpGetTaskStatus     = "getTaskStatus"
+	OpGetTaskLogs       = "getTaskLogs"
 )
 
 // Fake is the fake API as an http.Handler, serving under BasePath. Use
@@ -63,10 +69,14 @@ type Fake struct {
 	keepHistory int
 	noLeakCheck bool
 	bare422     bool
+	runner      TaskRunner
+	tasks       map[string]*task
+	taskOrder   []string // task ids, oldest first
 }
 
 type session struct {
-	view      gen.SessionView
+	view      gen.SessionView // Tasks is left empty: see sessionViewLocked
+	tasks     []*task         // oldest first
 	share     *gen.ShareView
 	recording bool // the recording URL appears once the session stops
 }
@@ -130,6 +140,8 @@ func NewFake(opts ...Option) *Fake {
 		faults:      map[string][]Fault{},
 		statuses:    map[string][]int{},
 		keepHistory: 10_000,
+		runner:      DefaultTaskRunner,
+		tasks:       map[string]*task{},
 	}
 	for _, opt := range opts {
 		opt(f)
@@ -150,6 +162,7 @@ func (f *Fake) Format(s fmt.State, _ rune) {
 func (f *Fake) SessionCount(status gen.SessionStatus) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.tickLocked()
 	n := 0
 	for _, s := range f.sessions {
 		if status == "" || s.view.Status == status {
@@ -163,6 +176,7 @@ func (f *Fake) SessionCount(status gen.SessionStatus) int {
 func (f *Fake) ActiveSessionIDs() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.tickLocked()
 	var ids []string
 	for _, id := range f.order {
 		if f.sessions[id].view.Status == gen.SessionStatusActive {
@@ -172,26 +186,33 @@ func (f *Fake) ActiveSessionIDs() []string {
 	return ids
 }
 
-// AddTask appends a task to a session, for tests of GetSession. Missing
-// id, sessionId and createdAt are filled in.
-func (f *Fake) AddTask(sessionID string, task gen.TaskItemView) error {
+// AddTask adds a task in a given state to a session, for tests of
+// GetSession and GetTask; it keeps that state (tasks created through the API
+// follow their script instead, see WithTaskRunner). Missing id, createdAt
+// and metadata are filled in.
+func (f *Fake) AddTask(sessionID string, item gen.TaskItemView) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.sessions[sessionID]
 	if !ok {
 		return fmt.Errorf("browserusetest: no session %s", sessionID)
 	}
-	if task.ID == "" {
-		task.ID = newUUID()
+	if item.ID == "" {
+		item.ID = newUUID()
 	}
-	task.SessionID = sessionID
-	if task.Metadata == nil {
-		task.Metadata = &map[string]any{} // the service's default
+	if item.Metadata == nil {
+		item.Metadata = &map[string]any{} // the service's default
 	}
-	if task.CreatedAt.IsZero() {
-		task.CreatedAt.Time = f.now().UTC()
+	if item.CreatedAt.IsZero() {
+		item.CreatedAt.Time = f.now().UTC()
 	}
-	s.view.Tasks = append(s.view.Tasks, task)
+	f.addTaskLocked(&task{session: s, view: gen.TaskView{
+		ID: item.ID, SessionID: sessionID, LLM: item.LLM, Task: item.Task, Status: item.Status, CreatedAt: item.CreatedAt,
+		StartedAt: item.StartedAt, FinishedAt: item.FinishedAt, Metadata: item.Metadata, Output: item.Output,
+		BrowserUseVersion: item.BrowserUseVersion, IsSuccess: item.IsSuccess, Judgement: item.Judgement,
+		JudgeVerdict: item.JudgeVerdict, Cost: item.Cost, Suggestions: item.Suggestions,
+		Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
+	}})
 	return nil
 }
 

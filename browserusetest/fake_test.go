@@ -138,7 +138,7 @@ func TestSessionLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{EnableRecording: browseruse.Ptr(true)})
 	require.NoError(t, err)
-	require.NoError(t, srv.AddTask(s.ID, browseruse.Task{LLM: "browser-use-llm", Task: "t1", Status: browseruse.TaskStarted}))
+	require.NoError(t, srv.AddTask(s.ID, browseruse.TaskItem{LLM: "browser-use-llm", Task: "t1", Status: browseruse.TaskStarted}))
 
 	got, err := c.GetSession(ctx, s.ID)
 	require.NoError(t, err)
@@ -174,7 +174,7 @@ func TestPurgeNeedsZeroDataRetention(t *testing.T) {
 	srv, c := start(t, browserusetest.WithZeroDataRetention())
 	s, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
 	require.NoError(t, err)
-	require.NoError(t, srv.AddTask(s.ID, browseruse.Task{LLM: "x", Task: "my secret prompt", Status: browseruse.TaskFinished}))
+	require.NoError(t, srv.AddTask(s.ID, browseruse.TaskItem{LLM: "x", Task: "my secret prompt", Status: browseruse.TaskFinished}))
 	require.NoError(t, c.PurgeSession(ctx, s.ID))
 	got, err := c.GetSession(ctx, s.ID)
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/browseruse-go/browseruse-go/gen"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
@@ -66,15 +67,21 @@ func (f *Fake) routes() *http.ServeMux {
 		id     string
 		handle func(request) reply
 	}{
-		"GET " + BasePath + "/sessions":   {OpListSessions, f.listSessions},
-		"POST " + BasePath + "/sessions":  {OpCreateSession, f.createSession},
-		"GET " + one:                      {OpGetSession, f.getSession},
-		"PATCH " + one:                    {OpUpdateSession, f.updateSession},
-		"DELETE " + one:                   {OpDeleteSession, f.deleteSession},
-		"POST " + one + "/purge":          {OpPurgeSession, f.purgeSession},
-		"GET " + one + "/public-share":    {OpGetPublicShare, f.getShare},
-		"POST " + one + "/public-share":   {OpCreatePublicShare, f.createShare},
-		"DELETE " + one + "/public-share": {OpDeletePublicShare, f.deleteShare},
+		"GET " + BasePath + "/sessions":               {OpListSessions, f.listSessions},
+		"POST " + BasePath + "/sessions":              {OpCreateSession, f.createSession},
+		"GET " + one:                                  {OpGetSession, f.getSession},
+		"PATCH " + one:                                {OpUpdateSession, f.updateSession},
+		"DELETE " + one:                               {OpDeleteSession, f.deleteSession},
+		"POST " + one + "/purge":                      {OpPurgeSession, f.purgeSession},
+		"GET " + one + "/public-share":                {OpGetPublicShare, f.getShare},
+		"POST " + one + "/public-share":               {OpCreatePublicShare, f.createShare},
+		"DELETE " + one + "/public-share":             {OpDeletePublicShare, f.deleteShare},
+		"GET " + BasePath + "/tasks":                  {OpListTasks, f.listTasks},
+		"POST " + BasePath + "/tasks":                 {OpCreateTask, f.createTask},
+		"GET " + BasePath + "/tasks/{task_id}":        {OpGetTask, f.getTask},
+		"PATCH " + BasePath + "/tasks/{task_id}":      {OpUpdateTask, f.updateTask},
+		"GET " + BasePath + "/tasks/{task_id}/status": {OpGetTaskStatus, f.getTaskStatus},
+		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpGetTaskLogs, f.getTaskLogs},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
 		path := pattern[strings.IndexByte(pattern, ' ')+1:]
@@ -120,6 +127,9 @@ func (f *Fake) serve(op string, handle func(request) reply) http.Handler {
 		} else if req, invalid := f.validate(operation, r, body); invalid != nil {
 			answer = *invalid
 		} else {
+			f.mu.Lock()
+			f.tickLocked() // tasks move on with the clock
+			f.mu.Unlock()
 			answer = handle(req)
 		}
 		if fault != nil {
@@ -222,23 +232,38 @@ func (f *Fake) createSession(req request) reply {
 	if f.maxActive > 0 && f.activeLocked() >= f.maxActive {
 		return detail(http.StatusTooManyRequests, detailTooMany)
 	}
+	return reply{http.StatusCreated, itemOf(f.newSessionLocked(in).view)}
+}
+
+// newSessionLocked starts a session with the service's defaults.
+func (f *Fake) newSessionLocked(in gen.CreateSessionRequest) *session {
 	id := newUUID()
-	now := apitime.Time{Time: f.now().UTC()}
-	view := gen.SessionView{
-		ID:            id,
-		Status:        gen.SessionStatusActive,
-		StartedAt:     now,
-		LiveURL:       ptr("https://live.browser-use.test/" + id),
-		PersistMemory: boolOr(in.PersistMemory, true),
-		KeepAlive:     boolOr(in.KeepAlive, true),
-		ProxyUsedMb:   ptr("0"),
-		ProxyCost:     ptr("0"),
-		Tasks:         []gen.TaskItemView{},
+	s := &session{
+		view: gen.SessionView{
+			ID:            id,
+			Status:        gen.SessionStatusActive,
+			StartedAt:     apitime.Time{Time: f.now().UTC()},
+			LiveURL:       ptr("https://live.browser-use.test/" + id),
+			PersistMemory: boolOr(in.PersistMemory, true),
+			KeepAlive:     boolOr(in.KeepAlive, true),
+			ProxyUsedMb:   ptr("0"),
+			ProxyCost:     ptr("0"),
+		},
+		recording: in.EnableRecording != nil && *in.EnableRecording,
 	}
-	recording := in.EnableRecording != nil && *in.EnableRecording
-	f.sessions[id] = &session{view: view, recording: recording}
+	f.sessions[id] = s
 	f.order = append(f.order, id)
-	return reply{http.StatusCreated, itemOf(view)}
+	return s
+}
+
+// sessionViewLocked is a session with its tasks, as get and stop answer.
+func (f *Fake) sessionViewLocked(s *session) gen.SessionView {
+	v := s.view
+	v.Tasks = make([]gen.TaskItemView, len(s.tasks))
+	for i, t := range s.tasks {
+		v.Tasks[i] = itemOfTask(t.view)
+	}
+	return v
 }
 
 func (f *Fake) listSessions(req request) reply {
@@ -279,33 +304,39 @@ func (f *Fake) onSession(req request, fn func(*session) reply) reply {
 }
 
 func (f *Fake) getSession(req request) reply {
-	return f.onSession(req, func(s *session) reply { return reply{http.StatusOK, s.view} })
+	return f.onSession(req, func(s *session) reply { return reply{http.StatusOK, f.sessionViewLocked(s)} })
 }
 
 func (f *Fake) updateSession(req request) reply {
-	return f.onSession(req, func(s *session) reply { return f.stopLocked(s) })
+	return f.onSession(req, func(s *session) reply {
+		f.stopSessionLocked(s, f.now().UTC())
+		return reply{http.StatusOK, f.sessionViewLocked(s)}
+	})
 }
 
-func (f *Fake) stopLocked(s *session) reply {
-	if s.view.Status != gen.SessionStatusStopped { // stopping twice is harmless
-		s.view.Status = gen.SessionStatusStopped
-		s.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
-		if s.recording {
-			s.view.RecordingURL = ptr("https://recordings.browser-use.test/" + s.view.ID + ".mp4")
-		}
-		for i := range s.view.Tasks {
-			if t := s.view.Tasks[i].Status; t == gen.TaskStatusCreated || t == gen.TaskStatusStarted {
-				s.view.Tasks[i].Status = gen.TaskStatusStopped
-			}
-		}
+// stopSessionLocked stops a session, and every task running in it, at.
+func (f *Fake) stopSessionLocked(s *session, at time.Time) {
+	if s.view.Status == gen.SessionStatusStopped { // stopping twice is harmless
+		return
 	}
-	return reply{http.StatusOK, s.view}
+	s.view.Status = gen.SessionStatusStopped
+	s.view.FinishedAt = &apitime.Time{Time: at}
+	if s.recording {
+		s.view.RecordingURL = ptr("https://recordings.browser-use.test/" + s.view.ID + ".mp4")
+	}
+	for _, t := range s.tasks {
+		f.stopTaskLocked(t)
+	}
 }
 
 func (f *Fake) deleteSession(req request) reply {
-	return f.onSession(req, func(*session) reply {
+	return f.onSession(req, func(s *session) reply {
 		delete(f.sessions, req.id)
 		f.order = slices.DeleteFunc(f.order, func(id string) bool { return id == req.id })
+		for _, t := range s.tasks { // a session is deleted with its tasks
+			delete(f.tasks, t.view.ID)
+		}
+		f.taskOrder = slices.DeleteFunc(f.taskOrder, func(id string) bool { return f.tasks[id] == nil })
 		return reply{status: http.StatusNoContent}
 	})
 }
@@ -320,10 +351,11 @@ func (f *Fake) purgeSession(req request) reply {
 	if !ok {
 		return detail(http.StatusNotFound, detailSessionNotFound)
 	}
-	for i := range s.view.Tasks {
-		s.view.Tasks[i].Task = "[purged]"
-		s.view.Tasks[i].Output = nil
-		s.view.Tasks[i].Metadata = &map[string]any{}
+	for _, t := range s.tasks {
+		t.view.Task = "[purged]"
+		t.view.Output = nil
+		t.view.Metadata = &map[string]any{}
+		t.view.Steps = []gen.TaskStepView{}
 	}
 	return reply{status: http.StatusNoContent}
 }

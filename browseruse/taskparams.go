@@ -1,0 +1,254 @@
+package browseruse
+
+import (
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/browseruse-go/browseruse-go/gen"
+)
+
+// CreateTaskParams describe a task for the agent. Only Task is required; a
+// field left at its zero value is not sent, and the service applies its
+// default.
+type CreateTaskParams struct {
+	// Task is what the agent should do, in words (1..50,000 characters).
+	Task string
+	// SessionID is the session to run in; "" makes the service start a new
+	// session with SessionSettings. A session runs one task at a time.
+	SessionID string
+	// LLM is the model the agent runs on ("": the service's default,
+	// browser-use-2.0). A model openapi.yaml does not list is sent anyway,
+	// with a Warn log, except in ValidationStrict.
+	LLM LLM
+	// StartURL is a page to open before the agent starts.
+	StartURL string
+	// MaxSteps caps the agent's steps, 1..10,000 (service default 100).
+	MaxSteps *int
+	// StructuredOutput is a JSON schema, as text, that the output must
+	// follow; see RunTaskAs.
+	StructuredOutput string
+	// Metadata is up to 10 key-value pairs of your own, kept with the task.
+	Metadata map[string]string
+	// Secrets are credentials the agent may fill in, by name. Their values
+	// never appear in errors, logs or fmt and slog output of this package.
+	Secrets map[string]string
+	// AllowedDomains are the domains the agent may visit (recommended with
+	// Secrets).
+	AllowedDomains []string
+	// OpVaultID is a 1Password vault whose items the agent may use.
+	OpVaultID string
+	// SessionSettings configure the new session when SessionID is "".
+	SessionSettings *SessionSettings
+	// HighlightElements, FlashMode, Thinking and Judge switch agent
+	// features on or off; nil leaves the service default (off).
+	HighlightElements *bool
+	FlashMode         *bool
+	Thinking          *bool
+	Judge             *bool
+	// ThinkingLevel sets how deeply the model reasons ("": its default).
+	ThinkingLevel ThinkingLevel
+	// Vision says whether the agent sees screenshots ("": the service's
+	// default, on).
+	Vision Vision
+	// SystemPromptExtension is added to the agent's system prompt.
+	SystemPromptExtension string
+	// JudgeGroundTruth is the answer the judge expects (with Judge).
+	JudgeGroundTruth string
+	// JudgeLLM is the judge's model ("": the service's default).
+	JudgeLLM LLM
+	// SkillIDs enables skills; []string{"*"} enables all of the project's.
+	SkillIDs []string
+}
+
+// SessionSettings configure the session the service starts for a task
+// created without a SessionID.
+type SessionSettings struct {
+	// ProfileID loads a browser profile (cookies, logins); a UUID.
+	ProfileID string
+	// Proxy chooses the proxy, as in CreateSessionParams.
+	Proxy ProxySetting
+	// ScreenWidth (320..6144) and ScreenHeight (320..3456) are in pixels.
+	ScreenWidth  *int
+	ScreenHeight *int
+	// EnableRecording: nil leaves the service default (false).
+	EnableRecording *bool
+}
+
+// Vision says whether the agent sees screenshots: VisionOn, VisionOff or
+// VisionAuto; the zero value leaves the service's default (on).
+type Vision string
+
+// Vision settings.
+const (
+	VisionOn   Vision = "true"
+	VisionOff  Vision = "false"
+	VisionAuto Vision = "auto" // the agent decides from the model
+)
+
+// request is the generated request body for p.
+func (p CreateTaskParams) request() (gen.CreateTaskRequest, error) {
+	r := gen.CreateTaskRequest{
+		Task:                  p.Task,
+		SessionID:             nonEmpty(p.SessionID),
+		StartURL:              nonEmpty(p.StartURL),
+		MaxSteps:              p.MaxSteps,
+		StructuredOutput:      nonEmpty(p.StructuredOutput),
+		AllowedDomains:        nonNilSlice(p.AllowedDomains),
+		OpVaultID:             nonEmpty(p.OpVaultID),
+		HighlightElements:     p.HighlightElements,
+		FlashMode:             p.FlashMode,
+		Thinking:              p.Thinking,
+		Judge:                 p.Judge,
+		SystemPromptExtension: nonEmpty(p.SystemPromptExtension),
+		JudgeGroundTruth:      nonEmpty(p.JudgeGroundTruth),
+		SkillIds:              nonNilSlice(p.SkillIDs),
+	}
+	if p.LLM != "" {
+		r.LLM = &p.LLM
+	}
+	if p.JudgeLLM != "" {
+		r.JudgeLLM = &p.JudgeLLM
+	}
+	if p.ThinkingLevel != "" {
+		r.ThinkingLevel = &p.ThinkingLevel
+	}
+	if p.Metadata != nil {
+		r.Metadata = &p.Metadata
+	}
+	if p.Secrets != nil {
+		r.Secrets = &p.Secrets
+	}
+	if s := p.SessionSettings; s != nil {
+		r.SessionSettings = &gen.SessionSettings{
+			ProfileID:           nonEmpty(s.ProfileID),
+			BrowserScreenWidth:  s.ScreenWidth,
+			BrowserScreenHeight: s.ScreenHeight,
+			EnableRecording:     s.EnableRecording,
+			ProxyCountryCode:    s.Proxy.nullable(),
+		}
+	}
+	if p.Vision != "" {
+		r.Vision = &gen.CreateTaskRequest_Vision{}
+		var err error
+		switch p.Vision {
+		case VisionOn, VisionOff:
+			err = r.Vision.FromCreateTaskRequestVision0(p.Vision == VisionOn)
+		default: // "auto", or a value openapi.yaml checks and names
+			err = r.Vision.FromCreateTaskRequestVision1(gen.CreateTaskRequestVision1(p.Vision))
+		}
+		if err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// nullable is the wire form of a proxy choice: unset, null or a code.
+func (p ProxySetting) nullable() nullable.Nullable[gen.ProxyCountryCode] {
+	switch {
+	case p.off:
+		return nullable.NewNullNullable[gen.ProxyCountryCode]()
+	case p.country != "":
+		return nullable.NewNullableWithValue(gen.ProxyCountryCode(p.country))
+	}
+	return nil
+}
+
+func nonNilSlice(s []string) *[]string {
+	if s == nil {
+		return nil
+	}
+	return &s
+}
+
+// secrets are the values to mask in errors: the task's secrets.
+func (p CreateTaskParams) secrets() []string {
+	out := make([]string, 0, len(p.Secrets))
+	for _, v := range p.Secrets {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// createTaskNames maps the wire fields of the create body to the Go fields
+// of CreateTaskParams (TestEveryRequestFieldHasAGoName keeps it complete).
+var createTaskNames = map[string]string{
+	"/task": "Task", "/sessionId": "SessionID", "/llm": "LLM", "/startUrl": "StartURL", "/maxSteps": "MaxSteps",
+	"/structuredOutput": "StructuredOutput", "/metadata": "Metadata", "/secrets": "Secrets",
+	"/allowedDomains": "AllowedDomains", "/opVaultId": "OpVaultID", "/sessionSettings": "SessionSettings",
+	"/sessionSettings/profileId": "SessionSettings.ProfileID", "/sessionSettings/proxyCountryCode": "SessionSettings.Proxy",
+	"/sessionSettings/browserScreenWidth": "SessionSettings.ScreenWidth", "/sessionSettings/browserScreenHeight": "SessionSettings.ScreenHeight",
+	"/sessionSettings/enableRecording": "SessionSettings.EnableRecording", "/highlightElements": "HighlightElements",
+	"/flashMode": "FlashMode", "/thinking": "Thinking", "/thinkingLevel": "ThinkingLevel", "/vision": "Vision",
+	"/systemPromptExtension": "SystemPromptExtension", "/judge": "Judge", "/judgeGroundTruth": "JudgeGroundTruth",
+	"/judgeLlm": "JudgeLLM", "/skillIds": "SkillIDs",
+}
+
+// Format prints the parameters with the secrets' values masked, for every verb.
+func (p CreateTaskParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "{Task: %q, SessionID: %s, LLM: %s, StartURL: %s, MaxSteps: %s, Metadata: %v, Secrets: %s, AllowedDomains: %v}",
+		p.Task, p.SessionID, p.LLM, p.StartURL, ptrString(p.MaxSteps), p.Metadata, maskedKeys(p.Secrets), p.AllowedDomains)
+}
+
+// LogValue logs the parameters with the secrets' values masked, with any
+// slog handler.
+func (p CreateTaskParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("task", p.Task), slog.String("sessionID", p.SessionID), slog.String("llm", string(p.LLM)),
+		slog.String("startURL", p.StartURL), slog.String("maxSteps", ptrString(p.MaxSteps)),
+		slog.Any("metadata", p.Metadata), slog.String("secrets", maskedKeys(p.Secrets)), slog.Any("allowedDomains", p.AllowedDomains))
+}
+
+// maskedKeys shows the names of secrets, never their values.
+func maskedKeys(secrets map[string]string) string {
+	if secrets == nil {
+		return "<nil>"
+	}
+	keys := slices.Sorted(maps.Keys(secrets))
+	for i, k := range keys {
+		keys[i] = k + ":" + redacted(secrets[k])
+	}
+	return "map[" + strings.Join(keys, " ") + "]"
+}
+
+// ListTasksParams selects a page of tasks. Zero fields are not sent.
+type ListTasksParams struct {
+	// PageSize is how many tasks a page holds, 1..100 (server default 10).
+	PageSize *int
+	// PageNumber is the page, from 1 (the default).
+	PageNumber *int
+	// SessionID returns only the tasks of this session.
+	SessionID string
+	// Status returns only tasks in this state; "" returns all.
+	Status TaskStatus
+	// After and Before bound the tasks' creation time.
+	After  *time.Time
+	Before *time.Time
+}
+
+// request is the generated query parameters for p.
+func (p ListTasksParams) request() *gen.ListTasksParams {
+	r := &gen.ListTasksParams{PageSize: p.PageSize, PageNumber: p.PageNumber, SessionID: nonEmpty(p.SessionID)}
+	if p.Status != "" {
+		r.FilterBy = &p.Status
+	}
+	if p.After != nil {
+		r.After = &Time{Time: *p.After}
+	}
+	if p.Before != nil {
+		r.Before = &Time{Time: *p.Before}
+	}
+	return r
+}
+
+// listTasksNames maps the query parameters to ListTasksParams' fields.
+var listTasksNames = map[string]string{
+	"pageSize": "PageSize", "pageNumber": "PageNumber", "sessionId": "SessionID", "filterBy": "Status", "after": "After", "before": "Before",
+}

@@ -1,0 +1,202 @@
+package browseruse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Defaults of WaitForTask and RunTask.
+const (
+	// DefaultPollFirst is the first wait between two status polls.
+	DefaultPollFirst = time.Second
+	// DefaultPollMax is the longest wait between two status polls.
+	DefaultPollMax = 5 * time.Second
+	// maxPollFailures ends a wait after this many polls in a row failed,
+	// even with errors that retrying can cure (a 503, a reset connection).
+	maxPollFailures = 10
+)
+
+// WaitOption configures WaitForTask and RunTask.
+type WaitOption func(*waitConfig)
+
+type waitConfig struct {
+	first, max   time.Duration
+	stopOnCancel bool
+}
+
+// PollInterval sets the first and the longest wait between two status
+// polls; each wait is 1.5 times the one before, up to longest, with up to
+// 20 % jitter. The default is DefaultPollFirst growing to DefaultPollMax.
+// A first of 0 or less keeps the default; a longest below first is first.
+func PollInterval(first, longest time.Duration) WaitOption {
+	return func(c *waitConfig) {
+		if first > 0 {
+			c.first = first
+		}
+		c.max = max(longest, c.first)
+	}
+}
+
+// StopTaskOnCancel says whether a wait whose context ends also stops the
+// task (with a context of its own, bounded by WithStopTimeout). The default
+// is false for WaitForTask, which only watches, and true for RunTask, which
+// started the task: a task nobody waits for would run on, and bill.
+func StopTaskOnCancel(stop bool) WaitOption {
+	return func(c *waitConfig) { c.stopOnCancel = stop }
+}
+
+func newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig {
+	cfg := waitConfig{first: DefaultPollFirst, max: DefaultPollMax, stopOnCancel: stopOnCancel}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	return cfg
+}
+
+// WaitForTask polls a task's status (GetTaskStatus, the light view) until
+// the task ends, then returns it in full. A finished task is returned as
+// is (its IsSuccess says whether the agent judged it a success); a failed
+// or stopped one gives a *TaskError carrying it, matching ErrTaskFailed or
+// ErrTaskStopped.
+//
+// Polls back off from 1 s to 5 s (see PollInterval). A poll that fails
+// with an error the retry table retries (5xx, 429, a lost connection) is
+// retried by the client and then, if it still fails, by the next poll:
+// the wait goes on, up to 10 failed polls in a row. Other errors (the task
+// does not exist, the key is wrong) end the wait. The context's end ends
+// the wait at once; see StopTaskOnCancel. The wait runs in the caller's
+// goroutine and starts none of its own.
+func (c *Client) WaitForTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
+	return c.waitForTask(ctx, "WaitForTask", taskID, newWaitConfig(false, opts))
+}
+
+// RunTask creates a task and waits for it to end (CreateTask, then
+// WaitForTask); if ctx ends first, the task is stopped unless
+// StopTaskOnCancel(false) is given. Without p.SessionID the service starts
+// a session for the task; stop it when done (it bills while active), or
+// set SessionSettings and stop it with StopSession.
+func (c *Client) RunTask(ctx context.Context, p CreateTaskParams, opts ...WaitOption) (*Task, error) {
+	created, err := c.CreateTask(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.waitForTask(ctx, "RunTask", created.ID, newWaitConfig(true, opts))
+}
+
+func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg waitConfig) (*Task, error) {
+	delay := cfg.first
+	var timer *time.Timer // one per wait, reset for every poll
+	failures := 0
+	for {
+		st, err := c.GetTaskStatus(ctx, taskID)
+		switch {
+		case err == nil:
+			failures = 0
+			if isTerminal(st.Status) {
+				return c.endedTask(ctx, taskID, st.Status)
+			}
+		case ctx.Err() != nil:
+			return nil, c.cancelWait(ctx, method, taskID, cfg)
+		case isTransient(err) && failures+1 < maxPollFailures:
+			failures++
+			c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: a status poll failed; the wait goes on",
+				slog.String("operation", method), slog.String("task_id", taskID), slog.Int("failures", failures), slog.String("error", err.Error()))
+		default:
+			return nil, err // it names GetTaskStatus and the task's fate (ErrTaskNotFound, ...)
+		}
+		wait := jitter(delay)
+		if timer == nil {
+			timer = time.NewTimer(wait)
+		} else {
+			timer.Reset(wait)
+		}
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, c.cancelWait(ctx, method, taskID, cfg)
+		case <-timer.C:
+		}
+		delay = min(delay*3/2, cfg.max)
+	}
+}
+
+// endedTask fetches the full task once its status says it ended.
+func (c *Client) endedTask(ctx context.Context, taskID string, status TaskStatus) (*Task, error) {
+	task, err := c.GetTask(ctx, taskID)
+	if err != nil {
+		return nil, err
+	}
+	if status == TaskFailed || status == TaskStopped {
+		return nil, &TaskError{Task: task, Status: status}
+	}
+	return task, nil
+}
+
+// cancelWait ends a wait whose context ended, stopping the task if asked.
+func (c *Client) cancelWait(ctx context.Context, method, taskID string, cfg waitConfig) error {
+	err := fmt.Errorf("browseruse: %s: task %s: the wait ended: %w", method, taskID, context.Cause(ctx))
+	if !cfg.stopOnCancel {
+		return err
+	}
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.stopTO)
+	defer cancel()
+	if _, stopErr := c.StopTask(stopCtx, taskID); stopErr != nil && !errors.Is(stopErr, ErrTaskNotFound) {
+		c.logger.LogAttrs(stopCtx, slog.LevelWarn, "browseruse: a task could not be stopped and may still be running",
+			slog.String("task_id", taskID), slog.String("error", stopErr.Error()))
+		return errors.Join(err, fmt.Errorf("stopping task %s: %w", taskID, stopErr))
+	}
+	return err
+}
+
+// isTerminal reports whether a task in this state has ended.
+func isTerminal(s TaskStatus) bool {
+	return s == TaskFinished || s == TaskFailed || s == TaskStopped
+}
+
+// isTransient reports whether a failed poll may succeed if repeated: the
+// failures the retry table retries for idempotent operations.
+func isTransient(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return retryableStatus[apiErr.StatusCode]
+	}
+	var te *TransportError
+	return errors.As(err, &te) && !errors.Is(err, ErrResponseTooLarge) && !errors.Is(err, ErrCrossOriginRedirect)
+}
+
+// jitter spreads a wait by up to 20 % either way, so that many waits do
+// not poll in step.
+func jitter(d time.Duration) time.Duration {
+	spread := d / 5
+	if spread <= 0 {
+		return d
+	}
+	return d - spread + rand.N(2*spread+1)
+}
+
+// TaskError is a task that ended without finishing: it failed (matches
+// ErrTaskFailed) or was stopped (ErrTaskStopped). Task holds it in full,
+// with its steps and output.
+type TaskError struct {
+	// Task is the task as it ended.
+	Task *Task
+	// Status is TaskFailed or TaskStopped.
+	Status TaskStatus
+}
+
+// Error names the task and how it ended; the output, which may quote what
+// the agent typed, is left to Task.
+func (e *TaskError) Error() string {
+	return fmt.Sprintf("browseruse: task %s %s (see TaskError.Task for its steps and output)", e.Task.ID, e.Status)
+}
+
+// Is matches ErrTaskFailed or ErrTaskStopped.
+func (e *TaskError) Is(target error) bool {
+	return target == ErrTaskFailed && e.Status == TaskFailed || target == ErrTaskStopped && e.Status == TaskStopped
+}

@@ -1,0 +1,335 @@
+package browserusetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/apitime"
+)
+
+// Details the service sends for tasks.
+const (
+	detailTaskNotFound   = "Task not found"
+	detailSessionStopped = "Browser session is stopped. Please start a new session and try again."
+	detailSessionBusy    = "Agent session already has a running task. Please wait for it to finish or stop it manually."
+)
+
+// TaskInput is what a TaskRunner is told about a new task.
+type TaskInput struct {
+	ID               string
+	SessionID        string
+	Task             string
+	LLM              string
+	StartURL         string
+	StructuredOutput string
+	MaxSteps         int
+	Metadata         map[string]string
+	Secrets          map[string]string
+	AllowedDomains   []string
+}
+
+// TaskResult is the script of a task: how long it runs and how it ends.
+type TaskResult struct {
+	// Output is the agent's final answer ("" is sent as null).
+	Output string
+	// Failed ends the task failed rather than finished.
+	Failed bool
+	// Success is its isSuccess; nil means !Failed.
+	Success *bool
+	// Steps is how many steps it reports (0 means 1).
+	Steps int
+	// StartAfter is how long it stays created before it starts.
+	StartAfter time.Duration
+	// Duration is how long it runs once started; it then ends by itself
+	// (0 means DefaultTaskDuration).
+	Duration time.Duration
+	// Cost is its cost in US dollars ("" means "0.01").
+	Cost string
+	// OutputFiles are the names of the files it produced.
+	OutputFiles []string
+}
+
+// TaskRunner decides the script of each task created in the fake.
+type TaskRunner func(TaskInput) TaskResult
+
+// DefaultTaskDuration is how long a task runs unless its script says.
+const DefaultTaskDuration = 20 * time.Millisecond
+
+// DefaultTaskRunner finishes every task after DefaultTaskDuration with the
+// output "Done: <task>", or "{}" when a structured output was asked for.
+func DefaultTaskRunner(in TaskInput) TaskResult {
+	if in.StructuredOutput != "" {
+		return TaskResult{Output: "{}"}
+	}
+	return TaskResult{Output: "Done: " + in.Task}
+}
+
+// WithTaskRunner sets the script of the tasks created from now on (the
+// default is DefaultTaskRunner). It is called once per task, under the
+// fake's lock: it must not call the fake.
+func WithTaskRunner(run TaskRunner) Option { return func(f *Fake) { f.runner = run } }
+
+// task is one task in the fake. Its state moves on with the clock: tick
+// advances it whenever the fake is asked something.
+type task struct {
+	view     gen.TaskView
+	session  *session
+	script   TaskResult
+	scripted bool // false for AddTask's tasks, which keep the state given
+	startURL string
+	startAt  time.Time
+	endAt    time.Time
+}
+
+func (t *task) running() bool {
+	return t.view.Status == gen.TaskStatusCreated || t.view.Status == gen.TaskStatusStarted
+}
+
+// tickLocked moves every scripted task on to where the clock says it is.
+func (f *Fake) tickLocked() {
+	now := f.now().UTC()
+	for _, t := range f.tasks {
+		if !t.scripted || !t.running() {
+			continue
+		}
+		if t.view.Status == gen.TaskStatusCreated && !now.Before(t.startAt) {
+			t.view.Status = gen.TaskStatusStarted
+			t.view.StartedAt = &apitime.Time{Time: t.startAt}
+		}
+		if t.view.Status == gen.TaskStatusStarted && !now.Before(t.endAt) {
+			f.endLocked(t)
+		}
+	}
+}
+
+// endLocked ends a task by its script; a session that is not kept alive
+// stops with it.
+func (f *Fake) endLocked(t *task) {
+	s := t.script
+	t.view.Status = gen.TaskStatusFinished
+	if s.Failed {
+		t.view.Status = gen.TaskStatusFailed
+	}
+	t.view.FinishedAt = &apitime.Time{Time: t.endAt}
+	if s.Output != "" {
+		t.view.Output = ptr(s.Output)
+	}
+	success := !s.Failed
+	if s.Success != nil {
+		success = *s.Success
+	}
+	t.view.IsSuccess = &success
+	t.view.Cost = ptr(s.Cost)
+	t.view.BrowserUseVersion = ptr("0.9.0-fake")
+	url := t.startURL
+	if url == "" {
+		url = "about:blank"
+	}
+	for i := range max(s.Steps, 1) {
+		t.view.Steps = append(t.view.Steps, gen.TaskStepView{
+			Number: i + 1, Memory: "", EvaluationPreviousGoal: "", NextGoal: fmt.Sprintf("step %d", i+1), URL: url, Actions: []string{},
+		})
+	}
+	for _, name := range s.OutputFiles {
+		t.view.OutputFiles = append(t.view.OutputFiles, gen.FileView{ID: newUUID(), FileName: name})
+	}
+	if sess := t.session; sess != nil && sess.view.KeepAlive != nil && !*sess.view.KeepAlive {
+		f.stopSessionLocked(sess, t.endAt)
+	}
+}
+
+// stopTaskLocked stops a running task now.
+func (f *Fake) stopTaskLocked(t *task) {
+	if !t.running() {
+		return // stopping twice is harmless
+	}
+	t.view.Status = gen.TaskStatusStopped
+	t.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
+}
+
+func (f *Fake) createTask(req request) reply {
+	var in gen.CreateTaskRequest
+	if err := json.Unmarshal(req.body, &in); err != nil {
+		return reply{http.StatusUnprocessableEntity, validationError{Loc: []any{"body"}, Msg: "Input should be an object", Type: "model_type"}}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var s *session
+	if in.SessionID != nil {
+		var ok bool
+		if s, ok = f.sessions[*in.SessionID]; !ok {
+			return detail(http.StatusNotFound, detailSessionNotFound)
+		}
+		if s.view.Status != gen.SessionStatusActive {
+			return detail(http.StatusBadRequest, detailSessionStopped)
+		}
+		for _, t := range s.tasks {
+			if t.running() {
+				return detail(http.StatusBadRequest, detailSessionBusy)
+			}
+		}
+	} else {
+		// A session of its own, closed when the task ends.
+		if f.maxActive > 0 && f.activeLocked() >= f.maxActive {
+			return detail(http.StatusTooManyRequests, detailTooMany)
+		}
+		settings := gen.CreateSessionRequest{KeepAlive: ptr(false)}
+		if st := in.SessionSettings; st != nil {
+			settings.EnableRecording = st.EnableRecording
+		}
+		s = f.newSessionLocked(settings)
+	}
+	input := TaskInput{
+		ID: newUUID(), SessionID: s.view.ID, Task: in.Task, LLM: "browser-use-2.0", StartURL: deref(in.StartURL),
+		StructuredOutput: deref(in.StructuredOutput), MaxSteps: 100, AllowedDomains: derefSlice(in.AllowedDomains),
+	}
+	if in.LLM != nil {
+		input.LLM = string(*in.LLM)
+	}
+	if in.MaxSteps != nil {
+		input.MaxSteps = *in.MaxSteps
+	}
+	if in.Metadata != nil {
+		input.Metadata = *in.Metadata
+	}
+	if in.Secrets != nil {
+		input.Secrets = *in.Secrets
+	}
+	script := f.runner(input)
+	if script.Duration <= 0 {
+		script.Duration = DefaultTaskDuration
+	}
+	if script.Cost == "" {
+		script.Cost = "0.01"
+	}
+	now := f.now().UTC()
+	metadata := map[string]any{}
+	for k, v := range input.Metadata {
+		metadata[k] = v
+	}
+	t := &task{
+		view: gen.TaskView{
+			ID: input.ID, SessionID: s.view.ID, LLM: input.LLM, Task: in.Task, Status: gen.TaskStatusCreated,
+			CreatedAt: apitime.Time{Time: now}, Metadata: &metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
+		},
+		session: s, script: script, scripted: true, startURL: input.StartURL,
+		startAt: now.Add(script.StartAfter), endAt: now.Add(script.StartAfter + script.Duration),
+	}
+	f.addTaskLocked(t)
+	f.tickLocked() // a script may start at once
+	return reply{http.StatusAccepted, gen.TaskCreatedResponse{ID: t.view.ID, SessionID: s.view.ID}}
+}
+
+func (f *Fake) addTaskLocked(t *task) {
+	f.tasks[t.view.ID] = t
+	f.taskOrder = append(f.taskOrder, t.view.ID)
+	t.session.tasks = append(t.session.tasks, t)
+}
+
+// onTask runs fn on the request's task under the lock, or answers 404.
+func (f *Fake) onTask(req request, fn func(*task) reply) reply {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.tasks[req.r.PathValue("task_id")]
+	if !ok {
+		return detail(http.StatusNotFound, detailTaskNotFound)
+	}
+	return fn(t)
+}
+
+func (f *Fake) getTask(req request) reply {
+	return f.onTask(req, func(t *task) reply { return reply{http.StatusOK, t.view} })
+}
+
+func (f *Fake) getTaskStatus(req request) reply {
+	return f.onTask(req, func(t *task) reply {
+		v := t.view
+		return reply{http.StatusOK, gen.TaskStatusView{ID: v.ID, Status: v.Status, Output: v.Output, FinishedAt: v.FinishedAt, IsSuccess: v.IsSuccess, Cost: v.Cost}}
+	})
+}
+
+func (f *Fake) updateTask(req request) reply {
+	var in gen.UpdateTaskRequest
+	if err := json.Unmarshal(req.body, &in); err != nil {
+		return reply{http.StatusUnprocessableEntity, validationError{Loc: []any{"body"}, Msg: "Input should be an object", Type: "model_type"}}
+	}
+	return f.onTask(req, func(t *task) reply {
+		f.stopTaskLocked(t)
+		if in.Action == gen.TaskUpdateActionStopTaskAndSession {
+			f.stopSessionLocked(t.session, f.now().UTC())
+		}
+		return reply{http.StatusOK, t.view}
+	})
+}
+
+func (f *Fake) getTaskLogs(req request) reply {
+	return f.onTask(req, func(t *task) reply {
+		return reply{http.StatusOK, gen.TaskLogFileResponse{DownloadURL: "https://logs.browser-use.test/" + t.view.ID + ".log"}}
+	})
+}
+
+func (f *Fake) listTasks(req request) reply {
+	size, number := 10, 1
+	if n, ok := req.query["pageSize"]; ok {
+		size = n
+	}
+	if n, ok := req.query["pageNumber"]; ok {
+		number = n
+	}
+	q := req.r.URL.Query()
+	sessionID, status := q.Get("sessionId"), gen.TaskStatus(q.Get("filterBy"))
+	after, hasAfter := parseTime(q.Get("after"))
+	before, hasBefore := parseTime(q.Get("before"))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	items := make([]gen.TaskItemView, 0, size)
+	total, skip := 0, (number-1)*size
+	for i := len(f.taskOrder) - 1; i >= 0; i-- { // newest first
+		t := f.tasks[f.taskOrder[i]]
+		created := t.view.CreatedAt.Time
+		if sessionID != "" && t.view.SessionID != sessionID || status != "" && t.view.Status != status ||
+			hasAfter && created.Before(after) || hasBefore && !created.Before(before) {
+			continue
+		}
+		if total >= skip && len(items) < size {
+			items = append(items, itemOfTask(t.view))
+		}
+		total++
+	}
+	return reply{http.StatusOK, gen.TaskListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
+}
+
+// itemOfTask is the list form of a task.
+func itemOfTask(v gen.TaskView) gen.TaskItemView {
+	return gen.TaskItemView{
+		ID: v.ID, SessionID: v.SessionID, LLM: v.LLM, Task: v.Task, Status: v.Status, CreatedAt: v.CreatedAt,
+		StartedAt: v.StartedAt, FinishedAt: v.FinishedAt, Metadata: v.Metadata, Output: v.Output,
+		BrowserUseVersion: v.BrowserUseVersion, IsSuccess: v.IsSuccess, Judgement: v.Judgement,
+		JudgeVerdict: v.JudgeVerdict, Cost: v.Cost, Suggestions: v.Suggestions,
+	}
+}
+
+func parseTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := apitime.Parse(s)
+	return t, err == nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func derefSlice(p *[]string) []string {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
