@@ -28,6 +28,9 @@ import (
 
 const missingID = "00000000-0000-4000-8000-000000000000"
 
+// fastPolls makes waits poll the fake every few milliseconds.
+var fastPolls = browseruse.PollInterval(time.Millisecond, 5*time.Millisecond)
+
 // env is what a case runs against.
 type env struct {
 	t      *testing.T
@@ -54,7 +57,7 @@ func (e *env) session() string {
 // itself never sends such input: it validates first.
 func (e *env) reject422(op string) {
 	body := `{"detail":[{"loc":["path","session_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing"}]}`
-	if op == browserusetest.OpCreateSession || op == browserusetest.OpUpdateSession {
+	if op == browserusetest.OpCreateSession || op == browserusetest.OpUpdateSession || op == browserusetest.OpCreateTask {
 		body = `{"loc":["body"],"msg":"Input should be a valid dictionary","type":"model_attributes_type"}`
 	}
 	e.fake.Inject(op, 1, browserusetest.Fault{Status: 422, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
@@ -211,6 +214,129 @@ func conformanceCases() []conformanceCase {
 			e.reject422("deleteSession")
 			is(e.t, e.client.DeleteSession(e.ctx, missingID), browseruse.ErrRejected)
 		}},
+		{op: "createTask", status: 202, run: func(e *env) {
+			created, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "find the price", SessionID: e.session()})
+			ok(e.t, err)
+			require.True(e.t, specval.IsUUID(created.ID))
+		}},
+		{op: "createTask", status: 400, run: func(e *env) {
+			id := e.session()
+			_, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "first", SessionID: id})
+			ok(e.t, err)
+			_, err = e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "second", SessionID: id})
+			is(e.t, err, browseruse.ErrSessionBusy)
+			_, err = e.client.StopSession(e.ctx, id)
+			ok(e.t, err)
+			_, err = e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "third", SessionID: id})
+			is(e.t, err, browseruse.ErrSessionStopped)
+		}},
+		{op: "createTask", status: 404, run: func(e *env) {
+			_, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t", SessionID: missingID})
+			is(e.t, err, browseruse.ErrSessionNotFound)
+		}},
+		{op: "createTask", status: 422, run: func(e *env) {
+			e.reject422("createTask")
+			_, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t"})
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "createTask", status: 429, opts: []browserusetest.Option{browserusetest.WithMaxActiveSessions(1)}, run: func(e *env) {
+			e.session()
+			_, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t"}) // would start a session
+			is(e.t, err, browseruse.ErrTooManyConcurrentSessions)
+		}},
+		{op: "getTask", status: 200, run: func(e *env) {
+			task, err := e.client.RunTask(e.ctx, browseruse.CreateTaskParams{Task: "find the price", SessionID: e.session()}, fastPolls)
+			ok(e.t, err)
+			got, err := e.client.GetTask(e.ctx, task.ID)
+			ok(e.t, err)
+			require.Equal(e.t, browseruse.TaskFinished, got.Status)
+			require.NotEmpty(e.t, got.Steps)
+		}},
+		{op: "getTask", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.GetTask(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrTaskNotFound)
+		}},
+		{op: "getTask", status: 422, run: func(e *env) {
+			e.reject422("getTask")
+			_, err := e.client.GetTask(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "getTaskStatus", status: 200, run: func(e *env) {
+			created, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t", SessionID: e.session()})
+			ok(e.t, err)
+			st, err := e.client.GetTaskStatus(e.ctx, created.ID)
+			ok(e.t, err)
+			require.Equal(e.t, created.ID, st.ID)
+		}},
+		{op: "getTaskStatus", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.GetTaskStatus(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrTaskNotFound)
+		}},
+		{op: "getTaskStatus", status: 422, run: func(e *env) {
+			e.reject422("getTaskStatus")
+			_, err := e.client.GetTaskStatus(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "listTasks", status: 200, live: true, run: func(e *env) {
+			if e.fake != nil {
+				_, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t", SessionID: e.session()})
+				ok(e.t, err)
+			}
+			page, err := e.client.ListTasks(e.ctx, browseruse.ListTasksParams{PageSize: browseruse.Ptr(5)})
+			ok(e.t, err)
+			require.Equal(e.t, 5, page.PageSize)
+		}},
+		{op: "listTasks", status: 422, run: func(e *env) {
+			e.reject422("listTasks")
+			_, err := e.client.ListTasks(e.ctx, browseruse.ListTasksParams{})
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "updateTask", status: 200, run: func(e *env) {
+			id := e.session()
+			created, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t", SessionID: id})
+			ok(e.t, err)
+			task, err := e.client.StopTask(e.ctx, created.ID)
+			ok(e.t, err)
+			require.Equal(e.t, browseruse.TaskStopped, task.Status)
+			created, err = e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t", SessionID: id})
+			ok(e.t, err) // the session stays up after StopTask
+			_, err = e.client.StopTaskAndSession(e.ctx, created.ID)
+			ok(e.t, err)
+			s, err := e.client.GetSession(e.ctx, id)
+			ok(e.t, err)
+			require.Equal(e.t, browseruse.StatusStopped, s.Status)
+		}},
+		{op: "updateTask", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.StopTask(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrTaskNotFound)
+		}},
+		{op: "updateTask", status: 422, run: func(e *env) {
+			e.reject422("updateTask")
+			_, err := e.client.StopTask(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "getTaskLogs", status: 200, run: func(e *env) {
+			created, err := e.client.CreateTask(e.ctx, browseruse.CreateTaskParams{Task: "t", SessionID: e.session()})
+			ok(e.t, err)
+			url, err := e.client.TaskLogsURL(e.ctx, created.ID)
+			ok(e.t, err)
+			require.True(e.t, strings.HasPrefix(url, "https://"), url)
+		}},
+		{op: "getTaskLogs", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.TaskLogsURL(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrTaskNotFound)
+		}},
+		{op: "getTaskLogs", status: 422, run: func(e *env) {
+			e.reject422("getTaskLogs")
+			_, err := e.client.TaskLogsURL(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "getTaskLogs", status: 500, run: func(e *env) {
+			e.fake.Inject(browserusetest.OpGetTaskLogs, 1, browserusetest.Fault{Status: 500,
+				Header: http.Header{"Content-Type": {"application/json"}}, Body: `{"detail":"Failed to generate download URL"}`})
+			_, err := e.client.TaskLogsURL(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrServer)
+		}},
 		// Last, so that live runs delete the shared session at the end.
 		{op: "deleteSession", status: 204, live: true, run: func(e *env) {
 			id := e.session()
@@ -284,7 +410,7 @@ func TestConformanceCoversTheSpec(t *testing.T) {
 	}
 	require.Empty(t, missing, "documented in openapi.yaml but without a conformance case")
 	require.Empty(t, covered, "cases for statuses openapi.yaml does not document")
-	require.Equal(t, 29, documented)
+	require.Equal(t, 49, documented)
 }
 
 // liveSession is the one session a live run creates, on first use.

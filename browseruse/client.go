@@ -177,6 +177,8 @@ func isLoopback(host string) bool {
 // phase, and enough idle connections per host for concurrent callers: a
 // connection is only closed when more than maxIdleConnsPerHost would
 // be idle at once, so up to that many goroutines never churn connections.
+// It opens no more than that many connections per host either: more
+// concurrent calls (200 waits polling, say) queue for a free connection.
 func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -186,6 +188,7 @@ func defaultTransport() *http.Transport {
 	t.IdleConnTimeout = 90 * time.Second
 	t.MaxIdleConns = 2 * maxIdleConnsPerHost
 	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	t.MaxConnsPerHost = maxIdleConnsPerHost
 	return t
 }
 

@@ -17,7 +17,7 @@ import (
 // must follow (as text, e.g. from json.Marshal of a map); it is checked
 // before the task is created. The output is checked against the schema with
 // kin-openapi, then decoded into T: a mismatch is an *OutputError (matching
-// ErrOutputMismatch) that carries the task.
+// ErrOutputMismatch) that carries the task, which is returned as well.
 func RunTaskAs[T any](ctx context.Context, c *Client, p CreateTaskParams, opts ...WaitOption) (T, *Task, error) {
 	var zero T
 	schema, err := outputSchema(p.StructuredOutput)

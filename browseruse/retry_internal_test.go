@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -93,5 +96,54 @@ func TestEveryOperationIsInTheTable(t *testing.T) {
 		require.NotEqual(t, retryNever, info.retry, "%s: say how it retries", info.id)
 		require.False(t, seen[info.id], "%s twice", info.id)
 		seen[info.id] = true
+	}
+}
+
+func TestTaskCreateRetriesLikeSessionCreate(t *testing.T) {
+	p := DefaultRetryPolicy()
+	create := &operationTable[opCreateTask]
+	for _, tc := range []struct {
+		o     attemptOutcome
+		retry bool
+	}{
+		{attemptOutcome{status: 503}, false},
+		{attemptOutcome{status: 429}, false},
+		{attemptOutcome{transport: errors.New("connection reset"), sent: true}, false},
+		{attemptOutcome{transport: notSentError{errors.New("connection refused")}}, true},
+	} {
+		_, retry := p.next(create, 1, tc.o)
+		require.Equal(t, tc.retry, retry, "%+v", tc.o)
+	}
+}
+
+// TestEveryRequestFieldHasAGoName: a violation names the Go field the user
+// wrote, so every parameter and body field of openapi.yaml must have one;
+// this fails when the spec grows a field and goNames does not.
+func TestEveryRequestFieldHasAGoName(t *testing.T) {
+	spec, err := specval.Load()
+	require.NoError(t, err)
+	ops, err := resolveOperations(spec)
+	require.NoError(t, err)
+	userBodies := map[string]bool{"createSession": true, "createTask": true} // the stops' bodies are the client's own
+	for _, op := range ops {
+		route := op.spec.Route
+		for _, list := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
+			for _, p := range list {
+				require.Contains(t, op.goNames, p.Value.Name, "%s parameter %s", op.method, p.Value.Name)
+			}
+		}
+		if rb := route.Operation.RequestBody; rb != nil && userBodies[op.id] {
+			var walk func(ptr string, s *openapi3.Schema)
+			walk = func(ptr string, s *openapi3.Schema) {
+				for _, ref := range s.AllOf {
+					walk(ptr, ref.Value)
+				}
+				for name, prop := range s.Properties {
+					require.Contains(t, op.goNames, ptr+"/"+name, "%s body field %s", op.method, ptr+"/"+name)
+					walk(ptr+"/"+name, prop.Value)
+				}
+			}
+			walk("", rb.Value.Content.Get("application/json").Schema.Value)
+		}
 	}
 }

@@ -235,15 +235,9 @@ type ListTasksParams struct {
 
 // request is the generated query parameters for p.
 func (p ListTasksParams) request() *gen.ListTasksParams {
-	r := &gen.ListTasksParams{PageSize: p.PageSize, PageNumber: p.PageNumber, SessionID: nonEmpty(p.SessionID)}
+	r := &gen.ListTasksParams{PageSize: p.PageSize, PageNumber: p.PageNumber, SessionID: nonEmpty(p.SessionID), After: p.After, Before: p.Before}
 	if p.Status != "" {
 		r.FilterBy = &p.Status
-	}
-	if p.After != nil {
-		r.After = &Time{Time: *p.After}
-	}
-	if p.Before != nil {
-		r.Before = &Time{Time: *p.Before}
 	}
 	return r
 }

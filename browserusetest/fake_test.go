@@ -498,3 +498,95 @@ func TestAnswersLookLikeFastAPIs(t *testing.T) {
 		require.True(t, present && v == nil, "task %s is sent as null", field)
 	}
 }
+
+// TestTasksFollowTheirScriptOnTheFakesClock: created, then started, then
+// finished, as the clock moves; the session lists them; one runs at a time.
+func TestTasksFollowTheirScriptOnTheFakesClock(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
+	srv, c := start(t, browserusetest.WithClock(clock), browserusetest.WithTaskRunner(func(in browserusetest.TaskInput) browserusetest.TaskResult {
+		return browserusetest.TaskResult{Output: "out of " + in.Task, StartAfter: time.Second, Duration: time.Minute, Steps: 2, Cost: "0.25"}
+	}))
+	ctx := context.Background()
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t1", SessionID: s.ID})
+	require.NoError(t, err)
+	status := func() browseruse.TaskStatus {
+		st, err := c.GetTaskStatus(ctx, created.ID)
+		require.NoError(t, err)
+		return st.Status
+	}
+	require.Equal(t, browseruse.TaskCreated, status())
+	_, err = c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t2", SessionID: s.ID})
+	require.ErrorIs(t, err, browseruse.ErrSessionBusy, "one task at a time, even before it starts")
+	advance(time.Second)
+	require.Equal(t, browseruse.TaskStarted, status())
+	advance(time.Minute)
+	require.Equal(t, browseruse.TaskFinished, status())
+	task, err := c.GetTask(ctx, created.ID)
+	require.NoError(t, err)
+	require.Equal(t, "out of t1", browseruse.Deref(task.Output))
+	require.Equal(t, "0.25", browseruse.Deref(task.Cost))
+	require.Len(t, task.Steps, 2)
+	require.Equal(t, now, task.FinishedAt.Time)
+	session, err := c.GetSession(ctx, s.ID)
+	require.NoError(t, err)
+	require.Len(t, session.Tasks, 1)
+	require.Equal(t, browseruse.TaskFinished, session.Tasks[0].Status)
+
+	// The next task may run; stopping it with its session ends both.
+	second, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t2", SessionID: s.ID})
+	require.NoError(t, err)
+	stopped, err := c.StopTaskAndSession(ctx, second.ID)
+	require.NoError(t, err)
+	require.Equal(t, browseruse.TaskStopped, stopped.Status)
+	require.Equal(t, 0, srv.SessionCount(browseruse.StatusActive))
+	_, err = c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t3", SessionID: s.ID})
+	require.ErrorIs(t, err, browseruse.ErrSessionStopped)
+
+	// Stopping a session stops its running task.
+	s2, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	third, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t4", SessionID: s2.ID})
+	require.NoError(t, err)
+	_, err = c.StopSession(ctx, s2.ID)
+	require.NoError(t, err)
+	st, err := c.GetTaskStatus(ctx, third.ID)
+	require.NoError(t, err)
+	require.Equal(t, browseruse.TaskStopped, st.Status)
+
+	// Filters of the list.
+	page, err := c.ListTasks(ctx, browseruse.ListTasksParams{SessionID: s.ID})
+	require.NoError(t, err)
+	require.Equal(t, 2, page.TotalItems)
+	require.Equal(t, second.ID, page.Items[0].ID, "newest first")
+	page, err = c.ListTasks(ctx, browseruse.ListTasksParams{Status: browseruse.TaskFinished})
+	require.NoError(t, err)
+	require.Equal(t, 1, page.TotalItems)
+	page, err = c.ListTasks(ctx, browseruse.ListTasksParams{After: browseruse.Ptr(now.Add(time.Second))})
+	require.NoError(t, err)
+	require.Equal(t, 0, page.TotalItems)
+
+	// Deleting a session deletes its tasks.
+	require.NoError(t, c.DeleteSession(ctx, s.ID))
+	_, err = c.GetTask(ctx, created.ID)
+	require.ErrorIs(t, err, browseruse.ErrTaskNotFound)
+}
+
+func TestFaultsApplyToTaskOperations(t *testing.T) {
+	srv, c := start(t)
+	ctx := context.Background()
+	srv.Inject(browserusetest.OpCreateTask, 1, browserusetest.Fault{Status: 500, AfterApplying: true})
+	_, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.ErrorIs(t, err, browseruse.ErrOutcomeUnknown)
+	page, err := c.ListTasks(ctx, browseruse.ListTasksParams{})
+	require.NoError(t, err)
+	require.Equal(t, 1, page.TotalItems, "the task was created before the answer was lost")
+	srv.Inject(browserusetest.OpGetTask, 2, browserusetest.Fault{Status: 503})
+	_, err = c.GetTask(ctx, page.Items[0].ID)
+	require.NoError(t, err, "retried")
+	require.Equal(t, 3, srv.RequestCount(browserusetest.OpGetTask))
+}

@@ -3,12 +3,14 @@ package browserusetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -67,7 +69,9 @@ type Request struct {
 	Query     string
 	// Header holds the request's headers, with the API key's value masked.
 	Header http.Header
-	Body   string
+	// Body is the request's body, with the values of task secrets and of a
+	// custom proxy's password masked.
+	Body string
 }
 
 // Requests returns the requests received so far, oldest first.
@@ -111,7 +115,38 @@ func (f *Fake) record(op string, r *http.Request, body []byte) {
 	if len(f.requests) >= f.keepHistory {
 		f.requests = f.requests[1:]
 	}
-	f.requests = append(f.requests, Request{Operation: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: h, Body: string(body)})
+	f.requests = append(f.requests, Request{Operation: op, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: h, Body: maskSecrets(body)})
+}
+
+// maskSecrets masks, in a request body kept in the log, the values of a
+// task's secrets and of a custom proxy's password, as the client masks
+// them in its errors and logs.
+func maskSecrets(body []byte) string {
+	var value any
+	if json.Unmarshal(body, &value) != nil {
+		return string(body)
+	}
+	out := string(body)
+	var walk func(key string, v any, secret bool)
+	walk = func(key string, v any, secret bool) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, inner := range v {
+				walk(k, inner, secret || key == "secrets")
+			}
+		case []any:
+			for _, inner := range v {
+				walk(key, inner, secret)
+			}
+		case string:
+			if v != "" && (secret || key == "password") {
+				quoted, _ := json.Marshal(v) // a string always encodes
+				out = strings.ReplaceAll(out, string(quoted[1:len(quoted)-1]), "[REDACTED]")
+			}
+		}
+	}
+	walk("", value, false)
+	return out
 }
 
 // takeFault pops the next fault of op, if any, and returns the latency.

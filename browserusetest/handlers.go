@@ -153,9 +153,11 @@ func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (re
 		// -d sends application/x-www-form-urlencoded).
 		checked.Header.Set("Content-Type", "application/json")
 	}
-	var pathParams map[string]string
-	if req.id != "" {
-		pathParams = map[string]string{"session_id": req.id}
+	pathParams := map[string]string{}
+	for _, p := range op.Route.PathItem.Parameters {
+		if p.Value.In == "path" {
+			pathParams[p.Value.Name] = r.PathValue(p.Value.Name)
+		}
 	}
 	problems := violations(op.CheckRequest(r.Context(), checked, pathParams))
 	if len(problems) == 0 {

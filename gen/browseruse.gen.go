@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -1610,10 +1611,10 @@ type ListTasksParams struct {
 	FilterBy *TaskStatus `form:"filterBy,omitempty" json:"filterBy,omitempty"`
 
 	// After Return only tasks created at or after this time.
-	After *apitime.Time `form:"after,omitempty" json:"after,omitempty"`
+	After *time.Time `form:"after,omitempty" json:"after,omitempty"`
 
 	// Before Return only tasks created before this time.
-	Before *apitime.Time `form:"before,omitempty" json:"before,omitempty"`
+	Before *time.Time `form:"before,omitempty" json:"before,omitempty"`
 }
 
 // CreateTask400JSONResponseBody defines parameters for CreateTask.
@@ -5230,16 +5231,17 @@ var swaggerSpec = []string{
 	"luy9FGrh65dQRTwfufCkdcWKd77amBW51Dz1ZdZsXN8ZWmYs2Li+88jBIXLLhgwcrlEM1r9wG8hHMNoj",
 	"YQBpCvlqxpcs1WRXWqdRmqcHqhgH1neFxxbBKU+tpxs9BTU3mfI5dKLs6+D9+YfgJY6qRZMUlNNLi1U1",
 	"mQcacOn77dZbbWGFGChCmf72+pA27dJnTmTAFkKletFt2b0ORuvdzLplwtY3m26/TdfViW3j9fJBHdg0",
-	"Qzl2v/R/Mw71ZcWlUfnRzMjtNILtWFTVnRxdsxR0C2G906sHK2rWPR8bwj73QacqarEFE99uf1S+pHV9",
-	"LS9zi2k9GEce065eOrtKhuj5yHaLump4QePS6eijoGoLXrxebDb2/KxZYbGjbG24GatVC7fpVw1XnpaB",
-	"sJXrtUeEu/YhVV/Ozt4MdNnJHnD6qDS0Wg+mR4KsArY53VsWKrUtgsUlHNbHX077aRUB3ar89F+6sE0J",
-	"apT2DPoQed6DqF8al8pIo69rE/k3N+SzJ6E269rGLreuVnC43dzfa8cP0Y+r7KgSzo4+UXpJsN1vFdP2",
-	"TiRZM1RUvOMLngGb1L79iLSZDP24Wn7Pwuyr0FO+/0YLM3IJW2X8hgtK/A0iKvUG5EYSEnNa08kQYh98",
-	"qfPV7OUuU/EXPBTWox+/spF4F6L6DPPwg6hsu214971/hBr3VgbAW9UH3r298OqE90S4OmcH7iApSG8t",
-	"qxJQOcJRfU+gjx3u5A0Xmi7U+rIy4krlhp5VXbkb8SvzjDg6e8Rhb7hAsvfw3+3KyC7mVieZ1vUu7GNy",
-	"uy4arrM3thrdu6sh+DzdRk0EhlqzRFaJbNJHxVHiFO33Jz/9eM1WsThkCTdGgK3PxV5SvypTEr4osTcq",
-	"Q2zgXgdBHcZDISTi+2GjzNeqy/fXODoDvsXjUlUj5pc+bEf7vr/FY9YHJHWZgy4pDct5yyGlPkdT53L7",
-	"/OiI52LYSI+lmwx4Lo7mp3R0hxGsWeK7Iqx8eqJXwitz27qGf94Oqm2VW2xA8HN2f3v//wMAAP//",
+	"Qzl2v/R/Mw71ZcWlUfnRzMjtNILtWFTVnRxdsxR0C2G906sHK2rWPR/9YZ/tYowE/hrb7YVmVexiC4a+",
+	"3eOh+CWt8Wt5nFtM8cGY8ph2+NI5VjJQz3e2W+BVw2sal05KHzVVW/zi9eK0sed/zYqMHWVuw01ardq5",
+	"TT9suCK1DJytXLU9It+1D8H6cnb5ZmDMTvaD00elodX6MT0SZxXgzemes1DZbREsNOFwP/5y2lKraOhW",
+	"Zan/koZtSlOjFGjQn8hTH1SD0hhVRiZ9XRvKv7nhnz0JtVzXNna5dbWCw+3ugV67f4iWXGVHlTB39InS",
+	"UYKtf6tYt3fiyZpho+IdX/AM2KQm7kekzeTpx7UK9CzMvgYAqg+w0SKNXMJWGcLhQhN/44hKvcG5kbTE",
+	"nNZ0MoRYCV8afTXbucu0/AUPhfVoya9sVN6FqD7DnPwgKttuS9597x+hhr6VAfBWtYJ3by+8+uE9F67O",
+	"8YE7SArSc8sqBlS+cFTfK+hjjTt5w4WmC7i+rIy4UumhZ1VX7lL8yjwjjs4ecdgbLpzsPfx3u2Kyi7nV",
+	"Sal1fQz7mNyui4brbI+tRvru6gk+r7dRQ4Ghli2RVSKb9FF0lGhF+/3JTz9es1UsDlnCjRFg63Oxl9Sv",
+	"yhSGL0rsjUoSG7jXQVCf8VAIift+2Cjzter4/TWOzoBv8bhU1YgRpg/b0cHvb/GY9QFMXeajS0rbct7S",
+	"SKnS0dS53D4/OuK5GDbSaenmA56Lo/kpHd1hBGuW+66ILJ/O6JXzyjy3rvmft4NwW+UZGxD8nN3f3v//",
+	"AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
