@@ -1,7 +1,8 @@
 // Package browseruse is a client for the Browser Use Cloud API v2 sessions
-// resource. A session is one cloud browser in which AI agent tasks run; it
-// bills while it is active, so every session a program starts should be
-// stopped (see StopOnExit and RunSession).
+// and tasks resources. A session is one cloud browser in which AI agent
+// tasks run, one at a time; it bills while it is active, so every session a
+// program starts should be stopped (see StopOnExit, RunSession and
+// StopActiveSessions). RunTask runs a task and waits for its result.
 //
 // Create a client once and share it:
 //
@@ -16,7 +17,7 @@
 // Idempotent calls are retried on connection errors and on 408, 429 and 5xx
 // answers, with exponential backoff and Retry-After. CreateSession is only
 // retried when the request certainly never reached the server; otherwise
-// its error matches ErrOutcomeUnknown.
+// its error matches ErrOutcomeUnknown. CreateTask follows the same rule.
 //
 // For tests, package browserusetest provides a stateful fake server.
 package browseruse

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
@@ -136,4 +137,48 @@ func ExampleClient_CreatePublicShare() {
 	}
 	fmt.Println(share.ViewCount, "views so far")
 	// Output: 0 views so far
+}
+
+func ExampleClient_RunTask() {
+	client, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+
+	session, err := client.CreateSession(ctx, browseruse.CreateSessionParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.StopOnExit(ctx, session.ID)
+
+	task, err := client.RunTask(ctx, browseruse.CreateTaskParams{
+		Task:      "Find the cheapest flight from Berlin to Lisbon next Friday",
+		SessionID: session.ID,
+	}, browseruse.PollInterval(10*time.Millisecond, 50*time.Millisecond)) // the default, 1 s to 5 s, suits the real service
+	var failed *browseruse.TaskError
+	switch {
+	case errors.As(err, &failed):
+		log.Fatalf("task %s ended %s after %d steps", failed.Task.ID, failed.Status, len(failed.Task.Steps))
+	case err != nil:
+		log.Fatal(err)
+	}
+	fmt.Println(task.Status, browseruse.Deref(task.Output))
+	// Output: finished Done: Find the cheapest flight from Berlin to Lisbon next Friday
+}
+
+func ExampleRunTaskAs() {
+	client, done := exampleClient()
+	defer done()
+
+	type Heading struct {
+		Text string `json:"text"`
+	}
+	heading, _, err := browseruse.RunTaskAs[Heading](context.Background(), client, browseruse.CreateTaskParams{
+		Task:             "Read the main heading of example.com",
+		StructuredOutput: `{"type":"object","properties":{"text":{"type":"string"}}}`,
+	}, browseruse.PollInterval(10*time.Millisecond, 50*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%q\n", heading.Text) // the fake's default script answers {}
+	// Output: ""
 }

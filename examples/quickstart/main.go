@@ -1,5 +1,6 @@
-// Command quickstart walks through every main call of the client:
-// create a session, get it, share it, list sessions, stop and delete it.
+// Command quickstart walks through every main call of the client: create a
+// session, run a task in it and print its output, get the session, share
+// it, list sessions, stop and delete it.
 //
 //	go run ./examples/quickstart
 //
@@ -55,6 +56,16 @@ func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
 	}()
 	step("created session", "%s (status %s, live view %s)", session.ID, session.Status, browseruse.Deref(session.LiveURL))
 
+	task, err := client.RunTask(ctx, browseruse.CreateTaskParams{
+		Task:      "Open example.com and tell me the page's heading",
+		SessionID: session.ID,
+	}, pollEvery)
+	if err != nil {
+		return fmt.Errorf("task: %w", err)
+	}
+	step("ran task", "%s (status %s, %d steps, cost $%s)", task.ID, task.Status, len(task.Steps), browseruse.Deref(task.Cost))
+	step("task output", "%s", browseruse.Deref(task.Output))
+
 	full, err := client.GetSession(ctx, session.ID)
 	if err != nil {
 		return fmt.Errorf("get: %w", err)
@@ -86,6 +97,10 @@ func run(ctx context.Context, client *browseruse.Client, out io.Writer) error {
 	return nil
 }
 
+// pollEvery is how often RunTask asks for the task's status: the default
+// (1 s growing to 5 s) suits the live API, where a task takes minutes.
+var pollEvery = browseruse.PollInterval(time.Second, 5*time.Second)
+
 // newClient uses the live API when a key is set, else the embedded fake.
 func newClient() (*browseruse.Client, func(), error) {
 	if os.Getenv(browseruse.EnvAPIKey) != "" {
@@ -96,7 +111,9 @@ func newClient() (*browseruse.Client, func(), error) {
 		fmt.Println("Using the live Browser Use API at", c.BaseURL(), "(this uses credits)")
 		return c, func() {}, nil
 	}
-	srv := browserusetest.NewServer()
+	srv := browserusetest.NewServer(browserusetest.WithTaskRunner(func(in browserusetest.TaskInput) browserusetest.TaskResult {
+		return browserusetest.TaskResult{Output: "The heading is \"Example Domain\".", Steps: 3, Duration: 1500 * time.Millisecond}
+	}))
 	fmt.Println("No", browseruse.EnvAPIKey, "set: using the embedded fake Browser Use server at", srv.URL)
 	c, err := srv.Client()
 	if err != nil {

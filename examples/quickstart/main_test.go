@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
 )
+
+func init() { pollEvery = browseruse.PollInterval(time.Millisecond, 5*time.Millisecond) }
 
 func TestQuickstartRunsAgainstTheFake(t *testing.T) {
 	srv := browserusetest.NewServer()
@@ -18,9 +21,10 @@ func TestQuickstartRunsAgainstTheFake(t *testing.T) {
 	require.NoError(t, err)
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), c, &out))
-	for _, step := range []string{"created session:", "got session:", "public share:", "listed sessions:", "stopped session:", "deleted session:"} {
+	for _, step := range []string{"created session:", "ran task:", "got session:", "public share:", "listed sessions:", "stopped session:", "deleted session:"} {
 		require.Contains(t, out.String(), step)
 	}
+	require.Contains(t, out.String(), "task output:      Done: Open example.com", "the fake's default script")
 	require.Equal(t, 0, srv.SessionCount(""), "the session was deleted")
 }
 

@@ -53,12 +53,13 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on")
 	key := flags.String("key", "", "API key to accept (default: random, printed)")
 	maxActive := flags.Int("max-active", 0, "cap on concurrently active sessions (0: none)")
+	taskDuration := flags.Duration("task-duration", 5*time.Second, "how long each task runs before it finishes")
 	zdr := flags.Bool("zdr", false, "act as a zero-data-retention project (purge allowed)")
 	profiles := flags.String("profiles", "", "comma-separated profile ids that exist")
 	if err := flags.Parse(args); err != nil {
 		return "", nil, err
 	}
-	opts := []browserusetest.Option{browserusetest.WithMaxActiveSessions(*maxActive)}
+	opts := []browserusetest.Option{browserusetest.WithMaxActiveSessions(*maxActive), browserusetest.WithTaskRunner(script(*taskDuration))}
 	if *key != "" {
 		opts = append(opts, browserusetest.WithAPIKey(*key))
 	}
@@ -69,6 +70,18 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 		opts = append(opts, browserusetest.WithProfiles(strings.Split(*profiles, ",")...))
 	}
 	return *addr, opts, nil
+}
+
+// script is the tasks' script for curl users: each task starts after a
+// second, runs d, and answers with a sentence naming it.
+func script(d time.Duration) browserusetest.TaskRunner {
+	return func(in browserusetest.TaskInput) browserusetest.TaskResult {
+		out := "Done: " + in.Task
+		if in.StructuredOutput != "" {
+			out = "{}"
+		}
+		return browserusetest.TaskResult{Output: out, Steps: 3, StartAfter: time.Second, Duration: d}
+	}
 }
 
 // serve serves fake on ln until ctx ends, then shuts down gracefully.

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -22,6 +23,15 @@ func TestFlags(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "127.0.0.1:9999", addr)
 	require.Equal(t, "k", browserusetest.NewFake(opts...).APIKey())
+	_, opts, err = parseFlags([]string{"-task-duration", "2ms"})
+	require.NoError(t, err)
+	fake := browserusetest.NewServer(opts...)
+	defer fake.Close()
+	c, err := fake.Client()
+	require.NoError(t, err)
+	task, err := c.RunTask(context.Background(), browseruse.CreateTaskParams{Task: "curl me"}, browseruse.PollInterval(10*time.Millisecond, 100*time.Millisecond))
+	require.NoError(t, err)
+	require.Equal(t, "Done: curl me", browseruse.Deref(task.Output), "the default script runs tasks")
 	_, _, err = parseFlags([]string{"-nope"})
 	require.Error(t, err)
 	require.False(t, errors.Is(err, flag.ErrHelp))
