@@ -31,5 +31,9 @@ func BenchmarkGet1Task(b *testing.B) { benchCall(b, caller.getSmall) }
 // BenchmarkGet50Tasks: get a session with 50 tasks (~40 KB answer).
 func BenchmarkGet50Tasks(b *testing.B) { benchCall(b, caller.get) }
 
+// BenchmarkTaskStatusPoll: one poll of a wait (GET /tasks/{id}/status,
+// ~110 bytes answer).
+func BenchmarkTaskStatusPoll(b *testing.B) { benchCall(b, caller.status) }
+
 // BenchmarkList100: list a page of 100 sessions (~35 KB answer).
 func BenchmarkList100(b *testing.B) { benchCall(b, caller.list) }

@@ -155,6 +155,20 @@ func (c *rawClient) getSmall(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, "/sessions/"+smallSessionID, nil, http.StatusOK, &out)
 }
 
+type rawTaskStatus struct {
+	ID         string        `json:"id"`
+	Status     string        `json:"status"`
+	Output     *string       `json:"output"`
+	FinishedAt *apitime.Time `json:"finishedAt"`
+	IsSuccess  *bool         `json:"isSuccess"`
+	Cost       *string       `json:"cost"`
+}
+
+func (c *rawClient) status(ctx context.Context) error {
+	var out rawTaskStatus
+	return c.do(ctx, http.MethodGet, "/tasks/"+taskID+"/status", nil, http.StatusOK, &out)
+}
+
 func (c *rawClient) list(ctx context.Context) error {
 	var out rawPage
 	return c.do(ctx, http.MethodGet, "/sessions?pageSize=100&pageNumber=1", nil, http.StatusOK, &out)
@@ -202,6 +216,14 @@ func (g *genClient) getSmall(ctx context.Context) error {
 	return err
 }
 
+func (g *genClient) status(ctx context.Context) error {
+	resp, err := g.c.GetTaskStatusWithResponse(ctx, taskID)
+	if err == nil && resp.JSON200 == nil {
+		err = fmt.Errorf("status %d", resp.StatusCode())
+	}
+	return err
+}
+
 func (g *genClient) list(ctx context.Context) error {
 	resp, err := g.c.ListSessionsWithResponse(ctx, &gen.ListSessionsParams{PageSize: browseruse.Ptr(100), PageNumber: browseruse.Ptr(1)})
 	if err == nil && resp.JSON200 == nil {
@@ -241,6 +263,11 @@ func (f *facade) getSmall(ctx context.Context) error {
 	return err
 }
 
+func (f *facade) status(ctx context.Context) error {
+	_, err := f.c.GetTaskStatus(ctx, taskID)
+	return err
+}
+
 func (f *facade) list(ctx context.Context) error {
 	_, err := f.c.ListSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(100), PageNumber: browseruse.Ptr(1)})
 	return err
@@ -252,6 +279,7 @@ type caller interface {
 	get(context.Context) error
 	getSmall(context.Context) error
 	list(context.Context) error
+	status(context.Context) error
 }
 
 // variants are the clients compared, the baseline first.

@@ -30,7 +30,11 @@ var (
 	getSmallAnswer = []byte(sessionWithTasks(smallSessionID, 1))
 	getAnswer      = []byte(sessionWithTasks(sessionID, 50))
 	listAnswer     = []byte(sessionPage(100))
+	statusAnswer   = []byte(`{"id":"` + taskID + `","status":"started","output":null,"finishedAt":null,"isSuccess":null,"cost":"0.0125"}`)
 )
+
+// taskID is the task a wait polls.
+const taskID = "5b1e8a52-0d44-4b50-8888-000000000001"
 
 func uuidN(prefix string, i int) string { return fmt.Sprintf("%s-0d44-4b50-8888-%012d", prefix, i) }
 
@@ -96,6 +100,8 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 		status, body = http.StatusOK, listAnswer
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/sessions/"+sessionID:
 		status, body = http.StatusOK, getAnswer
+	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/tasks/"+taskID+"/status":
+		status, body = http.StatusOK, statusAnswer
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v2/sessions/"+smallSessionID:
 		status, body = http.StatusOK, getSmallAnswer
 	default:
