@@ -42,6 +42,15 @@ func pager(total int, calls *atomic.Int32, lie func(page, size int, items []stri
 	}
 }
 
+// firstItems is a full page of the first sessions, whatever page was asked.
+func firstItems(size int) []string {
+	full := make([]string, size)
+	for i := range full {
+		full[i] = itemJSON(i)
+	}
+	return full
+}
+
 func collect(t *testing.T, c *browseruse.Client, p browseruse.ListSessionsParams) ([]string, error) {
 	t.Helper()
 	var ids []string
@@ -80,11 +89,7 @@ func TestAllSessionsWalksEveryPage(t *testing.T) {
 func TestAllSessionsEndsWhenThePageNumberIsStuck(t *testing.T) {
 	var calls atomic.Int32
 	srv := newAPIServer(t, pager(0, &calls, func(_, size int, _ []string, _ int) (int, []string, int) {
-		full := make([]string, size)
-		for i := range full {
-			full[i] = itemJSON(i)
-		}
-		return 1, full, 1_000_000
+		return 1, firstItems(size), 1_000_000
 	}))
 	ids, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(2)})
 	require.ErrorIs(t, err, browseruse.ErrPagingStuck)
@@ -98,11 +103,7 @@ func TestAllSessionsEndsWhenThePageNumberIsStuck(t *testing.T) {
 func TestAllSessionsEndsWhenTheServerIgnoresThePageNumber(t *testing.T) {
 	var calls atomic.Int32
 	srv := newAPIServer(t, pager(0, &calls, func(page, size int, _ []string, _ int) (int, []string, int) {
-		full := make([]string, size)
-		for i := range full {
-			full[i] = itemJSON(i)
-		}
-		return page, full, 1_000_000
+		return page, firstItems(size), 1_000_000
 	}))
 	ids, err := collect(t, srv.client(t), browseruse.ListSessionsParams{PageSize: browseruse.Ptr(3)})
 	require.ErrorIs(t, err, browseruse.ErrPagingStuck)

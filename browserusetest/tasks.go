@@ -1,7 +1,6 @@
 package browserusetest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -152,8 +151,8 @@ func (f *Fake) stopTaskLocked(t *task) {
 
 func (f *Fake) createTask(req request) reply {
 	var in gen.CreateTaskRequest
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		return reply{http.StatusUnprocessableEntity, validationError{Loc: []any{"body"}, Msg: "Input should be an object", Type: "model_type"}}
+	if invalid := decodeBody(req, &in); invalid != nil {
+		return *invalid
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -253,8 +252,8 @@ func (f *Fake) getTaskStatus(req request) reply {
 
 func (f *Fake) updateTask(req request) reply {
 	var in gen.UpdateTaskRequest
-	if err := json.Unmarshal(req.body, &in); err != nil {
-		return reply{http.StatusUnprocessableEntity, validationError{Loc: []any{"body"}, Msg: "Input should be an object", Type: "model_type"}}
+	if invalid := decodeBody(req, &in); invalid != nil {
+		return *invalid
 	}
 	return f.onTask(req, func(t *task) reply {
 		f.stopTaskLocked(t)
