@@ -68,10 +68,11 @@ func TestFaultCases(t *testing.T) {
 		"redirect to another origin":                 faultRedirectsToAnotherOriginAreRefused,
 		"attempt timeout":                            faultAttemptTimeoutBoundsACallWithoutDeadline,
 		"server echoes the secrets":                  faultServerEchoesTheSecrets,
+		"task secrets":                               faultTaskSecretsStaySecret,
 	} {
 		t.Run(name, func(t *testing.T) { fault(t, sink) })
 	}
-	sink.check(t, proxyPassword, testKey)
+	sink.check(t, proxyPassword, testKey, taskSecret)
 }
 
 func (s *secretSink) check(t *testing.T, secrets ...string) {
