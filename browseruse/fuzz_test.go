@@ -7,7 +7,7 @@ import (
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
-var fuzzOps = []opIndex{opGetSession, opCreateSession, opListSessions, opGetPublicShare, opUpdateSession}
+var fuzzOps = []opIndex{opGetSession, opCreateSession, opListSessions, opGetPublicShare, opUpdateSession, opGetTask, opGetTaskStatus, opCreateTask, opListTasks}
 
 // FuzzDecodeResponse feeds arbitrary bodies, statuses and content types to
 // the response decoder of every operation in every mode: it must never
@@ -63,6 +63,18 @@ func FuzzDecodeResponse(f *testing.F) {
 				_, err = decodeAnswer[SessionItem](c, k, resp, nil)
 			case opListSessions:
 				_, err = decodeAnswer[SessionPage](c, k, resp, nil)
+			case opGetTask:
+				var task *Task
+				task, err = decodeAnswer[Task](c, k, resp, nil)
+				if err == nil && !specval.IsUUID(task.ID) && mode != ValidationOff {
+					t.Fatalf("%s: a task without a valid id", mode)
+				}
+			case opGetTaskStatus:
+				_, err = decodeAnswer[TaskStatusView](c, k, resp, nil)
+			case opCreateTask:
+				_, err = decodeAnswer[CreatedTask](c, k, resp, nil)
+			case opListTasks:
+				_, err = decodeAnswer[TaskPage](c, k, resp, nil)
 			default:
 				_, err = decodeAnswer[Share](c, k, resp, nil)
 			}
