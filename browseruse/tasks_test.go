@@ -394,10 +394,14 @@ func TestAWaitStartsNoGoroutinePerPoll(t *testing.T) {
 func TestAllTasksWalksEveryPage(t *testing.T) {
 	srv, c := taskEnv(t, script(browserusetest.TaskResult{Duration: time.Millisecond}))
 	ctx := context.Background()
+	var last *browseruse.CreatedTask
 	for range 7 {
-		_, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+		var err error
+		last, err = c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
 		require.NoError(t, err)
 	}
+	_, err := c.WaitForTask(ctx, last.ID, fastPolls) // every task has finished after the last one
+	require.NoError(t, err)
 	srv.ResetRequests()
 	var ids []string
 	for task, err := range c.AllTasks(ctx, browseruse.ListTasksParams{PageSize: browseruse.Ptr(3)}) {
