@@ -13,13 +13,21 @@ import (
 )
 
 // RunTaskAs runs a task with structured output (RunTask) and decodes its
-// output into a T. p.StructuredOutput must hold the JSON schema the output
-// must follow (as text, e.g. from json.Marshal of a map); it is checked
-// before the task is created. The output is checked against the schema with
-// kin-openapi, then decoded into T: a mismatch is an *OutputError (matching
-// ErrOutputMismatch) that carries the task, which is returned as well.
+// output into a T. The JSON schema the output must follow is
+// p.StructuredOutput when set (as text), else OutputSchema[T]; either is
+// checked before the task is created. The output is checked against the
+// schema with kin-openapi, then decoded into T: a mismatch is an
+// *OutputError (matching ErrOutputMismatch) that carries the task, which is
+// returned as well.
 func RunTaskAs[T any](ctx context.Context, c *Client, p CreateTaskParams, opts ...WaitOption) (T, *Task, error) {
 	var zero T
+	if p.StructuredOutput == "" {
+		derived, err := OutputSchema[T]()
+		if err != nil {
+			return zero, nil, &RequestValidationError{Operation: "RunTaskAs", Violations: []string{"StructuredOutput (structuredOutput): " + err.Error()}}
+		}
+		p.StructuredOutput = derived
+	}
 	schema, err := outputSchema(p.StructuredOutput)
 	if err != nil {
 		return zero, nil, err
@@ -37,9 +45,6 @@ func RunTaskAs[T any](ctx context.Context, c *Client, p CreateTaskParams, opts .
 func outputSchema(text string) (*openapi3.Schema, error) {
 	invalid := func(rule string) error {
 		return &RequestValidationError{Operation: "RunTaskAs", Violations: []string{"StructuredOutput (structuredOutput): " + rule}}
-	}
-	if strings.TrimSpace(text) == "" {
-		return nil, invalid("RunTaskAs needs the JSON schema of the output")
 	}
 	var schema openapi3.Schema
 	if err := json.Unmarshal([]byte(text), &schema); err != nil {

@@ -283,14 +283,67 @@ func TestRunTaskAsDecodesStructuredOutput(t *testing.T) {
 		require.Same(t, oe.Task, task, "the task is returned too")
 	}
 
-	// No schema, or one that is not JSON: refused before any task is created.
+	// Without a schema, the one of the Go type is sent.
+	output = `{"airline":"TAP","price":89.99}`
+	flight, _, err = browseruse.RunTaskAs[Flight](ctx, c, browseruse.CreateTaskParams{Task: "t"}, fastPolls)
+	require.NoError(t, err)
+	require.Equal(t, Flight{Airline: "TAP", Price: 89.99}, flight)
+	require.JSONEq(t, `{"type":"object","properties":{"airline":{"type":"string"},"price":{"type":"number"}},"required":["airline","price"]}`, gotSchema)
+
+	// A schema that is not JSON, or a type without one: refused before any task is created.
 	srv.ResetRequests()
-	for _, bad := range []string{"", "{not json"} {
-		_, _, err = browseruse.RunTaskAs[Flight](ctx, c, browseruse.CreateTaskParams{Task: "t", StructuredOutput: bad}, fastPolls)
-		require.ErrorIs(t, err, browseruse.ErrInvalidParams, bad)
-		require.ErrorContains(t, err, "StructuredOutput (structuredOutput)")
-	}
+	_, _, err = browseruse.RunTaskAs[Flight](ctx, c, browseruse.CreateTaskParams{Task: "t", StructuredOutput: "{not json"}, fastPolls)
+	require.ErrorIs(t, err, browseruse.ErrInvalidParams)
+	require.ErrorContains(t, err, "StructuredOutput (structuredOutput): is not a JSON schema")
+	_, _, err = browseruse.RunTaskAs[chan int](ctx, c, browseruse.CreateTaskParams{Task: "t"}, fastPolls)
+	require.ErrorIs(t, err, browseruse.ErrInvalidParams)
+	require.ErrorContains(t, err, "chan int has no JSON schema")
 	require.Zero(t, srv.RequestCount(""))
+}
+
+func TestOutputSchemaOfGoTypes(t *testing.T) {
+	type Leg struct {
+		From string    `json:"from"`
+		At   time.Time `json:"at"`
+	}
+	type Base struct {
+		ID int `json:"id"`
+	}
+	type Trip struct {
+		Base
+		Legs     []Leg             `json:"legs"`
+		Price    *float64          `json:"price"`
+		Note     string            `json:"note,omitempty"`
+		Tags     map[string]bool   `json:"tags,omitzero"`
+		Raw      []byte            `json:"raw"`
+		Extra    any               `json:"extra"`
+		Internal string            `json:"-"`
+		Plain    uint8
+		hidden   int
+		Headers  map[string]string `json:"headers"`
+	}
+	got, err := browseruse.OutputSchema[Trip]()
+	require.NoError(t, err)
+	require.JSONEq(t, `{"type":"object","properties":{
+		"id":{"type":"integer"},
+		"legs":{"type":"array","items":{"type":"object","properties":{"from":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["from","at"]}},
+		"price":{"type":"number"},
+		"note":{"type":"string"},
+		"tags":{"type":"object","additionalProperties":{"type":"boolean"}},
+		"raw":{"type":"string"},
+		"extra":{},
+		"Plain":{"type":"integer"},
+		"headers":{"type":"object","additionalProperties":{"type":"string"}}},
+		"required":["id","legs","raw","extra","Plain","headers"]}`, got)
+	_ = Trip{}.hidden
+
+	type Node struct {
+		Next *Node `json:"next"`
+	}
+	_, err = browseruse.OutputSchema[Node]()
+	require.ErrorContains(t, err, "contains itself")
+	_, err = browseruse.OutputSchema[map[int]string]()
+	require.ErrorContains(t, err, "only string keys")
 }
 
 // taskSecret is a task secret the fault cases check, with the key and the
