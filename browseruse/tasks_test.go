@@ -311,13 +311,13 @@ func TestOutputSchemaOfGoTypes(t *testing.T) {
 	}
 	type Trip struct {
 		Base
-		Legs     []Leg             `json:"legs"`
-		Price    *float64          `json:"price"`
-		Note     string            `json:"note,omitempty"`
-		Tags     map[string]bool   `json:"tags,omitzero"`
-		Raw      []byte            `json:"raw"`
-		Extra    any               `json:"extra"`
-		Internal string            `json:"-"`
+		Legs     []Leg           `json:"legs"`
+		Price    *float64        `json:"price"`
+		Note     string          `json:"note,omitempty"`
+		Tags     map[string]bool `json:"tags,omitzero"`
+		Raw      []byte          `json:"raw"`
+		Extra    any             `json:"extra"`
+		Internal string          `json:"-"`
 		Plain    uint8
 		hidden   int
 		Headers  map[string]string `json:"headers"`
