@@ -278,29 +278,45 @@ func (f *Fake) sessionViewLocked(s *session) gen.SessionView {
 }
 
 func (f *Fake) listSessions(req request) reply {
-	size, number := 10, 1
-	if n, ok := req.query["pageSize"]; ok {
-		size = n
-	}
-	if n, ok := req.query["pageNumber"]; ok {
-		number = n
-	}
 	status := gen.SessionStatus(req.r.URL.Query().Get("filterBy"))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	items := make([]gen.SessionItemView, 0, size)
-	total, skip := 0, (number-1)*size
-	for i := len(f.order) - 1; i >= 0; i-- { // newest first
-		s := f.sessions[f.order[i]]
-		if status != "" && s.view.Status != status {
+	p := paginate(req, f.order, func(id string) (gen.SessionItemView, bool) {
+		s := f.sessions[id]
+		return itemOf(s.view), status == "" || s.view.Status == status
+	})
+	return reply{http.StatusOK, gen.SessionListResponse{Items: p.items, TotalItems: p.total, PageNumber: p.number, PageSize: p.size}}
+}
+
+// page is one page of a list the fake answers.
+type page[T any] struct {
+	items               []T
+	total, number, size int
+}
+
+// paginate pages through ids, newest (last) first, as the service does:
+// keep says whether an id matches the filters, and gives its list item.
+func paginate[T any](req request, ids []string, keep func(id string) (T, bool)) page[T] {
+	p := page[T]{number: 1, size: 10}
+	if n, ok := req.query["pageSize"]; ok {
+		p.size = n
+	}
+	if n, ok := req.query["pageNumber"]; ok {
+		p.number = n
+	}
+	p.items = make([]T, 0, p.size)
+	skip := (p.number - 1) * p.size
+	for i := len(ids) - 1; i >= 0; i-- {
+		item, ok := keep(ids[i])
+		if !ok {
 			continue
 		}
-		if total >= skip && len(items) < size {
-			items = append(items, itemOf(s.view))
+		if p.total >= skip && len(p.items) < p.size {
+			p.items = append(p.items, item)
 		}
-		total++
+		p.total++
 	}
-	return reply{http.StatusOK, gen.SessionListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
+	return p
 }
 
 // onSession runs fn on the request's session under the lock, or answers 404.

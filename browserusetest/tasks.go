@@ -218,7 +218,6 @@ func (f *Fake) createTask(req request) reply {
 		startAt: now.Add(script.StartAfter), endAt: now.Add(script.StartAfter + script.Duration),
 	}
 	f.addTaskLocked(t)
-	f.tickLocked() // a script may start at once
 	return reply{http.StatusAccepted, gen.TaskCreatedResponse{ID: t.view.ID, SessionID: s.view.ID}}
 }
 
@@ -271,34 +270,19 @@ func (f *Fake) getTaskLogs(req request) reply {
 }
 
 func (f *Fake) listTasks(req request) reply {
-	size, number := 10, 1
-	if n, ok := req.query["pageSize"]; ok {
-		size = n
-	}
-	if n, ok := req.query["pageNumber"]; ok {
-		number = n
-	}
 	q := req.r.URL.Query()
 	sessionID, status := q.Get("sessionId"), gen.TaskStatus(q.Get("filterBy"))
 	after, hasAfter := parseTime(q.Get("after"))
 	before, hasBefore := parseTime(q.Get("before"))
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	items := make([]gen.TaskItemView, 0, size)
-	total, skip := 0, (number-1)*size
-	for i := len(f.taskOrder) - 1; i >= 0; i-- { // newest first
-		t := f.tasks[f.taskOrder[i]]
+	p := paginate(req, f.taskOrder, func(id string) (gen.TaskItemView, bool) {
+		t := f.tasks[id]
 		created := t.view.CreatedAt.Time
-		if sessionID != "" && t.view.SessionID != sessionID || status != "" && t.view.Status != status ||
-			hasAfter && created.Before(after) || hasBefore && !created.Before(before) {
-			continue
-		}
-		if total >= skip && len(items) < size {
-			items = append(items, itemOfTask(t.view))
-		}
-		total++
-	}
-	return reply{http.StatusOK, gen.TaskListResponse{Items: items, TotalItems: total, PageNumber: number, PageSize: size}}
+		return itemOfTask(t.view), (sessionID == "" || t.view.SessionID == sessionID) && (status == "" || t.view.Status == status) &&
+			(!hasAfter || !created.Before(after)) && (!hasBefore || created.Before(before))
+	})
+	return reply{http.StatusOK, gen.TaskListResponse{Items: p.items, TotalItems: p.total, PageNumber: p.number, PageSize: p.size}}
 }
 
 // itemOfTask is the list form of a task.
