@@ -117,6 +117,9 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envChild) != "" {
+		os.Exit(firstNewClientChild())
+	}
 	code := m.Run()
 	server().ts.Close()
 	os.Exit(code)
