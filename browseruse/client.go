@@ -38,6 +38,8 @@ type Client struct {
 	attemptTO  time.Duration
 	stopTO     time.Duration
 	retry      RetryPolicy
+	pollFirst  time.Duration // WithPollInterval
+	pollMax    time.Duration
 	ops        [opCount]*operation
 }
 
@@ -53,6 +55,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		attemptTimeout:   DefaultAttemptTimeout,
 		stopTimeout:      DefaultStopTimeout,
 		retry:            DefaultRetryPolicy(),
+		pollFirst:        DefaultPollFirst,
+		pollMax:          DefaultPollMax,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -112,6 +116,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		attemptTO:  cfg.attemptTimeout,
 		stopTO:     cfg.stopTimeout,
 		retry:      cfg.retry,
+		pollFirst:  cfg.pollFirst,
+		pollMax:    cfg.pollMax,
 		ops:        ops,
 	}
 	c.gen, err = gen.NewClient(c.baseURL+"/", gen.WithHTTPClient(doer{c}), gen.WithRequestEditorFn(c.editRequest))

@@ -78,6 +78,8 @@ type config struct {
 	stopTimeout       time.Duration
 	retry             RetryPolicy
 	allowInsecureHTTP bool
+	pollFirst         time.Duration
+	pollMax           time.Duration
 }
 
 // WithAPIKey sets the API key (else $BROWSER_USE_API_KEY).
@@ -204,6 +206,20 @@ func WithRetry(p RetryPolicy) Option {
 			return err
 		}
 		c.retry = p
+		return nil
+	}
+}
+
+// WithPollInterval sets the default first and longest wait between two
+// status polls of every WaitForTask and RunTask of the client; a call's
+// PollInterval option overrides it. The default is DefaultPollFirst growing
+// to DefaultPollMax. Tests against browserusetest use milliseconds.
+func WithPollInterval(first, longest time.Duration) Option {
+	return func(c *config) error {
+		if first <= 0 || longest < first {
+			return errors.New("browseruse: WithPollInterval: first must be positive and longest at least first")
+		}
+		c.pollFirst, c.pollMax = first, longest
 		return nil
 	}
 }

@@ -470,3 +470,16 @@ func TestAllTasksWalksEveryPage(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(logs, "https://"))
 }
+
+func TestWithPollIntervalSetsTheClientsWaits(t *testing.T) {
+	// A task of 150 ms: the default schedule polls at 0 and at about 1 s
+	// (2 polls); 1 ms polls make many more. Only a client option sets them.
+	srv, c := taskEnv(t, script(browserusetest.TaskResult{Duration: 150 * time.Millisecond}),
+		browseruse.WithPollInterval(time.Millisecond, time.Millisecond))
+	_, err := c.RunTask(context.Background(), browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	require.Greater(t, srv.RequestCount(browserusetest.OpGetTaskStatus), 3)
+
+	_, err = srv.Client(browseruse.WithPollInterval(time.Second, time.Millisecond))
+	require.ErrorContains(t, err, "WithPollInterval")
+}

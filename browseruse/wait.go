@@ -30,7 +30,8 @@ type waitConfig struct {
 
 // PollInterval sets the first and the longest wait between two status
 // polls; each wait is 1.5 times the one before, up to longest, with up to
-// 20 % jitter. The default is DefaultPollFirst growing to DefaultPollMax.
+// 20 % jitter. The default is the client's (WithPollInterval), else
+// DefaultPollFirst growing to DefaultPollMax.
 // A first of 0 or less keeps the default; a longest below first is first.
 func PollInterval(first, longest time.Duration) WaitOption {
 	return func(c *waitConfig) {
@@ -49,8 +50,8 @@ func StopTaskOnCancel(stop bool) WaitOption {
 	return func(c *waitConfig) { c.stopOnCancel = stop }
 }
 
-func newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig {
-	cfg := waitConfig{first: DefaultPollFirst, max: DefaultPollMax, stopOnCancel: stopOnCancel}
+func (c *Client) newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig {
+	cfg := waitConfig{first: c.pollFirst, max: c.pollMax, stopOnCancel: stopOnCancel}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cfg)
@@ -73,7 +74,7 @@ func newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig {
 // the wait at once; see StopTaskOnCancel. The wait runs in the caller's
 // goroutine and starts none of its own.
 func (c *Client) WaitForTask(ctx context.Context, taskID string, opts ...WaitOption) (*Task, error) {
-	return c.waitForTask(ctx, "WaitForTask", taskID, newWaitConfig(false, opts))
+	return c.waitForTask(ctx, "WaitForTask", taskID, c.newWaitConfig(false, opts))
 }
 
 // RunTask creates a task and waits for it to end (CreateTask, then
@@ -86,7 +87,7 @@ func (c *Client) RunTask(ctx context.Context, p CreateTaskParams, opts ...WaitOp
 	if err != nil {
 		return nil, err
 	}
-	return c.waitForTask(ctx, "RunTask", created.ID, newWaitConfig(true, opts))
+	return c.waitForTask(ctx, "RunTask", created.ID, c.newWaitConfig(true, opts))
 }
 
 func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg waitConfig) (*Task, error) {
