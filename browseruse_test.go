@@ -397,10 +397,8 @@ func TestConformanceCoversTheSpec(t *testing.T) {
 		covered[key] = true
 	}
 	var missing []string
-	documented := 0
 	for _, op := range spec.Operations() {
 		for _, status := range op.Statuses() {
-			documented++
 			key := fmt.Sprintf("%s %d", op.ID, status)
 			if !covered[key] {
 				missing = append(missing, key)
@@ -410,7 +408,6 @@ func TestConformanceCoversTheSpec(t *testing.T) {
 	}
 	require.Empty(t, missing, "documented in openapi.yaml but without a conformance case")
 	require.Empty(t, covered, "cases for statuses openapi.yaml does not document")
-	require.Equal(t, 49, documented)
 }
 
 // liveSession is the one session a live run creates, on first use.

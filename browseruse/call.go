@@ -24,65 +24,112 @@ const (
 	violationBodyCap = 1 << 10 // ResponseValidationError.Body
 )
 
-// request describes one call of a Client method.
-type request struct {
-	op         opIndex
-	method     string            // the Client method, when several share op ("" for op's own)
-	pathParams map[string]string // for request validation (nothing routes)
-	secrets    []string          // values to mask in errors, besides the API key
+// call is one call of a Client method, as the method describes it.
+type call struct {
+	op      opIndex
+	method  string   // the Client method, when several share op ("" for op's own)
+	secrets []string // values to mask in errors, besides the API key
 }
 
-// invoke makes a call through gen and decodes a 2xx answer into a new T;
-// T of struct{} stands for "no body". send is the gen client method; the
-// context it gets carries the call to the doer.
-func invoke[T any](ctx context.Context, c *Client, r request, send func(context.Context) (*http.Response, error)) (*T, error) {
-	k := &call{op: c.ops[r.op], method: r.method, pathParams: r.pathParams, secrets: r.secrets}
+// answer is what the server answered a call, read in full.
+type answer struct {
+	status   int
+	header   http.Header
+	body     []byte
+	attempts int
+}
+
+// do runs one call, in a straight line: req, which gen built (buildErr
+// when it could not), gets the key and the client's headers; it is checked
+// against openapi.yaml and refused before sending when it breaks it; it is
+// sent with the retry policy (each attempt its own copy, within the
+// attempt timeout, the body read up to the cap); the answer is checked
+// against openapi.yaml, and a 2xx one decoded into a new T (struct{}: no
+// body). A create whose outcome is unknown gives an *UnknownOutcomeError.
+func do[T any](ctx context.Context, c *Client, k call, req *http.Request, buildErr error) (*T, error) {
+	op := c.ops[k.op]
 	if k.method == "" {
-		k.method = k.op.method
+		k.method = op.method
 	}
-	resp, err := send(context.WithValue(ctx, callKey{}, k))
-	out, err := decodeAnswer[T](c, k, resp, err)
-	if err != nil && k.op.creates != "" && mayHaveCreated(err) {
-		return nil, &UnknownOutcomeError{Err: err, Created: k.op.creates}
+	if buildErr != nil {
+		// Nothing was sent: gen refused the parameters (an unencodable query, say).
+		return nil, &RequestValidationError{Operation: k.method, Violations: []string{"(request): cannot be built: " + oneLine(buildErr.Error())}}
 	}
-	return out, err
+	c.addHeaders(req)
+	if err := c.checkRequest(ctx, op, k.method, req); err != nil {
+		return nil, err
+	}
+	a, err := c.send(ctx, op, k.method, req)
+	if err == nil {
+		err = c.checkResponse(op, k, a)
+	}
+	if err != nil {
+		if op.creates != "" && mayHaveCreated(err) {
+			return nil, &UnknownOutcomeError{Err: err, Created: op.creates}
+		}
+		return nil, err
+	}
+	return decode[T](c, k, a)
 }
 
-// decodeAnswer turns what gen returned into a value or the right error.
-func decodeAnswer[T any](c *Client, k *call, resp *http.Response, err error) (*T, error) {
-	if err != nil {
-		if isOurs(err) {
-			return nil, err
-		}
-		// gen failed to build the request: nothing was sent.
-		return nil, fmt.Errorf("browseruse: %s: building the request: %w", k.method, err)
-	}
-	resp.Body.Close()
+// decode turns a checked 2xx answer into a new T.
+func decode[T any](c *Client, k call, a answer) (*T, error) {
 	var out T
 	if _, none := any(&out).(*struct{}); none {
 		return &out, nil
 	}
-	body := bytes.TrimSpace(k.body)
+	body := bytes.TrimSpace(a.body)
 	if len(body) == 0 || body[0] != '{' {
 		// Every success body of openapi.yaml is an object; with validation
 		// off, this still keeps null or [] from passing as a zero value.
-		return nil, c.invalid(k, []string{"(body): must be a JSON object"}, nil, nil)
+		return nil, c.invalid(k, a, []string{"(body): must be a JSON object"}, nil, nil)
 	}
 	if err := json.Unmarshal(body, &out); err != nil {
-		return nil, c.invalid(k, []string{"(body): cannot be decoded: " + jsonProblem(err)}, nil, err)
+		return nil, c.invalid(k, a, []string{"(body): cannot be decoded: " + jsonProblem(err)}, nil, err)
 	}
 	return &out, nil
 }
 
-// isOurs reports whether err is one of the errors the doer returns.
-func isOurs(err error) bool {
-	var (
-		api *APIError
-		req *RequestValidationError
-		rv  *ResponseValidationError
-		te  *TransportError
-	)
-	return errors.As(err, &api) || errors.As(err, &req) || errors.As(err, &rv) || errors.As(err, &te)
+// addHeaders gives a request gen built (with a header map of its own) the
+// client's headers and the key.
+func (c *Client) addHeaders(req *http.Request) {
+	for name, values := range c.header {
+		req.Header[name] = values
+	}
+	req.Header.Set(apiKeyHeader, c.apiKey)
+}
+
+// checkRequest validates a request gen built against openapi.yaml; its
+// path parameters are read back from its path by the spec's template. Only
+// Strict refuses an enum value the spec does not list (a new proxy country
+// or model, say): the service adds values before this copy of the spec
+// lists them, so the other modes send it and log it at Warn.
+func (c *Client) checkRequest(ctx context.Context, op *operation, method string, req *http.Request) error {
+	pathParams, ok := op.spec.PathValues(strings.TrimPrefix(req.URL.EscapedPath(), c.basePath))
+	if !ok {
+		return &RequestValidationError{Operation: method, Violations: []string{"(path): " + req.URL.EscapedPath() + " does not fit " + op.spec.Path}}
+	}
+	vs := op.spec.CheckRequest(ctx, req, pathParams)
+	if c.validation != ValidationStrict {
+		kept := vs[:0]
+		for _, v := range vs {
+			if v.Unlisted {
+				c.logger.LogAttrs(ctx, slog.LevelWarn, "browseruse: sending an enum value openapi.yaml does not list",
+					slog.String("operation", method), slog.String("field", fieldName(op, v)))
+				continue
+			}
+			kept = append(kept, v)
+		}
+		vs = kept
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	lines := make([]string, len(vs))
+	for i, v := range vs {
+		lines[i] = fieldName(op, v) + ": " + v.Rule
+	}
+	return &RequestValidationError{Operation: method, Violations: lines}
 }
 
 // mayHaveCreated reports whether a failed create could have started a session.
@@ -101,37 +148,39 @@ func mayHaveCreated(err error) bool {
 		// A redirect is an answer that did not create anything here.
 		return !errors.As(te.Err, &ns) && !errors.Is(te.Err, ErrCrossOriginRedirect)
 	}
-	return false // invalid parameters, or a request gen could not build: nothing was sent
+	return false // invalid parameters: nothing was sent
 }
 
 // checkResponse checks the answer the doer read into k: an error status
 // becomes an *APIError, and a body that breaks openapi.yaml a
 // *ResponseValidationError (see ValidationMode).
-func (c *Client) checkResponse(k *call) error {
-	schema, documented := k.op.spec.Response(k.status)
-	if k.status >= 300 {
-		apiErr := c.apiError(k)
-		if c.validation == ValidationOff || !documented || schema == nil {
+func (c *Client) checkResponse(op *operation, k call, a answer) error {
+	schema, documented := op.spec.Response(a.status)
+	if a.status >= 300 {
+		apiErr := c.apiError(op, k, a)
+		if c.validation == ValidationOff || !documented || schema == nil || len(bytes.TrimSpace(a.body)) == 0 {
+			// A body-less error (a proxy's 429 or 502, say) has nothing
+			// to check: its status says it all.
 			return apiErr
 		}
-		if vs := c.check(k, schema); len(vs) > 0 {
-			return c.invalid(k, vs, apiErr, nil)
+		if vs := c.check(k, a, schema); len(vs) > 0 {
+			return c.invalid(k, a, vs, apiErr, nil)
 		}
 		return apiErr
 	}
 	if !documented {
 		if c.validation == ValidationStrict {
-			return c.invalid(k, []string{fmt.Sprintf("status %d is not documented (expected %d)", k.status, k.op.spec.Success)}, nil, nil)
+			return c.invalid(k, a, []string{fmt.Sprintf("status %d is not documented (expected %d)", a.status, op.spec.Success)}, nil, nil)
 		}
 		// Another 2xx than documented (200 for 201, say): hold the body to
 		// the documented success schema, so it cannot pass as a zero value.
-		schema, _ = k.op.spec.Response(k.op.spec.Success)
+		schema, _ = op.spec.Response(op.spec.Success)
 	}
 	if c.validation == ValidationOff || schema == nil {
 		return nil
 	}
-	if vs := c.check(k, schema); len(vs) > 0 {
-		return c.invalid(k, vs, nil, nil)
+	if vs := c.check(k, a, schema); len(vs) > 0 {
+		return c.invalid(k, a, vs, nil, nil)
 	}
 	return nil
 }
@@ -139,13 +188,13 @@ func (c *Client) checkResponse(k *call) error {
 // check validates a body against a documented schema with kin-openapi and
 // returns short violation lines. Compatible mode drops (and logs) enum
 // values the spec does not list.
-func (c *Client) check(k *call, schema *openapi3.Schema) []string {
-	if ct := k.header.Get("Content-Type"); !isJSON(ct) {
+func (c *Client) check(k call, a answer, schema *openapi3.Schema) []string {
+	if ct := a.header.Get("Content-Type"); !isJSON(ct) {
 		return []string{fmt.Sprintf("(body): content type %q is not application/json", ct)}
 	}
 	var value any
-	if err := json.Unmarshal(k.body, &value); err != nil {
-		if len(bytes.TrimSpace(k.body)) == 0 {
+	if err := json.Unmarshal(a.body, &value); err != nil {
+		if len(bytes.TrimSpace(a.body)) == 0 {
 			return []string{"(body): is empty"}
 		}
 		return []string{"(body): is not valid JSON: " + jsonProblem(err)}
@@ -154,7 +203,7 @@ func (c *Client) check(k *call, schema *openapi3.Schema) []string {
 	for _, v := range specval.CheckResponse(schema, value) {
 		if v.Unlisted && c.validation == ValidationCompatible {
 			c.logger.LogAttrs(context.Background(), slog.LevelWarn, "browseruse: response has an enum value openapi.yaml does not list",
-				slog.String("operation", k.method), slog.String("field", v.Field), slog.Int("status", k.status))
+				slog.String("operation", k.method), slog.String("field", v.Field), slog.Int("status", a.status))
 			continue
 		}
 		lines = append(lines, v.String())
@@ -162,30 +211,20 @@ func (c *Client) check(k *call, schema *openapi3.Schema) []string {
 	return lines
 }
 
-func (c *Client) invalid(k *call, violations []string, apiErr *APIError, cause error) error {
+func (c *Client) invalid(k call, a answer, violations []string, apiErr *APIError, cause error) error {
 	return &ResponseValidationError{
 		Operation:  k.method,
-		StatusCode: k.status,
+		StatusCode: a.status,
 		Violations: violations,
-		Body:       c.scrub(k.body, violationBodyCap, k.secrets),
+		Body:       c.scrub(a.body, violationBodyCap, k.secrets),
 		APIError:   apiErr,
 		cause:      cause,
 	}
 }
 
-// invalidParams words request violations in the user's terms: the Go
-// field, then the wire field, then the rule.
-func (c *Client) invalidParams(k *call, vs []specval.Violation) error {
-	lines := make([]string, len(vs))
-	for i, v := range vs {
-		lines[i] = c.fieldName(k.op, v) + ": " + v.Rule
-	}
-	return &RequestValidationError{Operation: k.method, Violations: lines}
-}
-
 // fieldName names a violation's field as "GoField (wireField)", e.g.
 // "CustomProxy.Port (customProxy.port)", or "(body)" for the body itself.
-func (c *Client) fieldName(op *operation, v specval.Violation) string {
+func fieldName(op *operation, v specval.Violation) string {
 	wire := v.Field
 	if v.In == "body" {
 		wire = strings.ReplaceAll(strings.TrimPrefix(v.Field, "/"), "/", ".")
@@ -201,21 +240,21 @@ func (c *Client) fieldName(op *operation, v specval.Violation) string {
 }
 
 // apiError builds the *APIError of a non-2xx answer.
-func (c *Client) apiError(k *call) *APIError {
+func (c *Client) apiError(op *operation, k call, a answer) *APIError {
 	e := &APIError{
 		Operation:  k.method,
-		StatusCode: k.status,
-		RequestID:  requestIDOf(k.header),
-		RetryAfter: parseRetryAfter(k.header.Get("Retry-After"), time.Now()),
-		Attempts:   k.attempts,
-		RawBody:    c.scrub(k.body, rawBodyCap, k.secrets),
-		op:         &k.op.operationInfo,
+		StatusCode: a.status,
+		RequestID:  requestIDOf(a.header),
+		RetryAfter: parseRetryAfter(a.header.Get("Retry-After"), time.Now()),
+		Attempts:   a.attempts,
+		RawBody:    c.scrub(a.body, rawBodyCap, k.secrets),
+		op:         &op.operationInfo,
 	}
 	var body struct {
 		Detail json.RawMessage `json:"detail"`
 		issueJSON
 	}
-	if json.Unmarshal(k.body, &body) != nil {
+	if json.Unmarshal(a.body, &body) != nil {
 		return e
 	}
 	var detail string

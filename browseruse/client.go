@@ -1,7 +1,6 @@
 package browseruse
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,9 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-
-	"github.com/browseruse-go/browseruse-go/gen"
-	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 // Version is this library's version, sent in the User-Agent header.
@@ -23,14 +19,17 @@ const Version = "0.1.0"
 // Client calls the Browser Use API. It is safe for concurrent use; create
 // one and share it.
 //
-// It is a thin layer over the client generated into package gen: gen builds
-// every request and its body, and Client adds the key, validation against
-// openapi.yaml, retries, bounds and typed errors (see transport.go).
+// Its methods build every request with the request builders generated into
+// package gen, and add what gen does not: the key, validation of requests
+// and responses against openapi.yaml (kin-openapi), the retry policy,
+// bounds on time and size, typed errors and their sentinels, and helpers
+// (paging, waits, stops). See do in call.go: one straight call path.
 type Client struct {
 	baseURL    string
+	server     string // baseURL with a trailing slash, as gen's builders want it
+	basePath   string // baseURL's path: request paths are relative to it
 	apiKey     string
 	http       *http.Client
-	gen        *gen.Client
 	header     http.Header // User-Agent, Accept, WithHeader's: copied into every request
 	logger     *slog.Logger
 	validation ValidationMode
@@ -82,11 +81,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := specval.Load()
-	if err != nil {
-		return nil, err
-	}
-	ops, err := resolveOperations(spec)
+	ops, err := operations()
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +102,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		baseURL:    base.String(),
+		server:     base.String() + "/",
+		basePath:   base.EscapedPath(),
 		apiKey:     cfg.apiKey,
 		http:       hc,
 		header:     header,
@@ -120,21 +117,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		pollMax:    cfg.pollMax,
 		ops:        ops,
 	}
-	c.gen, err = gen.NewClient(c.baseURL+"/", gen.WithHTTPClient(doer{c}), gen.WithRequestEditorFn(c.editRequest))
-	if err != nil {
-		return nil, err
-	}
 	return c, nil
-}
-
-// editRequest adds the key and the client's headers to a request gen built.
-// gen builds a new request, with its own header map, for every call.
-func (c *Client) editRequest(_ context.Context, req *http.Request) error {
-	for name, values := range c.header {
-		req.Header[name] = values
-	}
-	req.Header.Set(apiKeyHeader, c.apiKey)
-	return nil
 }
 
 // BaseURL returns the base URL the client sends requests to.

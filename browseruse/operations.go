@@ -2,6 +2,9 @@ package browseruse
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
+	"sync"
 
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
@@ -49,40 +52,58 @@ type operationInfo struct {
 	notFound error
 	// forbidden is the sentinel a 403 matches (nil: ErrUnauthorized).
 	forbidden error
-	// goNames maps the wire names of the request's parameters and body
-	// fields ("pageSize", "/customProxy/port") to the Go names the user
-	// wrote ("PageSize", "CustomProxy.Port"), for RequestValidationError.
-	goNames map[string]string
+	// params is the type of the method's parameters struct, if it has
+	// one: its `wire` tags name the body fields or query parameters that
+	// its fields become, so that errors can name the Go field.
+	params reflect.Type
 }
 
 // operationTable is the facade's view of every operation in one place,
 // the retry policy included (the README's Reliability section shows it).
+// A new operation is a row here and a Client method.
 var operationTable = [opCount]operationInfo{
-	opListSessions:      {id: "listSessions", method: "ListSessions", retry: retryIdempotent, goNames: listSessionsNames},
-	opCreateSession:     {id: "createSession", method: "CreateSession", retry: retryUnsent, creates: "session", notFound: ErrProfileNotFound, goNames: createSessionNames},
-	opGetSession:        {id: "getSession", method: "GetSession", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames},
-	opUpdateSession:     {id: "updateSession", method: "StopSession", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames}, // stopping twice is harmless
-	opDeleteSession:     {id: "deleteSession", method: "DeleteSession", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames},
-	opPurgeSession:      {id: "purgeSession", method: "PurgeSession", retry: retryIdempotent, notFound: ErrSessionNotFound, forbidden: ErrPurgeNotAllowed, goNames: sessionIDNames},
-	opGetPublicShare:    {id: "getPublicShare", method: "GetPublicShare", retry: retryIdempotent, notFound: ErrShareNotFound, goNames: sessionIDNames},
-	opCreatePublicShare: {id: "createPublicShare", method: "CreatePublicShare", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames}, // returns the existing share
-	opDeletePublicShare: {id: "deletePublicShare", method: "DeletePublicShare", retry: retryIdempotent, notFound: ErrSessionNotFound, goNames: sessionIDNames},
-	opListTasks:         {id: "listTasks", method: "ListTasks", retry: retryIdempotent, goNames: listTasksNames},
-	opCreateTask:        {id: "createTask", method: "CreateTask", retry: retryUnsent, creates: "task", sessionConflicts: true, notFound: ErrSessionNotFound, goNames: createTaskNames},
-	opGetTask:           {id: "getTask", method: "GetTask", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames},
-	opUpdateTask:        {id: "updateTask", method: "StopTask", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames}, // stopping twice is harmless
-	opGetTaskStatus:     {id: "getTaskStatus", method: "GetTaskStatus", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames},
-	opGetTaskLogs:       {id: "getTaskLogs", method: "TaskLogsURL", retry: retryIdempotent, notFound: ErrTaskNotFound, goNames: taskIDNames},
+	opListSessions:      {id: "listSessions", method: "ListSessions", retry: retryIdempotent, params: reflect.TypeFor[ListSessionsParams]()},
+	opCreateSession:     {id: "createSession", method: "CreateSession", retry: retryUnsent, creates: "session", notFound: ErrProfileNotFound, params: reflect.TypeFor[CreateSessionParams]()},
+	opGetSession:        {id: "getSession", method: "GetSession", retry: retryIdempotent, notFound: ErrSessionNotFound},
+	opUpdateSession:     {id: "updateSession", method: "StopSession", retry: retryIdempotent, notFound: ErrSessionNotFound}, // stopping twice is harmless
+	opDeleteSession:     {id: "deleteSession", method: "DeleteSession", retry: retryIdempotent, notFound: ErrSessionNotFound},
+	opPurgeSession:      {id: "purgeSession", method: "PurgeSession", retry: retryIdempotent, notFound: ErrSessionNotFound, forbidden: ErrPurgeNotAllowed},
+	opGetPublicShare:    {id: "getPublicShare", method: "GetPublicShare", retry: retryIdempotent, notFound: ErrShareNotFound},
+	opCreatePublicShare: {id: "createPublicShare", method: "CreatePublicShare", retry: retryIdempotent, notFound: ErrSessionNotFound}, // returns the existing share
+	opDeletePublicShare: {id: "deletePublicShare", method: "DeletePublicShare", retry: retryIdempotent, notFound: ErrSessionNotFound},
+	opListTasks:         {id: "listTasks", method: "ListTasks", retry: retryIdempotent, params: reflect.TypeFor[ListTasksParams]()},
+	opCreateTask:        {id: "createTask", method: "CreateTask", retry: retryUnsent, creates: "task", sessionConflicts: true, notFound: ErrSessionNotFound, params: reflect.TypeFor[CreateTaskParams]()},
+	opGetTask:           {id: "getTask", method: "GetTask", retry: retryIdempotent, notFound: ErrTaskNotFound},
+	opUpdateTask:        {id: "updateTask", method: "StopTask", retry: retryIdempotent, notFound: ErrTaskNotFound}, // stopping twice is harmless
+	opGetTaskStatus:     {id: "getTaskStatus", method: "GetTaskStatus", retry: retryIdempotent, notFound: ErrTaskNotFound},
+	opGetTaskLogs:       {id: "getTaskLogs", method: "TaskLogsURL", retry: retryIdempotent, notFound: ErrTaskNotFound},
 }
 
 // operation is an operation of the spec with the facade's information,
-// resolved once by NewClient.
+// resolved once per process.
 type operation struct {
 	operationInfo
 	spec *specval.Operation
+	// goNames maps the wire names of the request's parameters and body
+	// fields ("session_id", "pageSize", "/customProxy/port") to the Go
+	// names the user wrote ("sessionID", "PageSize", "CustomProxy.Port"),
+	// for RequestValidationError. Derived, never written by hand: path
+	// parameters from the spec's path template, the rest from params.
+	goNames map[string]string
 }
 
-// resolveOperations finds every operation of operationTable in the spec.
+// operations resolves operationTable against the embedded spec, once: the
+// spec and the table never change, so every Client shares the result.
+var operations = sync.OnceValues(func() ([opCount]*operation, error) {
+	spec, err := specval.Load()
+	if err != nil {
+		return [opCount]*operation{}, err
+	}
+	return resolveOperations(spec)
+})
+
+// resolveOperations finds every operation of operationTable in the spec
+// and derives the Go names of its inputs.
 func resolveOperations(spec *specval.Spec) ([opCount]*operation, error) {
 	var ops [opCount]*operation
 	for i, info := range operationTable {
@@ -90,13 +111,56 @@ func resolveOperations(spec *specval.Spec) ([opCount]*operation, error) {
 		if o == nil {
 			return ops, fmt.Errorf("browseruse: the embedded openapi.yaml has no operation %q", info.id)
 		}
-		ops[i] = &operation{operationInfo: info, spec: o}
+		names := map[string]string{}
+		for _, p := range o.PathParams() {
+			names[p] = goArgName(p)
+		}
+		if info.params != nil {
+			prefix := "" // query parameters are named as they are
+			if o.Route.Operation.RequestBody != nil {
+				prefix = "/" // body fields by JSON pointer
+			}
+			wireNames(info.params, prefix, "", names)
+		}
+		ops[i] = &operation{operationInfo: info, spec: o, goNames: names}
 	}
 	return ops, nil
 }
 
-// sessionIDNames names the session id argument of the id operations.
-var sessionIDNames = map[string]string{"session_id": "sessionID"}
+// goArgName is the Go argument a path parameter is passed as: the method
+// arguments follow the wire names in Go style (session_id is sessionID).
+func goArgName(wire string) string {
+	parts := strings.Split(wire, "_")
+	for i, p := range parts {
+		switch {
+		case i == 0:
+		case p == "id" || p == "url":
+			parts[i] = strings.ToUpper(p)
+		case p != "":
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
 
-// taskIDNames names the task id argument of the operations on one task.
-var taskIDNames = map[string]string{"task_id": "taskID"}
+// wireNames adds the wire name to Go name pairs of the `wire`-tagged fields
+// of struct t (or a pointer to one) to names, recursing into fields whose
+// own type has tagged fields: CustomProxy.Port is /customProxy/port.
+func wireNames(t reflect.Type, wirePrefix, goPrefix string, names map[string]string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for _, f := range reflect.VisibleFields(t) {
+		wire, ok := f.Tag.Lookup("wire")
+		if !ok {
+			continue
+		}
+		names[wirePrefix+wire] = goPrefix + f.Name
+		if wirePrefix != "" {
+			wireNames(f.Type, wirePrefix+wire+"/", goPrefix+f.Name+".", names)
+		}
+	}
+}

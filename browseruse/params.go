@@ -13,41 +13,41 @@ import (
 // its zero value is not sent.
 type CreateSessionParams struct {
 	// ProfileID loads a browser profile (cookies, logins); a UUID.
-	ProfileID string
+	ProfileID string `wire:"profileId"`
 	// Proxy chooses the proxy: the zero value leaves it to the server
 	// (which uses "us"), ProxyOff() turns it off (sends null), ProxyIn("DE")
 	// picks a country (any case; sent lowercase).
-	Proxy ProxySetting
+	Proxy ProxySetting `wire:"proxyCountryCode"`
 	// StartURL is a page to open when the browser starts.
-	StartURL string
+	StartURL string `wire:"startUrl"`
 	// ScreenWidth is the browser's screen width in pixels, 320..6144.
-	ScreenWidth *int
+	ScreenWidth *int `wire:"browserScreenWidth"`
 	// ScreenHeight is the browser's screen height in pixels, 320..3456.
-	ScreenHeight *int
+	ScreenHeight *int `wire:"browserScreenHeight"`
 	// PersistMemory: nil leaves the server default (true); Ptr(false) makes
 	// every task start without the context of the ones before.
-	PersistMemory *bool
+	PersistMemory *bool `wire:"persistMemory"`
 	// KeepAlive: nil leaves the server default (true); Ptr(false) closes the
 	// session as soon as its task completes.
-	KeepAlive *bool
+	KeepAlive *bool `wire:"keepAlive"`
 	// EnableRecording: nil leaves the server default (false).
-	EnableRecording *bool
+	EnableRecording *bool `wire:"enableRecording"`
 	// CustomProxy routes the browser through the user's own proxy.
-	CustomProxy *CustomProxy
+	CustomProxy *CustomProxy `wire:"customProxy"`
 }
 
 // CustomProxy is the user's own proxy server. Its password never appears in
 // errors, logs or fmt output of this package's types.
 type CustomProxy struct {
 	// Host is the proxy's host name or address (1..255 characters).
-	Host string
+	Host string `wire:"host"`
 	// Port is the proxy's TCP port (1..65535).
-	Port int
+	Port int `wire:"port"`
 	// Username and Password authenticate to the proxy; empty is not sent.
-	Username string
-	Password string
+	Username string `wire:"username"`
+	Password string `wire:"password"`
 	// IgnoreCertErrors accepts TLS certificates the browser cannot verify.
-	IgnoreCertErrors bool
+	IgnoreCertErrors bool `wire:"ignoreCertErrors"`
 }
 
 // Format prints the proxy with its password masked, for every verb.
@@ -156,26 +156,6 @@ func (p CreateSessionParams) request() gen.CreateSessionRequest {
 	return r
 }
 
-// createSessionNames maps the wire fields of the create body to the Go
-// fields of CreateSessionParams (TestEveryRequestFieldHasAGoName keeps it
-// complete when openapi.yaml grows).
-var createSessionNames = map[string]string{
-	"/profileId":                    "ProfileID",
-	"/proxyCountryCode":             "Proxy",
-	"/startUrl":                     "StartURL",
-	"/browserScreenWidth":           "ScreenWidth",
-	"/browserScreenHeight":          "ScreenHeight",
-	"/persistMemory":                "PersistMemory",
-	"/keepAlive":                    "KeepAlive",
-	"/enableRecording":              "EnableRecording",
-	"/customProxy":                  "CustomProxy",
-	"/customProxy/host":             "CustomProxy.Host",
-	"/customProxy/port":             "CustomProxy.Port",
-	"/customProxy/username":         "CustomProxy.Username",
-	"/customProxy/password":         "CustomProxy.Password",
-	"/customProxy/ignoreCertErrors": "CustomProxy.IgnoreCertErrors",
-}
-
 func nonEmpty(s string) *string {
 	if s == "" {
 		return nil
@@ -193,11 +173,11 @@ func (p CreateSessionParams) secrets() []string {
 // ListSessionsParams selects a page of sessions. Nil fields are not sent.
 type ListSessionsParams struct {
 	// PageSize is how many sessions a page holds, 1..100 (server default 10).
-	PageSize *int
+	PageSize *int `wire:"pageSize"`
 	// PageNumber is the page, from 1 (the default).
-	PageNumber *int
+	PageNumber *int `wire:"pageNumber"`
 	// Status returns only sessions in this state; "" returns all.
-	Status SessionStatus
+	Status SessionStatus `wire:"filterBy"`
 }
 
 // request is the generated query parameters for p.
@@ -208,6 +188,3 @@ func (p ListSessionsParams) request() *gen.ListSessionsParams {
 	}
 	return r
 }
-
-// listSessionsNames maps the query parameters to ListSessionsParams' fields.
-var listSessionsNames = map[string]string{"pageSize": "PageSize", "pageNumber": "PageNumber", "filterBy": "Status"}

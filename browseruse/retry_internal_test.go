@@ -86,16 +86,24 @@ func TestOperationsMissingFromTheTableAreNeverRetried(t *testing.T) {
 	}
 }
 
-// TestEveryOperationIsInTheTable: each row names an operation of the spec
-// and a Client method, and says how it retries.
+// TestEveryOperationIsInTheTable: the table and openapi.yaml list the
+// same operations, each row names a Client method, says how it retries,
+// and, for a create, what it starts.
 func TestEveryOperationIsInTheTable(t *testing.T) {
-	seen := map[string]bool{}
+	spec, err := specval.Load()
+	require.NoError(t, err)
+	inTable := map[string]bool{}
 	for i, info := range operationTable {
 		require.NotEmpty(t, info.id, "row %d", i)
+		require.NotNil(t, spec.Operation(info.id), "row %d names %q, which openapi.yaml does not have", i, info.id)
 		require.NotEmpty(t, info.method, info.id)
 		require.NotEqual(t, retryNever, info.retry, "%s: say how it retries", info.id)
-		require.False(t, seen[info.id], "%s twice", info.id)
-		seen[info.id] = true
+		require.Equal(t, info.retry == retryUnsent, info.creates != "", "%s: a create retries only what was never sent", info.id)
+		require.False(t, inTable[info.id], "%s twice", info.id)
+		inTable[info.id] = true
+	}
+	for _, op := range spec.Operations() {
+		require.True(t, inTable[op.ID], "openapi.yaml has %s: add a row to operationTable", op.ID)
 	}
 }
 
@@ -117,33 +125,45 @@ func TestTaskCreateRetriesLikeSessionCreate(t *testing.T) {
 }
 
 // TestEveryRequestFieldHasAGoName: a violation names the Go field the user
-// wrote, so every parameter and body field of openapi.yaml must have one;
-// this fails when the spec grows a field and goNames does not.
+// wrote, so every parameter and body field of openapi.yaml that a params
+// type fills must have one (from its `wire` tag), and every `wire` tag must
+// name a field the spec has. It fails when the spec grows a field the
+// params type does not tag, or a tag is misspelt.
 func TestEveryRequestFieldHasAGoName(t *testing.T) {
 	spec, err := specval.Load()
 	require.NoError(t, err)
 	ops, err := resolveOperations(spec)
 	require.NoError(t, err)
-	userBodies := map[string]bool{"createSession": true, "createTask": true} // the stops' bodies are the client's own
 	for _, op := range ops {
+		wire := map[string]bool{}
 		route := op.spec.Route
 		for _, list := range []openapi3.Parameters{route.PathItem.Parameters, route.Operation.Parameters} {
 			for _, p := range list {
-				require.Contains(t, op.goNames, p.Value.Name, "%s parameter %s", op.method, p.Value.Name)
+				wire[p.Value.Name] = true
 			}
 		}
-		if rb := route.Operation.RequestBody; rb != nil && userBodies[op.id] {
+		if rb := route.Operation.RequestBody; rb != nil && op.params != nil {
 			var walk func(ptr string, s *openapi3.Schema)
 			walk = func(ptr string, s *openapi3.Schema) {
 				for _, ref := range s.AllOf {
 					walk(ptr, ref.Value)
 				}
 				for name, prop := range s.Properties {
-					require.Contains(t, op.goNames, ptr+"/"+name, "%s body field %s", op.method, ptr+"/"+name)
+					wire[ptr+"/"+name] = true
 					walk(ptr+"/"+name, prop.Value)
 				}
 			}
 			walk("", rb.Value.Content.Get("application/json").Schema.Value)
 		}
+		for name := range wire {
+			require.Contains(t, op.goNames, name, "%s: %s has no Go name", op.method, name)
+		}
+		for name := range op.goNames {
+			require.True(t, wire[name], "%s: the Go name of %s names no field of openapi.yaml", op.method, name)
+		}
 	}
+	require.Equal(t, "sessionID", ops[opGetSession].goNames["session_id"])
+	require.Equal(t, "CustomProxy.Port", ops[opCreateSession].goNames["/customProxy/port"])
+	require.Equal(t, "SessionSettings.Proxy", ops[opCreateTask].goNames["/sessionSettings/proxyCountryCode"])
+	require.Equal(t, "Status", ops[opListTasks].goNames["filterBy"])
 }

@@ -18,66 +18,66 @@ import (
 // default.
 type CreateTaskParams struct {
 	// Task is what the agent should do, in words (1..50,000 characters).
-	Task string
+	Task string `wire:"task"`
 	// SessionID is the session to run in; "" makes the service start a new
 	// session with SessionSettings. A session runs one task at a time.
-	SessionID string
+	SessionID string `wire:"sessionId"`
 	// LLM is the model the agent runs on ("": the service's default,
 	// browser-use-2.0). A model openapi.yaml does not list is sent anyway,
 	// with a Warn log, except in ValidationStrict.
-	LLM LLM
+	LLM LLM `wire:"llm"`
 	// StartURL is a page to open before the agent starts.
-	StartURL string
+	StartURL string `wire:"startUrl"`
 	// MaxSteps caps the agent's steps, 1..10,000 (service default 100).
-	MaxSteps *int
+	MaxSteps *int `wire:"maxSteps"`
 	// StructuredOutput is a JSON schema, as text, that the output must
 	// follow; see RunTaskAs.
-	StructuredOutput string
+	StructuredOutput string `wire:"structuredOutput"`
 	// Metadata is up to 10 key-value pairs of your own, kept with the task.
-	Metadata map[string]string
+	Metadata map[string]string `wire:"metadata"`
 	// Secrets are credentials the agent may fill in, by name. Their values
 	// never appear in errors, logs or fmt and slog output of this package.
-	Secrets map[string]string
+	Secrets map[string]string `wire:"secrets"`
 	// AllowedDomains are the domains the agent may visit (recommended with
 	// Secrets).
-	AllowedDomains []string
+	AllowedDomains []string `wire:"allowedDomains"`
 	// OpVaultID is a 1Password vault whose items the agent may use.
-	OpVaultID string
+	OpVaultID string `wire:"opVaultId"`
 	// SessionSettings configure the new session when SessionID is "".
-	SessionSettings *SessionSettings
+	SessionSettings *SessionSettings `wire:"sessionSettings"`
 	// HighlightElements, FlashMode, Thinking and Judge switch agent
 	// features on or off; nil leaves the service default (off).
-	HighlightElements *bool
-	FlashMode         *bool
-	Thinking          *bool
-	Judge             *bool
+	HighlightElements *bool `wire:"highlightElements"`
+	FlashMode         *bool `wire:"flashMode"`
+	Thinking          *bool `wire:"thinking"`
+	Judge             *bool `wire:"judge"`
 	// ThinkingLevel sets how deeply the model reasons ("": its default).
-	ThinkingLevel ThinkingLevel
+	ThinkingLevel ThinkingLevel `wire:"thinkingLevel"`
 	// Vision says whether the agent sees screenshots ("": the service's
 	// default, on).
-	Vision Vision
+	Vision Vision `wire:"vision"`
 	// SystemPromptExtension is added to the agent's system prompt.
-	SystemPromptExtension string
+	SystemPromptExtension string `wire:"systemPromptExtension"`
 	// JudgeGroundTruth is the answer the judge expects (with Judge).
-	JudgeGroundTruth string
+	JudgeGroundTruth string `wire:"judgeGroundTruth"`
 	// JudgeLLM is the judge's model ("": the service's default).
-	JudgeLLM LLM
+	JudgeLLM LLM `wire:"judgeLlm"`
 	// SkillIDs enables skills; []string{"*"} enables all of the project's.
-	SkillIDs []string
+	SkillIDs []string `wire:"skillIds"`
 }
 
 // SessionSettings configure the session the service starts for a task
 // created without a SessionID.
 type SessionSettings struct {
 	// ProfileID loads a browser profile (cookies, logins); a UUID.
-	ProfileID string
+	ProfileID string `wire:"profileId"`
 	// Proxy chooses the proxy, as in CreateSessionParams.
-	Proxy ProxySetting
+	Proxy ProxySetting `wire:"proxyCountryCode"`
 	// ScreenWidth (320..6144) and ScreenHeight (320..3456) are in pixels.
-	ScreenWidth  *int
-	ScreenHeight *int
+	ScreenWidth  *int `wire:"browserScreenWidth"`
+	ScreenHeight *int `wire:"browserScreenHeight"`
 	// EnableRecording: nil leaves the service default (false).
-	EnableRecording *bool
+	EnableRecording *bool `wire:"enableRecording"`
 }
 
 // Vision says whether the agent sees screenshots: VisionOn, VisionOff or
@@ -178,20 +178,6 @@ func (p CreateTaskParams) secrets() []string {
 	return out
 }
 
-// createTaskNames maps the wire fields of the create body to the Go fields
-// of CreateTaskParams (TestEveryRequestFieldHasAGoName keeps it complete).
-var createTaskNames = map[string]string{
-	"/task": "Task", "/sessionId": "SessionID", "/llm": "LLM", "/startUrl": "StartURL", "/maxSteps": "MaxSteps",
-	"/structuredOutput": "StructuredOutput", "/metadata": "Metadata", "/secrets": "Secrets",
-	"/allowedDomains": "AllowedDomains", "/opVaultId": "OpVaultID", "/sessionSettings": "SessionSettings",
-	"/sessionSettings/profileId": "SessionSettings.ProfileID", "/sessionSettings/proxyCountryCode": "SessionSettings.Proxy",
-	"/sessionSettings/browserScreenWidth": "SessionSettings.ScreenWidth", "/sessionSettings/browserScreenHeight": "SessionSettings.ScreenHeight",
-	"/sessionSettings/enableRecording": "SessionSettings.EnableRecording", "/highlightElements": "HighlightElements",
-	"/flashMode": "FlashMode", "/thinking": "Thinking", "/thinkingLevel": "ThinkingLevel", "/vision": "Vision",
-	"/systemPromptExtension": "SystemPromptExtension", "/judge": "Judge", "/judgeGroundTruth": "JudgeGroundTruth",
-	"/judgeLlm": "JudgeLLM", "/skillIds": "SkillIDs",
-}
-
 // Format prints the parameters with the secrets' values masked, for every verb.
 func (p CreateTaskParams) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "{Task: %q, SessionID: %s, LLM: %s, StartURL: %s, MaxSteps: %s, Metadata: %v, Secrets: %s, AllowedDomains: %v}",
@@ -221,16 +207,16 @@ func maskedKeys(secrets map[string]string) string {
 // ListTasksParams selects a page of tasks. Zero fields are not sent.
 type ListTasksParams struct {
 	// PageSize is how many tasks a page holds, 1..100 (server default 10).
-	PageSize *int
+	PageSize *int `wire:"pageSize"`
 	// PageNumber is the page, from 1 (the default).
-	PageNumber *int
+	PageNumber *int `wire:"pageNumber"`
 	// SessionID returns only the tasks of this session.
-	SessionID string
+	SessionID string `wire:"sessionId"`
 	// Status returns only tasks in this state; "" returns all.
-	Status TaskStatus
+	Status TaskStatus `wire:"filterBy"`
 	// After and Before bound the tasks' creation time.
-	After  *time.Time
-	Before *time.Time
+	After  *time.Time `wire:"after"`
+	Before *time.Time `wire:"before"`
 }
 
 // request is the generated query parameters for p.
@@ -240,9 +226,4 @@ func (p ListTasksParams) request() *gen.ListTasksParams {
 		r.FilterBy = &p.Status
 	}
 	return r
-}
-
-// listTasksNames maps the query parameters to ListTasksParams' fields.
-var listTasksNames = map[string]string{
-	"pageSize": "PageSize", "pageNumber": "PageNumber", "sessionId": "SessionID", "filterBy": "Status", "after": "After", "before": "Before",
 }

@@ -2,7 +2,6 @@ package browseruse
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/browseruse-go/browseruse-go/gen"
 )
@@ -20,63 +19,49 @@ func (c *Client) CreateTask(ctx context.Context, p CreateTaskParams) (*CreatedTa
 	if err != nil {
 		return nil, err
 	}
-	return invoke[CreatedTask](ctx, c, request{op: opCreateTask, secrets: p.secrets()}, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.CreateTask(ctx, body)
-	})
+	req, err := gen.NewCreateTaskRequest(c.server, body)
+	return do[CreatedTask](ctx, c, call{op: opCreateTask, secrets: p.secrets()}, req, err)
 }
 
 // GetTask returns a task in full, with its steps and output files.
 func (c *Client) GetTask(ctx context.Context, taskID string) (*Task, error) {
-	return invoke[Task](ctx, c, request{op: opGetTask, pathParams: taskPath(taskID)}, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.GetTask(ctx, taskID)
-	})
+	req, err := gen.NewGetTaskRequest(c.server, taskID)
+	return do[Task](ctx, c, call{op: opGetTask}, req, err)
 }
 
 // GetTaskStatus returns the light view of a task (state, and once it ended
 // its output, success and cost), meant for polling; see WaitForTask.
 func (c *Client) GetTaskStatus(ctx context.Context, taskID string) (*TaskStatusView, error) {
-	return invoke[TaskStatusView](ctx, c, request{op: opGetTaskStatus, pathParams: taskPath(taskID)}, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.GetTaskStatus(ctx, taskID)
-	})
+	req, err := gen.NewGetTaskStatusRequest(c.server, taskID)
+	return do[TaskStatusView](ctx, c, call{op: opGetTaskStatus}, req, err)
 }
 
 // ListTasks returns one page of tasks, newest first.
 func (c *Client) ListTasks(ctx context.Context, p ListTasksParams) (*TaskPage, error) {
-	return invoke[TaskPage](ctx, c, request{op: opListTasks}, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.ListTasks(ctx, p.request())
-	})
+	req, err := gen.NewListTasksRequest(c.server, p.request())
+	return do[TaskPage](ctx, c, call{op: opListTasks}, req, err)
 }
 
 // StopTask stops a task; its session stays up for the next one. A stopped
 // task cannot resume; stopping it twice is harmless.
 func (c *Client) StopTask(ctx context.Context, taskID string) (*Task, error) {
-	return c.updateTask(ctx, "StopTask", taskID, gen.TaskUpdateActionStop)
+	req, err := gen.NewUpdateTaskRequest(c.server, taskID, gen.UpdateTaskRequest{Action: gen.TaskUpdateActionStop})
+	return do[Task](ctx, c, call{op: opUpdateTask}, req, err)
 }
 
 // StopTaskAndSession stops a task and then ends its session.
 func (c *Client) StopTaskAndSession(ctx context.Context, taskID string) (*Task, error) {
-	return c.updateTask(ctx, "StopTaskAndSession", taskID, gen.TaskUpdateActionStopTaskAndSession)
-}
-
-func (c *Client) updateTask(ctx context.Context, method, taskID string, action gen.TaskUpdateAction) (*Task, error) {
-	return invoke[Task](ctx, c, request{op: opUpdateTask, method: method, pathParams: taskPath(taskID)}, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.UpdateTask(ctx, taskID, gen.UpdateTaskRequest{Action: action})
-	})
+	req, err := gen.NewUpdateTaskRequest(c.server, taskID, gen.UpdateTaskRequest{Action: gen.TaskUpdateActionStopTaskAndSession})
+	return do[Task](ctx, c, call{op: opUpdateTask, method: "StopTaskAndSession"}, req, err)
 }
 
 // TaskLogsURL returns a short-lived link from which the task's execution
 // log file can be downloaded.
 func (c *Client) TaskLogsURL(ctx context.Context, taskID string) (string, error) {
-	logs, err := invoke[gen.TaskLogFileResponse](ctx, c, request{op: opGetTaskLogs, pathParams: taskPath(taskID)}, func(ctx context.Context) (*http.Response, error) {
-		return c.gen.GetTaskLogs(ctx, taskID)
-	})
+	req, err := gen.NewGetTaskLogsRequest(c.server, taskID)
+	logs, err := do[gen.TaskLogFileResponse](ctx, c, call{op: opGetTaskLogs}, req, err)
 	if err != nil {
 		return "", err
 	}
 	return logs.DownloadURL, nil
-}
-
-// taskPath is the path parameter of the operations on one task.
-func taskPath(taskID string) map[string]string {
-	return map[string]string{"task_id": taskID}
 }

@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -43,6 +45,9 @@ type Operation struct {
 	Route *routers.Route
 	// Success is the documented 2xx status.
 	Success int
+	// segments is Path split at "/"; a parameter's segment is its name in
+	// braces.
+	segments []string
 	// responses maps each documented status to its JSON body schema (nil
 	// when the status has no body).
 	responses map[int]*openapi3.Schema
@@ -81,6 +86,7 @@ func newSpec(doc *openapi3.T) (*Spec, error) {
 				Route:     &routers.Route{Spec: &unsecured, Path: path, PathItem: item, Method: method, Operation: op},
 				Success:   http.StatusOK,
 				responses: map[int]*openapi3.Schema{},
+				segments:  strings.Split(path, "/"),
 			}
 			for code, ref := range op.Responses.Map() {
 				status, err := strconv.Atoi(code)
@@ -135,4 +141,62 @@ func (o *Operation) Statuses() []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// PathParams returns the names of the path template's parameters, in order
+// ("session_id" for /sessions/{session_id}).
+func (o *Operation) PathParams() []string {
+	var names []string
+	for _, seg := range o.segments {
+		if name, ok := paramName(seg); ok {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// PathValues reads the path parameters from a request's escaped path,
+// relative to the server ("/sessions/3c90c3cc-..."), by the path template:
+// the request's builder put them there. It returns nil when the operation
+// has none, and false when the path does not fit the template.
+func (o *Operation) PathValues(escapedPath string) (map[string]string, bool) {
+	var values map[string]string
+	rest := escapedPath
+	for i, seg := range o.segments {
+		var got string
+		if i == len(o.segments)-1 {
+			if strings.Contains(rest, "/") {
+				return nil, false
+			}
+			got, rest = rest, ""
+		} else {
+			var found bool
+			if got, rest, found = strings.Cut(rest, "/"); !found {
+				return nil, false
+			}
+		}
+		name, isParam := paramName(seg)
+		if !isParam {
+			if got != seg {
+				return nil, false
+			}
+			continue
+		}
+		v, err := url.PathUnescape(got)
+		if err != nil {
+			return nil, false
+		}
+		if values == nil {
+			values = make(map[string]string, 1)
+		}
+		values[name] = v
+	}
+	return values, true
+}
+
+func paramName(segment string) (string, bool) {
+	if len(segment) > 2 && segment[0] == '{' && segment[len(segment)-1] == '}' {
+		return segment[1 : len(segment)-1], true
+	}
+	return "", false
 }

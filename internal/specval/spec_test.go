@@ -31,15 +31,20 @@ func TestEmbeddedSpecIsValidOpenAPI303(t *testing.T) {
 	s := mustLoad(t)
 	require.Equal(t, "3.0.3", s.Doc.OpenAPI)
 	require.NoError(t, s.Doc.Validate(context.Background()))
-	var ids []string
-	for _, op := range s.Operations() {
-		ids = append(ids, op.ID)
+	// Every operation of the document is resolved, once, under its id.
+	n := 0
+	for path, item := range s.Doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			n++
+			o := s.Operation(op.OperationID)
+			require.NotNil(t, o, "%s %s has no operationId", method, path)
+			require.Equal(t, path, o.Path)
+			require.Equal(t, method, o.Method)
+			require.GreaterOrEqual(t, o.Success, 200, o.ID)
+			require.Less(t, o.Success, 300, o.ID)
+		}
 	}
-	require.Equal(t, []string{
-		"createPublicShare", "createSession", "createTask", "deletePublicShare", "deleteSession",
-		"getPublicShare", "getSession", "getTask", "getTaskLogs", "getTaskStatus", "listSessions", "listTasks",
-		"purgeSession", "updateSession", "updateTask",
-	}, ids)
+	require.Len(t, s.Operations(), n, "two operations share an operationId")
 	require.Len(t, s.Doc.Components.Schemas["ProxyCountryCode"].Value.Enum, 248)
 }
 
@@ -158,4 +163,26 @@ func TestSecurityIsDocumentWide(t *testing.T) {
 		require.Nil(t, op.Route.Operation.Security, op.ID)
 		require.Empty(t, op.Route.Spec.Security, op.ID)
 	}
+}
+
+func TestPathValuesReadTheTemplate(t *testing.T) {
+	s := mustLoad(t)
+	get := s.Operation("getSession")
+	require.Equal(t, []string{"session_id"}, get.PathParams())
+	v, ok := get.PathValues("/sessions/3c90c3cc-0d44-4b50-8888-8dd25736052a")
+	require.True(t, ok)
+	require.Equal(t, map[string]string{"session_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a"}, v)
+	v, ok = s.Operation("getPublicShare").PathValues("/sessions/a%2Fb/public-share")
+	require.True(t, ok)
+	require.Equal(t, "a/b", v["session_id"], "an escaped slash stays in its segment")
+	v, ok = get.PathValues("/sessions/")
+	require.True(t, ok)
+	require.Equal(t, "", v["session_id"], "an empty id is read, and then refused by validation")
+	for _, bad := range []string{"/sessions", "/tasks/x", "/sessions/x/y", "/sessions/%zz"} {
+		_, ok := get.PathValues(bad)
+		require.False(t, ok, bad)
+	}
+	v, ok = s.Operation("listSessions").PathValues("/sessions")
+	require.True(t, ok)
+	require.Nil(t, v)
 }

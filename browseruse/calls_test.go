@@ -1,0 +1,125 @@
+package browseruse_test
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/internal/specval"
+)
+
+// operationCall calls one operation with valid arguments: the value is
+// what the Client method returned (nil for none).
+type operationCall func(ctx context.Context, c *browseruse.Client) (any, error)
+
+// everyCall calls each operation of openapi.yaml, by operationId, through
+// its Client method. TestEveryOperationHasACall keeps it complete, so the
+// tests that walk it (the wire test, the response fuzzer) cover every
+// operation the spec grows.
+var everyCall = map[string]operationCall{
+	"listSessions": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.ListSessions(ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(25), PageNumber: browseruse.Ptr(3), Status: browseruse.StatusActive})
+	},
+	"createSession": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	},
+	"getSession": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.GetSession(ctx, sessionID) },
+	"updateSession": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.StopSession(ctx, sessionID)
+	},
+	"deleteSession": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return nil, c.DeleteSession(ctx, sessionID)
+	},
+	"purgeSession": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return nil, c.PurgeSession(ctx, sessionID)
+	},
+	"getPublicShare": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.GetPublicShare(ctx, sessionID)
+	},
+	"createPublicShare": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.CreatePublicShare(ctx, sessionID)
+	},
+	"deletePublicShare": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return nil, c.DeletePublicShare(ctx, sessionID)
+	},
+	"listTasks": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.ListTasks(ctx, browseruse.ListTasksParams{PageSize: browseruse.Ptr(5), SessionID: sessionID, Status: browseruse.TaskFinished})
+	},
+	"createTask": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "find it", SessionID: sessionID})
+	},
+	"getTask":       func(ctx context.Context, c *browseruse.Client) (any, error) { return c.GetTask(ctx, taskID) },
+	"updateTask":    func(ctx context.Context, c *browseruse.Client) (any, error) { return c.StopTask(ctx, taskID) },
+	"getTaskStatus": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.GetTaskStatus(ctx, taskID) },
+	"getTaskLogs":   func(ctx context.Context, c *browseruse.Client) (any, error) { return c.TaskLogsURL(ctx, taskID) },
+}
+
+// specOperations returns the operationIds of openapi.yaml, sorted.
+func specOperations(t testing.TB) []string {
+	t.Helper()
+	spec, err := specval.Load()
+	require.NoError(t, err)
+	var ids []string
+	for _, op := range spec.Operations() {
+		ids = append(ids, op.ID)
+	}
+	return ids
+}
+
+func TestEveryOperationHasACall(t *testing.T) {
+	ids := specOperations(t)
+	for _, id := range ids {
+		require.Contains(t, everyCall, id, "openapi.yaml has %s: add it to everyCall", id)
+	}
+	require.Len(t, everyCall, len(ids), "everyCall names an operation openapi.yaml does not have")
+}
+
+// okBodies are valid success bodies of every response model, by
+// operationId; routes and the fuzzer's seeds use them.
+var okBodies = map[string]string{
+	"listSessions":      `{"items":[` + sessionItemJSON + `],"totalItems":1,"pageNumber":1,"pageSize":10}`,
+	"createSession":     sessionItemJSON,
+	"getSession":        sessionViewJSON,
+	"updateSession":     sessionViewJSON,
+	"getPublicShare":    shareJSON,
+	"createPublicShare": shareJSON,
+	"listTasks":         `{"items":[` + taskItemJSON + `],"totalItems":1,"pageNumber":1,"pageSize":10}`,
+	"createTask":        `{"id":"` + taskID + `","sessionId":"` + sessionID + `"}`,
+	"getTask":           taskViewJSON,
+	"updateTask":        taskViewJSON,
+	"getTaskStatus":     `{"id":"` + taskID + `","status":"finished","output":"done","isSuccess":true,"cost":"0.01"}`,
+	"getTaskLogs":       `{"downloadUrl":"https://logs.example/` + taskID + `"}`,
+}
+
+const taskItemJSON = `{"id":"` + taskID + `","sessionId":"` + sessionID + `","llm":"browser-use-llm","task":"find it",
+	"status":"finished","createdAt":"2026-01-02T03:04:06.123456Z","finishedAt":"2026-01-02T03:10:00Z","cost":"0.0125","metadata":{}}`
+
+const taskViewJSON = `{"id":"` + taskID + `","sessionId":"` + sessionID + `","llm":"browser-use-llm","task":"find it",
+	"status":"finished","createdAt":"2026-01-02T03:04:06.123456Z","finishedAt":"2026-01-02T03:10:00Z","cost":"0.0125",
+	"metadata":{},"steps":[],"outputFiles":[],"output":"done","isSuccess":true}`
+
+// idOf returns the ID field of a returned model, if it has one.
+func idOf(v any) (string, bool) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return "", false
+	}
+	f := rv.FieldByName("ID")
+	if !f.IsValid() || f.Kind() != reflect.String {
+		return "", false
+	}
+	return f.String(), true
+}
+
+// roundTripper answers every request with one fixed response, without a
+// network: the fuzzer drives the whole call path of a Client method.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
