@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -100,13 +101,21 @@ func TestHeadersOnEveryRequest(t *testing.T) {
 	require.Contains(t, ua, runtime.Version())
 }
 
+// TestWithHTTPClientCopies: the client sends through the caller's
+// transport, but its redirect policy goes on a copy, never on the caller's
+// http.Client, which other code may share.
 func TestWithHTTPClientCopies(t *testing.T) {
 	srv := newAPIServer(t, answer(http.StatusOK, shareJSON))
-	mine := &http.Client{}
+	var used atomic.Int32
+	mine := &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+		used.Add(1)
+		return http.DefaultTransport.RoundTrip(r)
+	})}
 	c := srv.client(t, browseruse.WithHTTPClient(mine))
 	_, err := c.GetPublicShare(context.Background(), sessionID)
 	require.NoError(t, err)
-	require.Nil(t, mine.Transport, "the caller's client is not modified")
+	require.EqualValues(t, 1, used.Load(), "the caller's transport sent the request")
+	require.Nil(t, mine.CheckRedirect, "the caller's client is not modified")
 }
 
 func TestClientNeverPrintsTheKey(t *testing.T) {
