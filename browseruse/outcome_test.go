@@ -97,7 +97,7 @@ func TestADeclaredContentLengthOverTheCapFailsBeforeReading(t *testing.T) {
 		}
 	})
 	defer close(release)
-	c := srv.client(t, browseruse.WithAttemptTimeout(30*time.Second))
+	c := srv.client(t, browseruse.WithAttemptTimeout(10*time.Second), browseruse.WithRetry(browseruse.RetryPolicy{}))
 	_, err := c.GetSession(context.Background(), sessionID)
 	require.ErrorIs(t, err, browseruse.ErrResponseTooLarge)
 	require.ErrorContains(t, err, "Content-Length 9000000")
@@ -135,9 +135,10 @@ func TestEachAttemptSendsAFreshCopy(t *testing.T) {
 func TestABodylessErrorReadsAsItsStatus(t *testing.T) {
 	srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTooManyRequests) })
 	c := srv.client(t, browseruse.WithValidation(browseruse.ValidationStrict), browseruse.WithRetry(browseruse.RetryPolicy{}))
-	_, err := c.ListSessions(context.Background(), browseruse.ListSessionsParams{})
-	require.ErrorIs(t, err, browseruse.ErrRateLimited)
-	require.False(t, errors.Is(err, browseruse.ErrInvalidResponse), "%v", err)
-	_, err = c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	_, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{}) // openapi.yaml documents its 429 body
 	require.ErrorIs(t, err, browseruse.ErrTooManyConcurrentSessions)
+	require.False(t, errors.Is(err, browseruse.ErrInvalidResponse), "%v", err)
+	var apiErr *browseruse.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
 }
