@@ -10,6 +10,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -573,4 +575,73 @@ func TestStopActiveSessionsStopsEveryActiveSession(t *testing.T) {
 	require.ErrorIs(t, err, browseruse.ErrServer)
 	require.Len(t, stopped, 1)
 	require.Equal(t, 1, srv.SessionCount(browseruse.StatusActive))
+}
+
+// activeSessionsServer serves a list of active sessions of a hundred a
+// page, and stops the one a PATCH names; failPage makes that page answer
+// 503, and onStop runs on each stop.
+type activeSessionsServer struct {
+	mu       sync.Mutex
+	active   []string
+	stops    int
+	failPage string
+	onStop   func(s *activeSessionsServer)
+}
+
+func (a *activeSessionsServer) handle(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if r.Method == http.MethodPatch {
+		id := strings.TrimPrefix(r.URL.Path, "/api/v2/sessions/")
+		a.active = slices.DeleteFunc(a.active, func(s string) bool { return s == id })
+		a.stops++
+		if a.onStop != nil {
+			a.onStop(a)
+		}
+		writeJSON(w, http.StatusOK, strings.Replace(sessionViewJSON, sessionID, id, 1))
+		return
+	}
+	page := r.URL.Query().Get("pageNumber")
+	if page == a.failPage {
+		writeJSON(w, http.StatusServiceUnavailable, `{"detail":"busy"}`)
+		return
+	}
+	n, _ := strconv.Atoi(page)
+	var items []string
+	for i := (n - 1) * 100; i < min(n*100, len(a.active)); i++ {
+		items = append(items, strings.Replace(sessionItemJSON, sessionID, a.active[i], 1))
+	}
+	writeJSON(w, http.StatusOK, fmt.Sprintf(`{"items":[%s],"totalItems":%d,"pageNumber":%d,"pageSize":100}`, strings.Join(items, ","), len(a.active), n))
+}
+
+func uuidN(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+
+func TestStopActiveSessionsStopsWhatItListedWhenAListingFails(t *testing.T) {
+	a := &activeSessionsServer{failPage: "2"}
+	for i := range 150 {
+		a.active = append(a.active, uuidN(i))
+	}
+	srv := newAPIServer(t, a.handle)
+	stopped, err := srv.client(t, browseruse.WithRetry(browseruse.RetryPolicy{})).StopActiveSessions(context.Background())
+	require.ErrorIs(t, err, browseruse.ErrServer, "the failed listing is reported")
+	require.ErrorContains(t, err, "listing the active sessions")
+	// The first page was stopped anyway; the next listing, shorter by
+	// those, found the other 50 on its first page.
+	require.Len(t, stopped, 150)
+	require.Equal(t, 150, a.stops)
+	require.Empty(t, a.active)
+}
+
+func TestStopActiveSessionsListsAgainForSessionsStartedMeanwhile(t *testing.T) {
+	a := &activeSessionsServer{active: []string{uuidN(1), uuidN(2)}}
+	a.onStop = func(s *activeSessionsServer) {
+		if s.stops == 1 {
+			s.active = append(s.active, uuidN(3)) // another program starts one
+		}
+	}
+	srv := newAPIServer(t, a.handle)
+	stopped, err := srv.client(t).StopActiveSessions(context.Background())
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{uuidN(1), uuidN(2), uuidN(3)}, stopped)
+	require.Empty(t, a.active)
 }

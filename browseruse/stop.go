@@ -46,27 +46,50 @@ func (c *Client) RunSession(ctx context.Context, p CreateSessionParams, fn func(
 	return fn(ctx, s)
 }
 
+// stopActiveRounds bounds StopActiveSessions' listings.
+const stopActiveRounds = 3
+
 // StopActiveSessions stops every active session of the project (the API
 // key's), including ones other programs started, and returns the ids it
 // stopped with every error joined. It is the answer to
 // ErrTooManyConcurrentSessions caused by stray sessions, which keep billing
 // until stopped.
+//
+// It lists the active sessions, stops each, then lists again, until a
+// listing shows no active session it has not tried (at most 3 listings).
+// So a session created while it runs is stopped if a later listing sees
+// it; one created after its last listing is not: stop the programs that
+// create sessions first. A listing that fails partway does not end it:
+// the sessions listed so far are still stopped, and the listing's error
+// is joined with the rest. A session that would not stop is not tried again.
 func (c *Client) StopActiveSessions(ctx context.Context) ([]string, error) {
-	var active []string
-	for s, err := range c.AllSessions(ctx, ListSessionsParams{PageSize: Ptr(100), Status: StatusActive}) {
-		if err != nil {
-			return nil, fmt.Errorf("browseruse: StopActiveSessions: listing the active sessions: %w", err)
-		}
-		active = append(active, s.ID)
-	}
+	tried := map[string]bool{}
 	var stopped []string
 	var errs []error
-	for _, id := range active {
-		if _, err := c.StopSession(ctx, id); err != nil && !errors.Is(err, ErrSessionNotFound) {
-			errs = append(errs, fmt.Errorf("session %s: %w", id, err))
-			continue
+	for range stopActiveRounds {
+		// List first, then stop: stopping while paging through the active
+		// sessions would shift the pages under the iteration.
+		var batch []string
+		for s, err := range c.AllSessions(ctx, ListSessionsParams{PageSize: Ptr(100), Status: StatusActive}) {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("browseruse: StopActiveSessions: listing the active sessions: %w", err))
+				break
+			}
+			if !tried[s.ID] {
+				tried[s.ID] = true
+				batch = append(batch, s.ID)
+			}
 		}
-		stopped = append(stopped, id)
+		for _, id := range batch {
+			if _, err := c.StopSession(ctx, id); err != nil && !errors.Is(err, ErrSessionNotFound) {
+				errs = append(errs, fmt.Errorf("session %s: %w", id, err))
+				continue
+			}
+			stopped = append(stopped, id)
+		}
+		if len(batch) == 0 || ctx.Err() != nil {
+			break
+		}
 	}
 	return stopped, errors.Join(errs...)
 }
