@@ -155,3 +155,20 @@ func TestNothingSecretReachesSlog(t *testing.T) {
 	require.Contains(t, out, "start.example")
 	require.Contains(t, out, "REDACTED")
 }
+
+// TestWithHeaderRefusesTheClientsOwnHeaders: a Content-Type of the
+// caller's would make every create fail; such headers are refused at
+// NewClient, and the ones that are allowed leave creates working.
+func TestWithHeaderRefusesTheClientsOwnHeaders(t *testing.T) {
+	for _, name := range []string{"Content-Type", "content-length", "Accept", "Accept-Encoding", "Host", "Transfer-Encoding", "Connection"} {
+		_, err := browseruse.NewClient(browseruse.WithAPIKey("k"), browseruse.WithHeader(name, "text/plain"))
+		require.ErrorContains(t, err, "the client's own", name)
+	}
+	srv := newAPIServer(t, answer(http.StatusCreated, sessionItemJSON))
+	c := srv.client(t, browseruse.WithHeader("User-Agent", "mine/1"), browseruse.WithHeader("X-Trace", "t"))
+	_, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	h := srv.received()[0].Header
+	require.Equal(t, "mine/1", h.Get("User-Agent"), "User-Agent may be replaced")
+	require.Equal(t, "application/json", h.Get("Content-Type"))
+}

@@ -106,8 +106,9 @@ func WithBaseURL(u string) Option {
 // WithHTTPClient makes the client send requests with a copy of hc (its
 // Transport, Jar and CheckRedirect are kept; hc itself is not changed).
 // Its Timeout, if set, bounds each attempt, like WithAttemptTimeout. Its
-// CheckRedirect is kept, behind a check that drops the API key on a
-// redirect to another host.
+// CheckRedirect is kept, behind a check that refuses a redirect to another
+// scheme, host or port (ErrCrossOriginRedirect): nothing, the key least of
+// all, is sent there.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -119,8 +120,26 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithHeader adds a header to every request. It cannot set the API key
-// header, User-Agent excepted, which it replaces.
+// clientHeaders are the headers the client sets or net/http manages: a
+// caller's value would break every request (a Content-Type on a create, an
+// Accept-Encoding that turns off transparent decompression).
+var clientHeaders = map[string]string{
+	"Accept":            "the client asks for JSON",
+	"Accept-Encoding":   "net/http negotiates compression",
+	"Connection":        "net/http manages connections",
+	"Content-Length":    "net/http sets it from the body",
+	"Content-Type":      "each request has its own",
+	"Host":              "it comes from the base URL",
+	"Te":                "net/http manages it",
+	"Transfer-Encoding": "net/http manages it",
+	"Upgrade":           "net/http manages it",
+}
+
+// WithHeader adds a header to every request, e.g. a tracing id. It may
+// replace User-Agent. It refuses the API key's header (use WithAPIKey) and
+// the headers the client or net/http own: Accept, Accept-Encoding,
+// Connection, Content-Length, Content-Type, Host, TE, Transfer-Encoding and
+// Upgrade.
 func WithHeader(name, value string) Option {
 	return func(c *config) error {
 		name = textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name))
@@ -129,6 +148,9 @@ func WithHeader(name, value string) Option {
 		}
 		if strings.EqualFold(name, apiKeyHeader) {
 			return errors.New("browseruse: WithHeader: use WithAPIKey for the API key")
+		}
+		if why, owned := clientHeaders[name]; owned {
+			return fmt.Errorf("browseruse: WithHeader: %s is the client's own (%s)", name, why)
 		}
 		if c.headers == nil {
 			c.headers = http.Header{}

@@ -45,58 +45,24 @@ type CustomProxy struct {
 	Port int `wire:"port"`
 	// Username and Password authenticate to the proxy; empty is not sent.
 	Username string `wire:"username"`
-	Password string `wire:"password"`
+	Password string `wire:"password" secret:"true"`
 	// IgnoreCertErrors accepts TLS certificates the browser cannot verify.
 	IgnoreCertErrors bool `wire:"ignoreCertErrors"`
 }
 
 // Format prints the proxy with its password masked, for every verb.
-func (p CustomProxy) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "{Host: %s, Port: %d, Username: %s, Password: %s, IgnoreCertErrors: %t}",
-		p.Host, p.Port, p.Username, redacted(p.Password), p.IgnoreCertErrors)
-}
+func (p CustomProxy) Format(f fmt.State, _ rune) { formatMasked(f, p) }
 
 // LogValue logs the proxy with its password masked, with any slog handler
 // (the JSON handler would otherwise marshal the password).
-func (p CustomProxy) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("host", p.Host), slog.Int("port", p.Port), slog.String("username", p.Username),
-		slog.String("password", redacted(p.Password)), slog.Bool("ignoreCertErrors", p.IgnoreCertErrors))
-}
+func (p CustomProxy) LogValue() slog.Value { return logMasked(p) }
 
-// LogValue logs the parameters with the proxy password masked, with any
+// LogValue logs every parameter with the proxy password masked, with any
 // slog handler.
-func (p CreateSessionParams) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("profileID", p.ProfileID), slog.String("proxy", p.Proxy.String()), slog.String("startURL", p.StartURL),
-		slog.String("screenWidth", ptrString(p.ScreenWidth)), slog.String("screenHeight", ptrString(p.ScreenHeight)),
-		slog.String("persistMemory", ptrString(p.PersistMemory)), slog.String("keepAlive", ptrString(p.KeepAlive)),
-		slog.String("enableRecording", ptrString(p.EnableRecording)),
-	}
-	if p.CustomProxy != nil {
-		attrs = append(attrs, slog.Any("customProxy", p.CustomProxy.LogValue()))
-	}
-	return slog.GroupValue(attrs...)
-}
+func (p CreateSessionParams) LogValue() slog.Value { return logMasked(p) }
 
-// Format prints the parameters with the proxy password masked, for every verb.
-func (p CreateSessionParams) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "{ProfileID: %s, Proxy: %s, StartURL: %s, ScreenWidth: %s, ScreenHeight: %s, PersistMemory: %s, KeepAlive: %s, EnableRecording: %s, CustomProxy: ",
-		p.ProfileID, p.Proxy, p.StartURL, ptrString(p.ScreenWidth), ptrString(p.ScreenHeight),
-		ptrString(p.PersistMemory), ptrString(p.KeepAlive), ptrString(p.EnableRecording))
-	if p.CustomProxy == nil {
-		fmt.Fprint(f, "<nil>}")
-		return
-	}
-	p.CustomProxy.Format(f, 'v')
-	fmt.Fprint(f, "}")
-}
-
-func ptrString[T any](p *T) string {
-	if p == nil {
-		return "<nil>"
-	}
-	return fmt.Sprint(*p)
-}
+// Format prints every parameter with the proxy password masked, for every verb.
+func (p CreateSessionParams) Format(f fmt.State, _ rune) { formatMasked(f, p) }
 
 // ProxySetting is one of three choices for the proxy; see ProxyDefault,
 // ProxyOff and ProxyIn. The zero value is ProxyDefault().

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -644,4 +646,41 @@ func TestStopActiveSessionsListsAgainForSessionsStartedMeanwhile(t *testing.T) {
 	require.NoError(t, err)
 	require.ElementsMatch(t, []string{uuidN(1), uuidN(2), uuidN(3)}, stopped)
 	require.Empty(t, a.active)
+}
+
+// TestParamsPrintEveryFieldAndMaskTheSecrets: %v, %+v, %#v and every slog
+// handler show each field of the params types (by reflection, so a new
+// field is never left out) and never a secret's value.
+func TestParamsPrintEveryFieldAndMaskTheSecrets(t *testing.T) {
+	task := browseruse.CreateTaskParams{
+		Task: "log in", SessionID: sessionID, Secrets: map[string]string{"password": taskSecret}, Metadata: map[string]string{"run": "7"},
+		SessionSettings: &browseruse.SessionSettings{ProfileID: sessionID, Proxy: browseruse.ProxyIn("de")},
+	}
+	for _, v := range []any{task, proxyParams, *proxyParams.CustomProxy} {
+		var fields []string
+		for _, f := range reflect.VisibleFields(reflect.TypeOf(v)) {
+			fields = append(fields, f.Name)
+		}
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			out := fmt.Sprintf(verb, v)
+			for _, name := range fields {
+				require.Contains(t, out, name+": ", "%s of %T", verb, v)
+			}
+			require.NotContains(t, out, taskSecret)
+			require.NotContains(t, out, proxyPassword)
+		}
+		for _, h := range []func(io.Writer) slog.Handler{
+			func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+			func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		} {
+			var buf strings.Builder
+			slog.New(h(&buf)).Info("params", "p", v)
+			require.NotContains(t, buf.String(), taskSecret)
+			require.NotContains(t, buf.String(), proxyPassword)
+			require.Contains(t, buf.String(), "[REDACTED]")
+		}
+	}
+	out := fmt.Sprint(task)
+	require.Contains(t, out, "Secrets: map[password:[REDACTED]]", "the names of the secrets show")
+	require.Contains(t, out, "SessionSettings: {ProfileID: "+sessionID+", Proxy: de,")
 }

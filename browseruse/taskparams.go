@@ -3,9 +3,6 @@ package browseruse
 import (
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/oapi-codegen/nullable"
@@ -37,7 +34,7 @@ type CreateTaskParams struct {
 	Metadata map[string]string `wire:"metadata"`
 	// Secrets are credentials the agent may fill in, by name. Their values
 	// never appear in errors, logs or fmt and slog output of this package.
-	Secrets map[string]string `wire:"secrets"`
+	Secrets map[string]string `wire:"secrets" secret:"true"`
 	// AllowedDomains are the domains the agent may visit (recommended with
 	// Secrets).
 	AllowedDomains []string `wire:"allowedDomains"`
@@ -178,31 +175,13 @@ func (p CreateTaskParams) secrets() []string {
 	return out
 }
 
-// Format prints the parameters with the secrets' values masked, for every verb.
-func (p CreateTaskParams) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "{Task: %q, SessionID: %s, LLM: %s, StartURL: %s, MaxSteps: %s, Metadata: %v, Secrets: %s, AllowedDomains: %v}",
-		p.Task, p.SessionID, p.LLM, p.StartURL, ptrString(p.MaxSteps), p.Metadata, maskedKeys(p.Secrets), p.AllowedDomains)
-}
+// Format prints every parameter with the secrets' values masked, for
+// every verb.
+func (p CreateTaskParams) Format(f fmt.State, _ rune) { formatMasked(f, p) }
 
-// LogValue logs the parameters with the secrets' values masked, with any
+// LogValue logs every parameter with the secrets' values masked, with any
 // slog handler.
-func (p CreateTaskParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("task", p.Task), slog.String("sessionID", p.SessionID), slog.String("llm", string(p.LLM)),
-		slog.String("startURL", p.StartURL), slog.String("maxSteps", ptrString(p.MaxSteps)),
-		slog.Any("metadata", p.Metadata), slog.String("secrets", maskedKeys(p.Secrets)), slog.Any("allowedDomains", p.AllowedDomains))
-}
-
-// maskedKeys shows the names of secrets, never their values.
-func maskedKeys(secrets map[string]string) string {
-	if secrets == nil {
-		return "<nil>"
-	}
-	keys := slices.Sorted(maps.Keys(secrets))
-	for i, k := range keys {
-		keys[i] = k + ":" + redacted(secrets[k])
-	}
-	return "map[" + strings.Join(keys, " ") + "]"
-}
+func (p CreateTaskParams) LogValue() slog.Value { return logMasked(p) }
 
 // ListTasksParams selects a page of tasks. Zero fields are not sent.
 type ListTasksParams struct {
