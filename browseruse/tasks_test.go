@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -390,19 +389,24 @@ func faultTaskSecretsStaySecret(t *testing.T, sink *secretSink) {
 // Test200ConcurrentWaits: one client, 200 tasks waited for at once, against
 // the fake; every wait ends with its task, and the default transport opens
 // no more connections than its limit.
+// Test200ConcurrentWaits: 200 tasks run and waited for at once all end,
+// and the default transport's MaxConnsPerHost (64) bounds the requests the
+// server holds at the same time (each connection carries one request at a
+// time, so this bounds the connections in use). The fake's latency makes
+// the requests overlap: without the cap, the 200 creates alone would exceed it.
 func Test200ConcurrentWaits(t *testing.T) {
 	run := func(in browserusetest.TaskInput) browserusetest.TaskResult {
 		return browserusetest.TaskResult{Output: "Done: " + in.Task, Duration: 50 * time.Millisecond}
 	}
-	fake := browserusetest.NewFake(browserusetest.WithTaskRunner(run), browserusetest.WithRequestLog(0))
-	var conns atomic.Int32
-	ts := httptest.NewUnstartedServer(fake)
-	ts.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			conns.Add(1)
+	fake := browserusetest.NewFake(browserusetest.WithTaskRunner(run), browserusetest.WithRequestLog(0), browserusetest.WithLatency(2*time.Millisecond))
+	var inFlight, most atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 		}
-	}
-	ts.Start()
+		fake.ServeHTTP(w, r)
+	}))
 	defer ts.Close()
 	c, err := browseruse.NewClient(browseruse.WithAPIKey(fake.APIKey()), browseruse.WithBaseURL(ts.URL+browserusetest.BasePath))
 	require.NoError(t, err)
@@ -419,7 +423,8 @@ func Test200ConcurrentWaits(t *testing.T) {
 	}
 	wg.Wait()
 	require.EqualValues(t, 200, finished.Load())
-	require.LessOrEqual(t, conns.Load(), int32(64), "the transport's MaxConnsPerHost bounds the connections")
+	require.LessOrEqual(t, most.Load(), int32(64), "the transport's MaxConnsPerHost bounds the requests at once")
+	require.Greater(t, most.Load(), int32(1), "the requests did overlap")
 }
 
 // TestAWaitStartsNoGoroutinePerPoll: the goroutine count stays flat while
