@@ -100,7 +100,18 @@ func TestTasksThatDoNotFinishAreTypedErrors(t *testing.T) {
 	require.ErrorAs(t, err, &te)
 	require.Equal(t, "the site was down", browseruse.Deref(te.Task.Output))
 	require.Equal(t, browseruse.TaskFailed, te.Task.Status)
-	require.NotContains(t, err.Error(), "the site was down", "the output stays in the task")
+	require.Contains(t, err.Error(), "task "+te.Task.ID+" failed: the site was down", "the reason is in the message")
+
+	// The reason masks the task's secrets, and without an output it is the
+	// last step's goal.
+	_, c = taskEnv(t, script(browserusetest.TaskResult{Failed: true, Output: "typed hunter2 and\nthe login failed"}))
+	_, err = c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t", Secrets: map[string]string{"pw": "hunter2"}}, fastPolls)
+	require.ErrorIs(t, err, browseruse.ErrTaskFailed)
+	require.NotContains(t, err.Error(), "hunter2")
+	require.Contains(t, err.Error(), "failed: typed [REDACTED] and the login failed (see")
+	_, c = taskEnv(t, script(browserusetest.TaskResult{Failed: true, Steps: 3}))
+	_, err = c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t"}, fastPolls)
+	require.ErrorContains(t, err, "failed: step 3: step 3 (see")
 
 	_, c = taskEnv(t, script(browserusetest.TaskResult{Duration: time.Hour}))
 	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -26,6 +27,7 @@ type WaitOption func(*waitConfig)
 type waitConfig struct {
 	first, max   time.Duration
 	stopOnCancel bool
+	secrets      []string // the task's, masked in a TaskError's reason (RunTask knows them)
 }
 
 // PollInterval sets the first and the longest wait between two status
@@ -87,7 +89,9 @@ func (c *Client) RunTask(ctx context.Context, p CreateTaskParams, opts ...WaitOp
 	if err != nil {
 		return nil, err
 	}
-	return c.waitForTask(ctx, "RunTask", created.ID, c.newWaitConfig(true, opts))
+	cfg := c.newWaitConfig(true, opts)
+	cfg.secrets = p.secrets()
+	return c.waitForTask(ctx, "RunTask", created.ID, cfg)
 }
 
 func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg waitConfig) (*Task, error) {
@@ -100,7 +104,7 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 		case err == nil:
 			failures = 0
 			if isTerminal(st.Status) {
-				return c.endedTask(ctx, taskID, st.Status)
+				return c.endedTask(ctx, taskID, st.Status, cfg.secrets)
 			}
 		case ctx.Err() != nil:
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
@@ -128,13 +132,13 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 }
 
 // endedTask fetches the full task once its status says it ended.
-func (c *Client) endedTask(ctx context.Context, taskID string, status TaskStatus) (*Task, error) {
+func (c *Client) endedTask(ctx context.Context, taskID string, status TaskStatus, secrets []string) (*Task, error) {
 	task, err := c.GetTask(ctx, taskID)
 	if err != nil {
 		return nil, err
 	}
 	if status == TaskFailed || status == TaskStopped {
-		return nil, &TaskError{Task: task, Status: status}
+		return nil, &TaskError{Task: task, Status: status, secrets: append(secrets, c.apiKey)}
 	}
 	return task, nil
 }
@@ -189,12 +193,47 @@ type TaskError struct {
 	Task *Task
 	// Status is TaskFailed or TaskStopped.
 	Status TaskStatus
+
+	secrets []string // masked in the reason
 }
 
-// Error names the task and how it ended; the output, which may quote what
-// the agent typed, is left to Task.
+// reasonCap bounds the reason quoted in TaskError's message.
+const reasonCap = 200
+
+// Error names the task, how it ended and why, as far as the task says: its
+// output, else its last step's evaluation or goal, on one line and cut at
+// 200 characters. The agent's words may quote what it typed: RunTask masks
+// the task's secrets in them; WaitForTask, which does not know them, cannot.
 func (e *TaskError) Error() string {
-	return fmt.Sprintf("browseruse: task %s %s (see TaskError.Task for its steps and output)", e.Task.ID, e.Status)
+	msg := fmt.Sprintf("browseruse: task %s %s", e.Task.ID, e.Status)
+	if reason := e.reason(); reason != "" {
+		msg += ": " + reason
+	}
+	return msg + " (see TaskError.Task for its steps and output)"
+}
+
+func (e *TaskError) reason() string {
+	r := strings.TrimSpace(Deref(e.Task.Output))
+	if r == "" && len(e.Task.Steps) > 0 {
+		last := e.Task.Steps[len(e.Task.Steps)-1]
+		r = strings.TrimSpace(last.EvaluationPreviousGoal)
+		if r == "" {
+			r = strings.TrimSpace(last.NextGoal)
+		}
+		if r != "" {
+			r = fmt.Sprintf("step %d: %s", last.Number, r)
+		}
+	}
+	for _, s := range e.secrets {
+		if s != "" {
+			r = strings.ReplaceAll(r, s, "[REDACTED]")
+		}
+	}
+	r = strings.Join(strings.Fields(r), " ")
+	if runes := []rune(r); len(runes) > reasonCap {
+		r = string(runes[:reasonCap]) + "..."
+	}
+	return r
 }
 
 // Is matches ErrTaskFailed or ErrTaskStopped.
