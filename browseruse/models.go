@@ -2,6 +2,7 @@ package browseruse
 
 import (
 	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/apidecimal"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 )
 
@@ -46,6 +47,12 @@ type (
 	SessionStatus = gen.SessionStatus
 	// TaskStatus is the state of a task.
 	TaskStatus = gen.TaskStatus
+	// Decimal is an amount a response carries as a decimal string (a
+	// task's Cost, a session's ProxyCost and ProxyUsedMb), kept exactly as
+	// sent: "0.0125". Rat reads it exactly, Float64 approximately; a string
+	// that is not a decimal number is an error matching ErrNotDecimal,
+	// never zero.
+	Decimal = apidecimal.Decimal
 	// Time is a timestamp of a response. It embeds time.Time; timestamps the
 	// server sends without a zone offset are read as UTC.
 	Time = apitime.Time
@@ -65,6 +72,11 @@ const (
 	TaskFailed   TaskStatus = gen.TaskStatusFailed
 	TaskStopped  TaskStatus = gen.TaskStatusStopped
 )
+
+// ErrNotDecimal is matched by the error of Decimal.Rat and Decimal.Float64
+// when the string is not a decimal number (possible only under
+// ValidationOff: the other modes refuse such a response).
+var ErrNotDecimal = apidecimal.ErrNotDecimal
 
 // Ptr returns a pointer to v, for optional parameters: Ptr(false), Ptr(50).
 func Ptr[T any](v T) *T { return &v }

@@ -257,8 +257,8 @@ func (f *Fake) newSessionLocked(in gen.CreateSessionRequest) *session {
 			LiveURL:       ptr("https://live.browser-use.test/" + id),
 			PersistMemory: boolOr(in.PersistMemory, true),
 			KeepAlive:     boolOr(in.KeepAlive, true),
-			ProxyUsedMb:   ptr("0"),
-			ProxyCost:     ptr("0"),
+			ProxyUsedMb:   ptr[gen.Decimal]("0"),
+			ProxyCost:     ptr[gen.Decimal]("0"),
 		},
 		recording: in.EnableRecording != nil && *in.EnableRecording,
 	}

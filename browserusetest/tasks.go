@@ -121,7 +121,7 @@ func (f *Fake) endLocked(t *task) {
 		success = *s.Success
 	}
 	t.view.IsSuccess = &success
-	t.view.Cost = ptr(s.Cost)
+	t.view.Cost = ptr(gen.Decimal(s.Cost))
 	t.view.BrowserUseVersion = ptr("0.9.0-fake")
 	url := t.startURL
 	if url == "" {
