@@ -2,6 +2,7 @@ package browseruse_test
 
 import (
 	"context"
+	"io"
 	"math/big"
 	"net/http"
 	"strings"
@@ -10,14 +11,79 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
 )
 
 // Every amount of the views is a Decimal (this file stops compiling if one
-// goes back to *string).
-var _ = [...]*browseruse.Decimal{
-	browseruse.Task{}.Cost, browseruse.TaskItem{}.Cost, browseruse.TaskStatusView{}.Cost,
-	browseruse.Session{}.ProxyCost, browseruse.Session{}.ProxyUsedMb,
-	browseruse.SessionItem{}.ProxyCost, browseruse.SessionItem{}.ProxyUsedMb,
+// goes back to *string), and metadata is the same map going in and coming
+// back.
+var (
+	_ = [...]*browseruse.Decimal{
+		browseruse.Task{}.Cost, browseruse.TaskItem{}.Cost, browseruse.TaskStatusView{}.Cost,
+		browseruse.Session{}.ProxyCost, browseruse.Session{}.ProxyUsedMb,
+		browseruse.SessionItem{}.ProxyCost, browseruse.SessionItem{}.ProxyUsedMb,
+	}
+	_ = [...]map[string]string{browseruse.CreateTaskParams{}.Metadata, browseruse.Task{}.Metadata, browseruse.TaskItem{}.Metadata}
+)
+
+func TestTaskMetadataRoundTripsThroughTheFake(t *testing.T) {
+	srv, c := taskEnv(t, browserusetest.DefaultTaskRunner)
+	ctx := context.Background()
+	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	meta := map[string]string{"run": "7", "team": "ops", "note": `a "quoted", ünïcode value`}
+	task, err := c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t", SessionID: s.ID, Metadata: meta}, fastPolls)
+	require.NoError(t, err)
+	require.Equal(t, meta, task.Metadata, "GetTask")
+
+	page, err := c.ListTasks(ctx, browseruse.ListTasksParams{SessionID: s.ID})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	require.Equal(t, meta, page.Items[0].Metadata, "ListTasks")
+	session, err := c.GetSession(ctx, s.ID)
+	require.NoError(t, err)
+	require.Equal(t, meta, session.Tasks[0].Metadata, "a session's tasks")
+
+	// Without metadata the service sends {}, and so does the fake (an empty
+	// map is not omitted); it reads back as an empty map.
+	bare, err := c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t", SessionID: s.ID}, fastPolls)
+	require.NoError(t, err)
+	require.NotNil(t, bare.Metadata)
+	require.Empty(t, bare.Metadata)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/tasks/"+bare.ID, nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Browser-Use-API-Key", srv.APIKey())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `"metadata":{}`)
+}
+
+// A response without metadata (the field is optional) reads as a nil map.
+func TestAbsentMetadataIsANilMap(t *testing.T) {
+	body := strings.Replace(sessionViewJSON, `,"metadata":{}`, ``, 1)
+	require.NotEqual(t, sessionViewJSON, body)
+	s, err := newAPIServer(t, answer(http.StatusOK, body)).client(t).GetSession(context.Background(), sessionID)
+	require.NoError(t, err)
+	require.Nil(t, s.Tasks[0].Metadata)
+	require.Equal(t, "", s.Tasks[0].Metadata["run"], "a nil map reads as empty")
+}
+
+// Metadata values are strings (all CreateTask accepts). One that is not is
+// an error that names it, in every mode: never a value silently dropped.
+func TestNonStringMetadataIsAnError(t *testing.T) {
+	body := strings.Replace(sessionViewJSON, `"metadata":{}`, `"metadata":{"run":7}`, 1)
+	require.NotEqual(t, sessionViewJSON, body)
+	for _, mode := range []browseruse.ValidationMode{browseruse.ValidationStrict, browseruse.ValidationCompatible, browseruse.ValidationOff} {
+		t.Run(mode.String(), func(t *testing.T) {
+			s, err := newAPIServer(t, answer(http.StatusOK, body)).client(t, browseruse.WithValidation(mode)).GetSession(context.Background(), sessionID)
+			require.Nil(t, s)
+			require.ErrorIs(t, err, browseruse.ErrInvalidResponse)
+			require.Contains(t, err.Error(), "metadata")
+		})
+	}
 }
 
 func TestDecimalsReadExactly(t *testing.T) {

@@ -381,7 +381,7 @@ func (f *Fake) purgeSession(req request) reply {
 	for _, t := range s.tasks {
 		t.view.Task = "[purged]"
 		t.view.Output = nil
-		t.view.Metadata = &map[string]any{}
+		t.view.Metadata = map[string]string{}
 		t.view.Steps = []gen.TaskStepView{}
 	}
 	return reply{status: http.StatusNoContent}
