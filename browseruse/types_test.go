@@ -2,16 +2,20 @@ package browseruse_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
+	"github.com/browseruse-go/browseruse-go/gen"
 )
 
 // Every amount of the views is a Decimal (this file stops compiling if one
@@ -119,4 +123,36 @@ func TestMalformedDecimalWithValidationOff(t *testing.T) {
 	require.Zero(t, f)
 	_, err = browseruse.Deref[browseruse.Decimal](nil).Rat()
 	require.ErrorIs(t, err, browseruse.ErrNotDecimal, "an absent amount is not zero either")
+}
+
+// The constants of an enum type are generated into gen with the type, one
+// per value openapi.yaml lists, and are of the facade's type.
+func ExampleLLM() {
+	var llm browseruse.LLM = gen.LLMClaudeSonnet46
+	fmt.Println(llm, gen.LLMGpt41, gen.LLMGpt41.Valid())
+	fmt.Println(browseruse.LLM("a-newer-model").Valid()) // still sent: the service adds models often
+	// Output:
+	// claude-sonnet-4-6 gpt-4.1 true
+	// false
+}
+
+func ExampleDecimal() {
+	client, done := exampleClient()
+	defer done()
+
+	task, err := client.RunTask(context.Background(), browseruse.CreateTaskParams{
+		Task:          "Read the main heading of example.com",
+		LLM:           gen.LLMGpt41,
+		ThinkingLevel: gen.ThinkingLevelLow,
+		Metadata:      map[string]string{"run": "7"},
+	}, browseruse.PollInterval(10*time.Millisecond, 50*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	cost, err := browseruse.Deref(task.Cost).Rat() // exact; Float64 approximates
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(task.LLM, task.Metadata["run"], cost.FloatString(4))
+	// Output: gpt-4.1 7 0.0100
 }

@@ -828,114 +828,114 @@ func (e SessionUpdateAction) Valid() bool {
 	}
 }
 
-// Defines values for SupportedLLM.
+// Defines values for LLM.
 const (
-	SupportedLLMBrowserUse20                  SupportedLLM = "browser-use-2.0"
-	SupportedLLMBrowserUseLLM                 SupportedLLM = "browser-use-llm"
-	SupportedLLMBu20MiniPreview               SupportedLLM = "bu-2-0-mini-preview"
-	SupportedLLMClaude37Sonnet20250219        SupportedLLM = "claude-3-7-sonnet-20250219"
-	SupportedLLMClaudeOpus4520251101          SupportedLLM = "claude-opus-4-5-20251101"
-	SupportedLLMClaudeOpus47                  SupportedLLM = "claude-opus-4-7"
-	SupportedLLMClaudeOpus48                  SupportedLLM = "claude-opus-4-8"
-	SupportedLLMClaudeOpus5                   SupportedLLM = "claude-opus-5"
-	SupportedLLMClaudeSonnet420250514         SupportedLLM = "claude-sonnet-4-20250514"
-	SupportedLLMClaudeSonnet4520250929        SupportedLLM = "claude-sonnet-4-5-20250929"
-	SupportedLLMClaudeSonnet46                SupportedLLM = "claude-sonnet-4-6"
-	SupportedLLMClaudeSonnet5                 SupportedLLM = "claude-sonnet-5"
-	SupportedLLMDeepseekV4FlashVision         SupportedLLM = "deepseek-v4-flash-vision"
-	SupportedLLMGemini25Flash                 SupportedLLM = "gemini-2.5-flash"
-	SupportedLLMGemini25Pro                   SupportedLLM = "gemini-2.5-pro"
-	SupportedLLMGemini31ProPreview            SupportedLLM = "gemini-3.1-pro-preview"
-	SupportedLLMGemini35Flash                 SupportedLLM = "gemini-3.5-flash"
-	SupportedLLMGemini3FlashPreview           SupportedLLM = "gemini-3-flash-preview"
-	SupportedLLMGemini3ProPreview             SupportedLLM = "gemini-3-pro-preview"
-	SupportedLLMGeminiFlashLatest             SupportedLLM = "gemini-flash-latest"
-	SupportedLLMGeminiFlashLiteLatest         SupportedLLM = "gemini-flash-lite-latest"
-	SupportedLLMGlm52                         SupportedLLM = "glm-5.2"
-	SupportedLLMGlm53Flash                    SupportedLLM = "glm-5.3-flash"
-	SupportedLLMGpt41                         SupportedLLM = "gpt-4.1"
-	SupportedLLMGpt41Mini                     SupportedLLM = "gpt-4.1-mini"
-	SupportedLLMGpt55                         SupportedLLM = "gpt-5.5"
-	SupportedLLMGpt56Luna                     SupportedLLM = "gpt-5.6-luna"
-	SupportedLLMGpt56Sol                      SupportedLLM = "gpt-5.6-sol"
-	SupportedLLMGpt56Terra                    SupportedLLM = "gpt-5.6-terra"
-	SupportedLLMGrok46                        SupportedLLM = "grok-4.6"
-	SupportedLLMLlama4Maverick17B128EInstruct SupportedLLM = "llama-4-maverick-17b-128e-instruct"
-	SupportedLLMMinimaxM3                     SupportedLLM = "minimax-m3"
-	SupportedLLMO3                            SupportedLLM = "o3"
-	SupportedLLMO4Mini                        SupportedLLM = "o4-mini"
+	LLMBrowserUse20                  LLM = "browser-use-2.0"
+	LLMBrowserUseLLM                 LLM = "browser-use-llm"
+	LLMBu20MiniPreview               LLM = "bu-2-0-mini-preview"
+	LLMClaude37Sonnet20250219        LLM = "claude-3-7-sonnet-20250219"
+	LLMClaudeOpus4520251101          LLM = "claude-opus-4-5-20251101"
+	LLMClaudeOpus47                  LLM = "claude-opus-4-7"
+	LLMClaudeOpus48                  LLM = "claude-opus-4-8"
+	LLMClaudeOpus5                   LLM = "claude-opus-5"
+	LLMClaudeSonnet420250514         LLM = "claude-sonnet-4-20250514"
+	LLMClaudeSonnet4520250929        LLM = "claude-sonnet-4-5-20250929"
+	LLMClaudeSonnet46                LLM = "claude-sonnet-4-6"
+	LLMClaudeSonnet5                 LLM = "claude-sonnet-5"
+	LLMDeepseekV4FlashVision         LLM = "deepseek-v4-flash-vision"
+	LLMGemini25Flash                 LLM = "gemini-2.5-flash"
+	LLMGemini25Pro                   LLM = "gemini-2.5-pro"
+	LLMGemini31ProPreview            LLM = "gemini-3.1-pro-preview"
+	LLMGemini35Flash                 LLM = "gemini-3.5-flash"
+	LLMGemini3FlashPreview           LLM = "gemini-3-flash-preview"
+	LLMGemini3ProPreview             LLM = "gemini-3-pro-preview"
+	LLMGeminiFlashLatest             LLM = "gemini-flash-latest"
+	LLMGeminiFlashLiteLatest         LLM = "gemini-flash-lite-latest"
+	LLMGlm52                         LLM = "glm-5.2"
+	LLMGlm53Flash                    LLM = "glm-5.3-flash"
+	LLMGpt41                         LLM = "gpt-4.1"
+	LLMGpt41Mini                     LLM = "gpt-4.1-mini"
+	LLMGpt55                         LLM = "gpt-5.5"
+	LLMGpt56Luna                     LLM = "gpt-5.6-luna"
+	LLMGpt56Sol                      LLM = "gpt-5.6-sol"
+	LLMGpt56Terra                    LLM = "gpt-5.6-terra"
+	LLMGrok46                        LLM = "grok-4.6"
+	LLMLlama4Maverick17B128EInstruct LLM = "llama-4-maverick-17b-128e-instruct"
+	LLMMinimaxM3                     LLM = "minimax-m3"
+	LLMO3                            LLM = "o3"
+	LLMO4Mini                        LLM = "o4-mini"
 )
 
-// Valid indicates whether the value is a known member of the SupportedLLM enum.
-func (e SupportedLLM) Valid() bool {
+// Valid indicates whether the value is a known member of the LLM enum.
+func (e LLM) Valid() bool {
 	switch e {
-	case SupportedLLMBrowserUse20:
+	case LLMBrowserUse20:
 		return true
-	case SupportedLLMBrowserUseLLM:
+	case LLMBrowserUseLLM:
 		return true
-	case SupportedLLMBu20MiniPreview:
+	case LLMBu20MiniPreview:
 		return true
-	case SupportedLLMClaude37Sonnet20250219:
+	case LLMClaude37Sonnet20250219:
 		return true
-	case SupportedLLMClaudeOpus4520251101:
+	case LLMClaudeOpus4520251101:
 		return true
-	case SupportedLLMClaudeOpus47:
+	case LLMClaudeOpus47:
 		return true
-	case SupportedLLMClaudeOpus48:
+	case LLMClaudeOpus48:
 		return true
-	case SupportedLLMClaudeOpus5:
+	case LLMClaudeOpus5:
 		return true
-	case SupportedLLMClaudeSonnet420250514:
+	case LLMClaudeSonnet420250514:
 		return true
-	case SupportedLLMClaudeSonnet4520250929:
+	case LLMClaudeSonnet4520250929:
 		return true
-	case SupportedLLMClaudeSonnet46:
+	case LLMClaudeSonnet46:
 		return true
-	case SupportedLLMClaudeSonnet5:
+	case LLMClaudeSonnet5:
 		return true
-	case SupportedLLMDeepseekV4FlashVision:
+	case LLMDeepseekV4FlashVision:
 		return true
-	case SupportedLLMGemini25Flash:
+	case LLMGemini25Flash:
 		return true
-	case SupportedLLMGemini25Pro:
+	case LLMGemini25Pro:
 		return true
-	case SupportedLLMGemini31ProPreview:
+	case LLMGemini31ProPreview:
 		return true
-	case SupportedLLMGemini35Flash:
+	case LLMGemini35Flash:
 		return true
-	case SupportedLLMGemini3FlashPreview:
+	case LLMGemini3FlashPreview:
 		return true
-	case SupportedLLMGemini3ProPreview:
+	case LLMGemini3ProPreview:
 		return true
-	case SupportedLLMGeminiFlashLatest:
+	case LLMGeminiFlashLatest:
 		return true
-	case SupportedLLMGeminiFlashLiteLatest:
+	case LLMGeminiFlashLiteLatest:
 		return true
-	case SupportedLLMGlm52:
+	case LLMGlm52:
 		return true
-	case SupportedLLMGlm53Flash:
+	case LLMGlm53Flash:
 		return true
-	case SupportedLLMGpt41:
+	case LLMGpt41:
 		return true
-	case SupportedLLMGpt41Mini:
+	case LLMGpt41Mini:
 		return true
-	case SupportedLLMGpt55:
+	case LLMGpt55:
 		return true
-	case SupportedLLMGpt56Luna:
+	case LLMGpt56Luna:
 		return true
-	case SupportedLLMGpt56Sol:
+	case LLMGpt56Sol:
 		return true
-	case SupportedLLMGpt56Terra:
+	case LLMGpt56Terra:
 		return true
-	case SupportedLLMGrok46:
+	case LLMGrok46:
 		return true
-	case SupportedLLMLlama4Maverick17B128EInstruct:
+	case LLMLlama4Maverick17B128EInstruct:
 		return true
-	case SupportedLLMMinimaxM3:
+	case LLMMinimaxM3:
 		return true
-	case SupportedLLMO3:
+	case LLMO3:
 		return true
-	case SupportedLLMO4Mini:
+	case LLMO4Mini:
 		return true
 	default:
 		return false
@@ -1059,10 +1059,10 @@ type CreateTaskRequest struct {
 	JudgeGroundTruth *string `json:"judgeGroundTruth,omitempty"`
 
 	// JudgeLLM The judge's model; omitted, the service's default.
-	JudgeLLM *SupportedLLM `json:"judgeLlm,omitempty"`
+	JudgeLLM *LLM `json:"judgeLlm,omitempty"`
 
 	// LLM The language model the agent runs on.
-	LLM *SupportedLLM `json:"llm,omitempty"`
+	LLM *LLM `json:"llm,omitempty"`
 
 	// MaxSteps The most steps the agent may take before it gives up.
 	MaxSteps *int `json:"maxSteps,omitempty"`
@@ -1312,8 +1312,8 @@ type ShareView struct {
 	ViewCount int `json:"viewCount"`
 }
 
-// SupportedLLM A language model the agent can run on. The service adds models often; this list joins the official SDK's (browser-use-sdk 3.11.3) and the upstream description's.
-type SupportedLLM string
+// LLM A language model the agent can run on. The service adds models often; this list joins the official SDK's (browser-use-sdk 3.11.3) and the upstream description's.
+type LLM string
 
 // TaskCreatedResponse The answer to create, before the task has run.
 type TaskCreatedResponse struct {
@@ -5185,65 +5185,65 @@ var swaggerSpec = []string{
 	"NYjiSD+r/vc0vD0bnlX/+25gtWz85cAY3vhbFnTCNAHq73R4NqDsivZPOR36hB+e4p9NzMLPw5OeFx5i",
 	"1xdrnfmWkjugI6D2r8JB/SqRvEhhYLVS4AbPBqfHp2fHZyfPOl6d+Zd/P/17x8vv1n47q3/ReWErACcn",
 	"xydrr/629st/r/xCSyGzwdnwNAq2P78bZLRWRs8Gz4bfVS2eVvORAuQWYDaYPwvDD3GIcSQlz/jg2SDj",
-	"czAimQ1O/jYanJz+NwyE8mG1NQZPB38rh0VzcHry907NHWWSTxlK+32c1x1nKnEzCrjKvDVFB2fuU5hb",
-	"6fdbteUdY9FFyJ0Qij3xpheansELpzznJzfU4QPjW2o8ujhWS8b3ZV4FJaISZg1zSBcu0Rn0+sjeWfgN",
-	"FWutNnqlkKuwuW/oRYvhqhFMnglr/QEh0zLFdS2NhweJuKQ3nDOsMXlbGTbDgdcRaT6M1RYZiigcP6Wu",
-	"HIao75WoOT9lhEgXpn+9yLa+2fT7caMaQ3TU1JKfvLt++aLptsr4kuKe6bePSPp6PLbgDndXoncywssk",
-	"4YBD3OyL5dpaMZLLMgL7cNVGx736dczz/biNsFcFaWGbTxpDdqGzIMc+9SytJ4Uz62Fs2Fel4dozGAL5",
-	"G5hUJD0brMx3m/tG1fz6Uwefpme4+kwUMlBb+h9jtwZwd4Td20q32LZ5d1rakJm3RxpdYVvaab2+D8xi",
-	"CybPp87yIqvZbGUqG+PO8WRaJ4QQdTxZy9QdlkgdvmCf7muZ1RhAEDQ7unu7prH87SMYXaU66J5UnOtG",
-	"9spYKC6DGvBwH8BmIf7mVdchlJeZnBLMdtIUdnA01Jn8e/GtOoGyTnl6REtxJ6cFUkztsbDFZAIWh9fB",
-	"qs5TsnrG2rBEq7GYFBRtXk3ACFBkxiw1fKH8UW8oQWOZpTOtik/ztp+je8/0pBFuTDzrmYvuxKdrSrL2",
-	"yi6Shz9FbeZZDffV4jxbCR02XC61FO7T83YPDOhxcm+ICvDepgeFBGx2M/3B8QB+XI8UDOCB/UGRAEQB",
-	"evKjkNBPBOHAseFu5aUiIvWEYu07fGxltsPu3lwk/ybAzTug2UHf0PaPcGiUX9o3vAE73Ndz2GCD284s",
-	"feRiqSl7P6eruP8S3Ivqjzp48gUr1d+qbE36go199ofXd1GnUQx83a/ypHNRnySy0ZJNufIu7HCwZsAW",
-	"WetULeBVe3mjWvPG/1KPW85F68no96X6MhVzgSZxOSshd01LGfSy9lpttevIorOajblpG3b/3hbcN8Pp",
-	"jzac9tVo47rcVsXHPvu4a09lbsMJ0G0vA4R8w6m7g7yZpq11R46bjxroYaLhZaWVO8hjn+G9xb7rr0Kw",
-	"qo6khU/n65bzUgd91Y9F6xnluFtItEo30YcqhXjn4gDaadTtpYG50IX9SXO5mVyChV1WCsvDh4TZgWUT",
-	"7YsAdpiafRHLrSR+KnQiFMsECgwXjhjbefSNWg5w57pRXgGbAaelZ6lmql2nrFkZol8dDMPzTeKN+l+d",
-	"tN6jupTqCm/kt7dpi5SJ0k/r+AzUgzdg0Xsw5kMe6jiHBfe1drbpTRVNZWUAcQ8dNdbH4xFX26xvJ+8V",
-	"3eMVmnZoj3fs4m//orq1XKX/Kq3oVqPy1MqXxGqcp7bCfLy+sQaqV/vo50I++Got8McXKUJcQq0O1F3t",
-	"l3V8f30H9zdP9l/Rk/1N2frmpf66Xmr7zUv95/FS+45+RHnUXyPB9tRo2MlHV9V/6FCIP8NH7g++v4iT",
-	"/M/rAK9LI3aprnbFAAreir28qZWV1bVan+9//7d1rJeL195xnRryatWw3at/kU0R4lT8C+ujyizz5WhL",
-	"tTcVFueSENeUkA+pKKiAgZhMuxVfrX/mavlSq6QwBpQ7p3jzEFZq96hQk0uuDixLeI4aflIBlMuVLItQ",
-	"0ZE49Y7OVa29u7yGugpzPa0btawqrztmMyEl/hYzbViRTwxPgS11YQjxHfMYvImzrfx+beqgoZjTmupN",
-	"gZ+8spl2CPVtmVmrBBwg3fbivrmscg/ipeHxEKzXLMM9UN5aZweNM6qbo6hsTuzrsni3NdEkd9NS1ujx",
-	"GFSKzEuovHAd4bc66T3+8MlSIwkZEzaUs3p/E410uryJYnbTkXN3E9222eJqCb5qE35ac0TcdrDpzE56",
-	"XCXCsoXRahJc4aBz2R0j63/YBYbRE8Mzu51j4qR53ELLHdaRrjhZQyNcNHJg+ysnNUskxR23jvjDl69S",
-	"PKl1GOXBr4/c19ItjHDLK4TtsTm/fPMPWL4GnvY5rKpqqOz88g2qu3FVb01Y9kRpdhN9D9yAuYlYbmAs",
-	"7g6rC4CmHnB1BdD/GYREr8E7C4PzyzeDf8CyXleeC/yb7iMRaqy3pHiT58XnEYDVhUmgcq02Cieyl1IX",
-	"KaN7Y0pXxumQnd+oRrIZMuiE2pVerCcSWfpcwCIuy+WFFM64uqWkzvQ4vFGCzveTaakdlQkOMQHnDnmX",
-	"yGDI6toblNjXkWEV3yirWSIFVTwP9Ui9f4pIrKGqLr3mOLxRN+p6KmzD+LIs40I5LlTj7Ey0iuN7J0S5",
-	"xj6PjVS8G2WFmkhgfl5pWk3hpqFIia2qtaVUmir26W9hfyCY8pamGzWvKLjKkxvzWemOGLIfeeKQkHgG",
-	"NmZICTZmI9w8Ni4ritqYeYXnRlWVsKTUC88Mi5H0J4tV4Pj8tBk77t0fC79StNqFoWtKbqiyjXCo8kWd",
-	"JIOQBh0UR7Vsgv8sOh0eD499mWxQPBfR8+jp8Hj41NcHnNJGOyph4B8T6OA5b8Enw+pmpENrA5YgYqZg",
-	"gRM9Fsa6mhzlkmkVlLagkpDuEX5qJI8SM0WuROuCtlEkhXWlpkWI1zeQvd9eP6BCugpCoP3/ewHk2A3b",
-	"v4oAaF751ajB3i6evrnoJYqqVdkhynsBnGaGprMz1KIPtSpSoQu5fbHxy+lnv1Y2y1wnxx34Qrq+CoCU",
-	"fYiNhXRgvl+20NqnmsftypVpp8fHj33HVSt0p+M2qe6qHvdx9Oz0tK+LCuejtTveSJYVWcbNMnoeYecV",
-	"VDKQJkizUUXMt1R8tUvMXzXrqLfZf+cFVWFH0oVnjcuqXlDcAtqFzEvbukB7lYFXltz3XK++M6FjJybN",
-	"e7XCbXlg3d5XxG28AKrr7q779fv1To9PHptY6mCq7mvlmkmLVaIi0srxad+pKu1xHyyjNZVNTAyklA+t",
-	"q7zxyuIhWM8ebVidlSo3X5kHaVUOItXg42fgTli3+6ZoXRxIH/398W6I28UO7xnhwyxvRqpLqPZfK9pU",
-	"DlaKTDh/FNfYUNqsWdeA6nabN3gyrz/rZg/3cS2ejz7Vd2Xee3qT4DoslVf0e3OPOz3xhwS02cOFAq2k",
-	"/PY+95Cb+7y18Z5tzszB7eEhpE2S3kw1q3cdPhIL9nOxbZrj7XpPi136Y01Kjnr39qKhfK1P5QRc7zw+",
-	"urTbgXn94SvyE7jty7Gi43V1WDc5qm+hRZUi5y7pKOVzjpML1c1/wXtTS9NruhQuMIO6zkccTKfOyhqt",
-	"y+KElFWZDbqGqrfMRptCiqa37AsJ1U6P3H3bQg+HL38CGg33EroqLunLE21baLUI9qrF3vfk00c+OXtA",
-	"mdCbmPZbyPQ8nDVtTIbv4tSXdYGKnbl1qxNk2YYw+POx7APbwvVBHHzjrNY8nWJmkbEL60TSzc03zvUj",
-	"7paqXkKfOtMq3/AAzXG3e5q77wqOd0B+5ZPbzXueDhxwDZrjih+shO4jhHYksM+SSZ1GntcBKUuiSZu+",
-	"+F5zXkyDjFEZEa5ZurfPTttIqSd/DKWyJ5Spbfx6CjU5/MP5zaomvhM5bGL4xt/q+Pj0cu588DIYbktR",
-	"AcaSvzfljocKOlST0UcuPGldL+QPX23MilxqnvpCfzau78st80VsXN/35eAQuWVDBw5XiAbvX7gJ5yMY",
-	"7ZEwgDSFfDXjS5Zq8iut0yjN0wNNjAPru0KxRXBKqfV040lBzU2mfA6dKPtKjH+8ELzEUbVoksKDemmx",
-	"qmf0QAcufb/de6strBADRWnT394e0qZdfM+JDNhCqFQvuj2718FpvZtbt0yX++bT7ffpujqtcLxewKoD",
-	"m2YoR43M1pIZG3GoL+ouncqP5kZup1Jsx6KqL+boirFgWwjrD716sKJm3fPRH4Dajssl8NfYbi80q3Ir",
-	"WzD07R4PxS/pjV/Lot3iig/OlMf0w5eHYyUD9XxnuwdeNU5N4/KQ0kdN1R6/eL08cuz5X7MmaEeh5XCL",
-	"XKt6c/McNlwPXIbwVke1PSrftQ/B+nJ++WZgzE7+g9NHpaHVCkY9GmcVas7pjr9QW3ARPDRBuB9/OWup",
-	"VbZ2q7HUf03INqOpUYw22E90Uh9Mg9IZVUYmfV0fyl/c8c+ehGrCaxu73LpaweH244Fev3+IllxlR5Uy",
-	"d/SJUnKCr3+rWrd38s2aY6PiHV9QBmwyE/cj0mbq+uN6BXoWZl8HAFVn2OiRRi5hq/zscKWOv/NGpd7h",
-	"3EjcYk5rkgwhVsIX51/NNe9yLX9BobAeLfmVncq7ENVnuJMfRGXbfcm77/0jtNC3MgDeqhXx7u2FNz/8",
-	"yYWrs43gDpKC7NyyhgQV0BzVN1v6WONO3nCh6Qq4L6sjrtTZ6FnVlds8vzLPiKOzRxz2hitPe4X/bpec",
-	"djG3OjG3rk5iH5PbddFwne2x1UnfXbvC5zY3KlgwtLIlskpkkz6KjlK+fC7TTz9cs1UsDlnCjRFga7nY",
-	"S+pXZQrDFyX2Rh2PDdzrIJjPKBRC8QI/bNT5WpUk/xyiM+BbPC5VNWKE6cN2dPD7WxSzPoCpy310SWlb",
-	"znsaKV08mjqX2+dHRzwXw0ZKMWXF8lwczU9JdIcRrHnuuyKyfGKlN84r99y65X/eDsJtFQhtQPBzdn97",
-	"//8DAAD//w==",
+	"czAimQ1O/jYanJz+NwyE8mG1NQZPB38rh0VzcHry93XNPViNIdudMhh8Cq9PIkr7vZ7XHacscTMuuMrF",
+	"NUUHr+5ToVsJ+Vv15x2j00XIphCKPfHGGBqjwS+nvCwgx9ThAyNeajy6eFhL6vflYgW1ohJvDQNJFy7R",
+	"GfR6zd5Z+A1Vba02+qmQz7C5b+iFjeGqEV6eCWv9kSHTMsV1Lc2JBwm9pDfAM6wx+V8ZNsOB1zFqPrDV",
+	"FhkKLRw/JbMchjjwlTg6P2WESBemf71Yt77Z9Ptxo2JDdNTUm5+8u375ounIyviSIqHpt49I+no8tuAO",
+	"d1erdzLLy7ThgEPc7Ivl2loxkssyJvtw1WrHvfp1DPb9uI2wVwXpZZvPHkO+obMgxz4ZLa0nhTPrYWzY",
+	"V6Up2zMYAvkbmFQkPRuszICb+0bV/PpzCJ+4Z7j6TBQyUFv6H2O3BnB3hN3bSsDYtnl3WtqQq7dHYl1h",
+	"W/pqvb4PzGsLRtCnzoIjq/ltZXIb487xZFqniBB1PFnL3R2WSB2+YJ/ua5nVGEAQNDs6gLumsfztIxhd",
+	"JT/onuSc60Y+y1goLoMa8HCvwGYh/uZV17GUl5mcUs520hR2cD3Uuf178a06pbJOgnpE23EnNwZSTO3D",
+	"sMVkAhaH18GqzlOyg8basESrsZgUFH9eTcAIUGTGLDV8ofzhbyhKY5mlU66KT/O256N7z/QkFm5MReuZ",
+	"i+5UqGtKu/bqL5KHP1dtZl4N99XiPFsJHTacMLUU7tPzdg8V6HF7b4gT8P6nBwUJbHY8/cERAn5cjxQe",
+	"4IH9QbEBRAF68qOQ0E8E4Qiy4YDlpSIi9YSi7zu8bmX+w+7+XST/JsDNO6DZQd/Q9o95aBRk2jfgATvc",
+	"15fYYIPbTjF9LGOpKXvPp6u4/xLci+qPOpzyBSvV36qQTfqCjX0+iNd3UadRDHwlsPLsc1GfLbLRkk25",
+	"8k7tcNRmwBZZ65wt4FX7faNa88b/Uo9bTkrryej3rvrCFXOBJnE5KyGbTUsZ9LL2Wm2168iis5qNuWkb",
+	"dv/eFtw3w+mPNpz21WjjugBXxcc++wBsT2Vuw5nQbS8DhHzDObyDvJm4rXVH1puPI+hhouFlpZU7yGOf",
+	"873FvuuvS7CqjqSFT/DrlvNSB33Vj0XrGWW9W0i0SjfRhyqFeOfiANpp1O2lgbnQhf1Jc7mZXIKFXdYO",
+	"y8OHhNmBZRPtywJ2mJp9McyttH4qfSIUywQKDBcOHduZ9Y3qDnDnulFeAZsBp6VnqWaqXbmsWSuiXx0M",
+	"w/NN4o36X53G3qO6lOoKb2S8t2mLlInST+v4DNSDN2DRe1TmgyDqyIcF99V3tulNFU1lZUhxDx011sfj",
+	"EVfbrG8n7xXv4xWadrCPd+zib/+iSrZcpf8qrehWo/IcyxfJapywtgJ/vL6xBqpX++jnQj4cay0UyJct",
+	"QlxC9Q7UXe2XdXx/fQf3N0/2X9GT/U3Z+ual/rpeavvNS/3n8VL7jn5EedRfNcH2VG3YyUdXVYToUIg/",
+	"w0fuD76/iJP8z+sAr4sldqmudsUACt6KvbyplZXVtVqf73//t3Wsl4vX3nGdGvJqHbHd64GRTRHiVPwL",
+	"6+PMLPMFaku1NxUW55IQ15SiD6koqKSBmEy7FV+tf+Zq+VKrpDAGlDunCPQQaGr3qFmTS64OLEt4jhp+",
+	"UgGUy5W8i1DjkTj1js5Vrb27vIa6CnM90Ru1rCrTO2YzISX+FjNtWJFPDE+BLXVhCPEdMxu8ibOtIH9t",
+	"6qChmNOa6k2hoLyymXYI/m2ZWasEHCDd9uK+udByD+Kl4fEQrNcswz1Q3lp5B40zqqSjqJBO7Cu1eLc1",
+	"0SR301LW6PEYVIrMS6i8cB0BuTrpPf7w6VMjCRkTNhS4en8TjXS6vIlidtORhXcT3bbZ4mpRvmoTflpz",
+	"RNx2sOnMTnpcJcKyhdFqElzhoHPZHTXrf9gFhtETwzO7nWPipHncQssd1pEuPVlDI1w9cmD7ayk1iybF",
+	"HfeQ+MOXr1JOqXUY5cGvj9xX1y2McMsrhO2xOb988w9Yvgae9jmsqvqo7PzyDaq7cVWBTVj2RGl2E30P",
+	"3IC5iVhuYCzuDqsrgaYecHUp0P8ZhNSvwTsLg/PLN4N/wLJeV54L/JtuKBFqrLckfZPnxWcWgNWFSaBy",
+	"rTZKKbKXUhcpo5tkSlfG6ZCd36hG+hky6ITalV6sJxJZ+lzAIi4L6IWkzri6t6TO/Ti8UYLO95NpqR2V",
+	"KQ8xAecOeZfIYMjqahyU6teRcxXfKKtZIgXVQA8VSr1/ikisoaouveY4vFE36noqbMP4sizjQjkuVOPs",
+	"TLTK5XsnRLnGPrONVLwbZYWaSGB+XmlaTeGmoWyJreq3pVSsKvYJcWF/IJjy3qYbNa8ouMqcG/NZ6Y4Y",
+	"sh954pCQeAY2ZkgJNmYj3Dw2LmuM2ph5hedGVbWxpNQLzwyLkfQni1Uo+fy0GU3u3R8Lv1K02oWhi0tu",
+	"qNaNcKjyRZ0kg5AGHRRH1W2C/yw6HR4Pj33hbFA8F9Hz6OnwePjUVwyc0kY7KmHgHxPo4DlvwafH6mak",
+	"Q2sDliBipmCBEz0WxrqaHOWSaRWUtqCSkO4RfmqkkxIzRa5E64K2USSFdaWmRYjXd5K9315RoEK6CkKg",
+	"/f97AeTYDdu/igBoXgLWqMreLqe+uQwmiqpV2SHKmwKcZoamszPUog+1KlKhC7l9sfHL6We/VjbL7CfH",
+	"HfjSur4ugJR9iI2FdGC+X7bQ2qe+x+3KJWqnx8ePfetVK3Sn436p7jof93H07PS0r4sK56O1W99IlhVZ",
+	"xs0yeh5h5xVUMpAmSLNRRcy3VI61S8xfNSurt9l/55VVYUfSFWiN66teUNwC2oXMS9u6ZHuVk1cW4fdc",
+	"r75FoWMnJs2btsL9eWDd3pfGbbwSqus2r/v1G/dOj08em1jqYKrui+aaaYxV6iLSyvFp36kq7XEfLKM1",
+	"FVJMDKSUIa2rTPLK4iFYzx5tWJ21KzdfogdpVSAi1eDjZ+BOWLf7pmhdJUgf/f3x7ozbxQ7vGeHDLG9G",
+	"qkuo/18r2lQgVopMOH8U19hQ2qxZ14Dqdps3eDKvP+tmD/dxLZ6PPtW3Z957epPgOiyVV/R7c487PfGH",
+	"BLTZwxUDrTT99j73kJv7vLXxnm3OzMHt4SGkTZLeTDWrtx8+Egv2c7FtmuPtek+LXfpjTUqOevf2oqF8",
+	"rU/lBFzvPD66tNuBef3hK/ITuO3LsaLjdXVYNzmq76VFlSLnLuko7nOOkwvVXYDBe1NL02u6Ji4wg7ry",
+	"RxxMp85aG63r44SUVeENupiqt/BGm0KKprfsCwnVTo/cfdtCD4cvfwIaDTcVuiou6csTbVtotQj2qsXe",
+	"9+TTRz5de0C50ZuY9lvI9DycNW1Mj+/i1Jd1yYqduXWrE2TZhjD487HsA9vC9UEcfOOs1jydYmaRsQvr",
+	"RNLNzTfO9SPulqqCQp860yro8ADNcbebm7tvD453QH7lk9vNe54OHHANmuOKH6yE7iOEdiSwz5JJnUae",
+	"1wEpS6JJm74cX3NeTIOMURkRrlnMt89O20ipJ38MpbInlKlt/HoKNTn8w/nNqia+EzlsYvjG3/P4+PRy",
+	"7nzwMhhuS1EBxpK/N+WOh5o6VKXRRy48aV045A9fbcyKXGqe+tJ/Nq5v0C3zRWxc3wDm4BC5ZUMHDpeK",
+	"Bu9fuBvnIxjtkTCANIV8NeNLlmryK63TKM3TA02MA+u7QrFFcEqp9XTjSUHNTaZ8Dp0o+9qMf7wQvMRR",
+	"tWiSwoN6abGqcPRABy59v917qy2sEANFadPf3h7Spl2Oz4kM2EKoVC+6PbvXwWm9m1u3TJf75tPt9+m6",
+	"Oq1wvF7SqgObZihHjczWkhkbcaiv7i6dyo/mRm6nUmzHoqo45ujSsWBbCOsPvXqwombd89EfgNqOyyXw",
+	"19huLzSrcitbMPTtHg/FL+mNX8ui3eKKD86Ux/TDl4djJQP1fGe7B141Tk3j8pDSR03VHr94vWBy7Plf",
+	"s0poR+nlcK9cq55z8xw2XBhchvBWR7U9Kt+1D8H6cn75ZmDMTv6D00elodUKRj0aZxVqzunWv1BtcBE8",
+	"NEG4H385a6lVyHarsdR/ccg2o6lRnjbYT3RSH0yD0hlVRiZ9XR/KX9zxz56E+sJrG7vculrB4fbjgV6/",
+	"f4iWXGVHlTJ39IlScoKvf6tat3fyzZpjo+IdX1AGbDIT9yPSZur643oFehZmXwcAVWfY6JFGLmGr/Oxw",
+	"yY6/BUel3uHcSNxiTmuSDCFWwpfrX80173Itf0GhsB4t+ZWdyrsQ1We4kx9EZdt9ybvv/SO00LcyAN6q",
+	"FfHu7YU3P/zJhauzjeAOkoLs3LKGBJXUHNV3XfpY407ecKHpUrgvqyOu1NnoWdWV+z2/Ms+Io7NHHPaG",
+	"S1B7hf9u1552Mbc6MbeuTmIfk9t10XCd7bHVSd9du8LnNjcqWDC0siWySmSTPoqOUr58LtNPP1yzVSwO",
+	"WcKNEWBrudhL6ldlCsMXJfZGHY8N3OsgmM8oFELxAj9s1PlalST/HKIz4Fs8LlU1YoTpw3Z08PtbFLM+",
+	"gKnLfXRJaVvOexopXTyaOpfb50dHPBfDRkoxZcXyXBzNT0l0hxGsee67IrJ8YqU3ziv33Lrlf94Owm0V",
+	"CG1A8HN2f3v//wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
