@@ -142,7 +142,7 @@ func TestResponsesDecodeIntoTheGeneratedModels(t *testing.T) {
 	require.Equal(t, time.Date(2026, 1, 2, 3, 4, 6, 123456000, time.UTC), task.CreatedAt.Time)
 	require.NotNil(t, task.FinishedAt)
 	require.Equal(t, time.Date(2026, 1, 2, 3, 10, 0, 0, time.UTC), task.FinishedAt.Time)
-	require.Equal(t, "0.0125", browseruse.Deref(task.Cost))
+	require.Equal(t, "0.0125", browseruse.Deref(task.Cost).String())
 	require.Nil(t, s.PublicShareURL, "null")
 	require.Nil(t, s.RecordingURL, "absent")
 }

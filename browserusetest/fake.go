@@ -201,7 +201,7 @@ func (f *Fake) AddTask(sessionID string, item gen.TaskItemView) error {
 		item.ID = newUUID()
 	}
 	if item.Metadata == nil {
-		item.Metadata = &map[string]any{} // the service's default
+		item.Metadata = map[string]string{} // the service's default
 	}
 	if item.CreatedAt.IsZero() {
 		item.CreatedAt.Time = f.now().UTC()

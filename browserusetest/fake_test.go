@@ -529,7 +529,7 @@ func TestTasksFollowTheirScriptOnTheFakesClock(t *testing.T) {
 	task, err := c.GetTask(ctx, created.ID)
 	require.NoError(t, err)
 	require.Equal(t, "out of t1", browseruse.Deref(task.Output))
-	require.Equal(t, "0.25", browseruse.Deref(task.Cost))
+	require.Equal(t, "0.25", browseruse.Deref(task.Cost).String())
 	require.Len(t, task.Steps, 2)
 	require.Equal(t, now, task.FinishedAt.Time)
 	session, err := c.GetSession(ctx, s.ID)

@@ -257,8 +257,8 @@ func (f *Fake) newSessionLocked(in gen.CreateSessionRequest) *session {
 			LiveURL:       ptr("https://live.browser-use.test/" + id),
 			PersistMemory: boolOr(in.PersistMemory, true),
 			KeepAlive:     boolOr(in.KeepAlive, true),
-			ProxyUsedMb:   ptr("0"),
-			ProxyCost:     ptr("0"),
+			ProxyUsedMb:   ptr[gen.Decimal]("0"),
+			ProxyCost:     ptr[gen.Decimal]("0"),
 		},
 		recording: in.EnableRecording != nil && *in.EnableRecording,
 	}
@@ -381,7 +381,7 @@ func (f *Fake) purgeSession(req request) reply {
 	for _, t := range s.tasks {
 		t.view.Task = "[purged]"
 		t.view.Output = nil
-		t.view.Metadata = &map[string]any{}
+		t.view.Metadata = map[string]string{}
 		t.view.Steps = []gen.TaskStepView{}
 	}
 	return reply{status: http.StatusNoContent}

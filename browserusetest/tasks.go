@@ -121,7 +121,7 @@ func (f *Fake) endLocked(t *task) {
 		success = *s.Success
 	}
 	t.view.IsSuccess = &success
-	t.view.Cost = ptr(s.Cost)
+	t.view.Cost = ptr(gen.Decimal(s.Cost))
 	t.view.BrowserUseVersion = ptr("0.9.0-fake")
 	url := t.startURL
 	if url == "" {
@@ -205,14 +205,14 @@ func (f *Fake) createTask(req request) reply {
 		script.Cost = "0.01"
 	}
 	now := f.now().UTC()
-	metadata := map[string]any{}
+	metadata := map[string]string{}
 	for k, v := range input.Metadata {
 		metadata[k] = v
 	}
 	t := &task{
 		view: gen.TaskView{
 			ID: input.ID, SessionID: s.view.ID, LLM: input.LLM, Task: in.Task, Status: gen.TaskStatusCreated,
-			CreatedAt: apitime.Time{Time: now}, Metadata: &metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
+			CreatedAt: apitime.Time{Time: now}, Metadata: metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
 		},
 		session: s, script: script, scripted: true, startURL: input.StartURL,
 		startAt: now.Add(script.StartAfter), endAt: now.Add(script.StartAfter + script.Duration),

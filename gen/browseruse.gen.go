@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/browseruse-go/browseruse-go/internal/apidecimal"
 	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/nullable"
@@ -827,114 +828,114 @@ func (e SessionUpdateAction) Valid() bool {
 	}
 }
 
-// Defines values for SupportedLLM.
+// Defines values for LLM.
 const (
-	SupportedLLMBrowserUse20                  SupportedLLM = "browser-use-2.0"
-	SupportedLLMBrowserUseLLM                 SupportedLLM = "browser-use-llm"
-	SupportedLLMBu20MiniPreview               SupportedLLM = "bu-2-0-mini-preview"
-	SupportedLLMClaude37Sonnet20250219        SupportedLLM = "claude-3-7-sonnet-20250219"
-	SupportedLLMClaudeOpus4520251101          SupportedLLM = "claude-opus-4-5-20251101"
-	SupportedLLMClaudeOpus47                  SupportedLLM = "claude-opus-4-7"
-	SupportedLLMClaudeOpus48                  SupportedLLM = "claude-opus-4-8"
-	SupportedLLMClaudeOpus5                   SupportedLLM = "claude-opus-5"
-	SupportedLLMClaudeSonnet420250514         SupportedLLM = "claude-sonnet-4-20250514"
-	SupportedLLMClaudeSonnet4520250929        SupportedLLM = "claude-sonnet-4-5-20250929"
-	SupportedLLMClaudeSonnet46                SupportedLLM = "claude-sonnet-4-6"
-	SupportedLLMClaudeSonnet5                 SupportedLLM = "claude-sonnet-5"
-	SupportedLLMDeepseekV4FlashVision         SupportedLLM = "deepseek-v4-flash-vision"
-	SupportedLLMGemini25Flash                 SupportedLLM = "gemini-2.5-flash"
-	SupportedLLMGemini25Pro                   SupportedLLM = "gemini-2.5-pro"
-	SupportedLLMGemini31ProPreview            SupportedLLM = "gemini-3.1-pro-preview"
-	SupportedLLMGemini35Flash                 SupportedLLM = "gemini-3.5-flash"
-	SupportedLLMGemini3FlashPreview           SupportedLLM = "gemini-3-flash-preview"
-	SupportedLLMGemini3ProPreview             SupportedLLM = "gemini-3-pro-preview"
-	SupportedLLMGeminiFlashLatest             SupportedLLM = "gemini-flash-latest"
-	SupportedLLMGeminiFlashLiteLatest         SupportedLLM = "gemini-flash-lite-latest"
-	SupportedLLMGlm52                         SupportedLLM = "glm-5.2"
-	SupportedLLMGlm53Flash                    SupportedLLM = "glm-5.3-flash"
-	SupportedLLMGpt41                         SupportedLLM = "gpt-4.1"
-	SupportedLLMGpt41Mini                     SupportedLLM = "gpt-4.1-mini"
-	SupportedLLMGpt55                         SupportedLLM = "gpt-5.5"
-	SupportedLLMGpt56Luna                     SupportedLLM = "gpt-5.6-luna"
-	SupportedLLMGpt56Sol                      SupportedLLM = "gpt-5.6-sol"
-	SupportedLLMGpt56Terra                    SupportedLLM = "gpt-5.6-terra"
-	SupportedLLMGrok46                        SupportedLLM = "grok-4.6"
-	SupportedLLMLlama4Maverick17B128EInstruct SupportedLLM = "llama-4-maverick-17b-128e-instruct"
-	SupportedLLMMinimaxM3                     SupportedLLM = "minimax-m3"
-	SupportedLLMO3                            SupportedLLM = "o3"
-	SupportedLLMO4Mini                        SupportedLLM = "o4-mini"
+	LLMBrowserUse20                  LLM = "browser-use-2.0"
+	LLMBrowserUseLLM                 LLM = "browser-use-llm"
+	LLMBu20MiniPreview               LLM = "bu-2-0-mini-preview"
+	LLMClaude37Sonnet20250219        LLM = "claude-3-7-sonnet-20250219"
+	LLMClaudeOpus4520251101          LLM = "claude-opus-4-5-20251101"
+	LLMClaudeOpus47                  LLM = "claude-opus-4-7"
+	LLMClaudeOpus48                  LLM = "claude-opus-4-8"
+	LLMClaudeOpus5                   LLM = "claude-opus-5"
+	LLMClaudeSonnet420250514         LLM = "claude-sonnet-4-20250514"
+	LLMClaudeSonnet4520250929        LLM = "claude-sonnet-4-5-20250929"
+	LLMClaudeSonnet46                LLM = "claude-sonnet-4-6"
+	LLMClaudeSonnet5                 LLM = "claude-sonnet-5"
+	LLMDeepseekV4FlashVision         LLM = "deepseek-v4-flash-vision"
+	LLMGemini25Flash                 LLM = "gemini-2.5-flash"
+	LLMGemini25Pro                   LLM = "gemini-2.5-pro"
+	LLMGemini31ProPreview            LLM = "gemini-3.1-pro-preview"
+	LLMGemini35Flash                 LLM = "gemini-3.5-flash"
+	LLMGemini3FlashPreview           LLM = "gemini-3-flash-preview"
+	LLMGemini3ProPreview             LLM = "gemini-3-pro-preview"
+	LLMGeminiFlashLatest             LLM = "gemini-flash-latest"
+	LLMGeminiFlashLiteLatest         LLM = "gemini-flash-lite-latest"
+	LLMGlm52                         LLM = "glm-5.2"
+	LLMGlm53Flash                    LLM = "glm-5.3-flash"
+	LLMGpt41                         LLM = "gpt-4.1"
+	LLMGpt41Mini                     LLM = "gpt-4.1-mini"
+	LLMGpt55                         LLM = "gpt-5.5"
+	LLMGpt56Luna                     LLM = "gpt-5.6-luna"
+	LLMGpt56Sol                      LLM = "gpt-5.6-sol"
+	LLMGpt56Terra                    LLM = "gpt-5.6-terra"
+	LLMGrok46                        LLM = "grok-4.6"
+	LLMLlama4Maverick17B128EInstruct LLM = "llama-4-maverick-17b-128e-instruct"
+	LLMMinimaxM3                     LLM = "minimax-m3"
+	LLMO3                            LLM = "o3"
+	LLMO4Mini                        LLM = "o4-mini"
 )
 
-// Valid indicates whether the value is a known member of the SupportedLLM enum.
-func (e SupportedLLM) Valid() bool {
+// Valid indicates whether the value is a known member of the LLM enum.
+func (e LLM) Valid() bool {
 	switch e {
-	case SupportedLLMBrowserUse20:
+	case LLMBrowserUse20:
 		return true
-	case SupportedLLMBrowserUseLLM:
+	case LLMBrowserUseLLM:
 		return true
-	case SupportedLLMBu20MiniPreview:
+	case LLMBu20MiniPreview:
 		return true
-	case SupportedLLMClaude37Sonnet20250219:
+	case LLMClaude37Sonnet20250219:
 		return true
-	case SupportedLLMClaudeOpus4520251101:
+	case LLMClaudeOpus4520251101:
 		return true
-	case SupportedLLMClaudeOpus47:
+	case LLMClaudeOpus47:
 		return true
-	case SupportedLLMClaudeOpus48:
+	case LLMClaudeOpus48:
 		return true
-	case SupportedLLMClaudeOpus5:
+	case LLMClaudeOpus5:
 		return true
-	case SupportedLLMClaudeSonnet420250514:
+	case LLMClaudeSonnet420250514:
 		return true
-	case SupportedLLMClaudeSonnet4520250929:
+	case LLMClaudeSonnet4520250929:
 		return true
-	case SupportedLLMClaudeSonnet46:
+	case LLMClaudeSonnet46:
 		return true
-	case SupportedLLMClaudeSonnet5:
+	case LLMClaudeSonnet5:
 		return true
-	case SupportedLLMDeepseekV4FlashVision:
+	case LLMDeepseekV4FlashVision:
 		return true
-	case SupportedLLMGemini25Flash:
+	case LLMGemini25Flash:
 		return true
-	case SupportedLLMGemini25Pro:
+	case LLMGemini25Pro:
 		return true
-	case SupportedLLMGemini31ProPreview:
+	case LLMGemini31ProPreview:
 		return true
-	case SupportedLLMGemini35Flash:
+	case LLMGemini35Flash:
 		return true
-	case SupportedLLMGemini3FlashPreview:
+	case LLMGemini3FlashPreview:
 		return true
-	case SupportedLLMGemini3ProPreview:
+	case LLMGemini3ProPreview:
 		return true
-	case SupportedLLMGeminiFlashLatest:
+	case LLMGeminiFlashLatest:
 		return true
-	case SupportedLLMGeminiFlashLiteLatest:
+	case LLMGeminiFlashLiteLatest:
 		return true
-	case SupportedLLMGlm52:
+	case LLMGlm52:
 		return true
-	case SupportedLLMGlm53Flash:
+	case LLMGlm53Flash:
 		return true
-	case SupportedLLMGpt41:
+	case LLMGpt41:
 		return true
-	case SupportedLLMGpt41Mini:
+	case LLMGpt41Mini:
 		return true
-	case SupportedLLMGpt55:
+	case LLMGpt55:
 		return true
-	case SupportedLLMGpt56Luna:
+	case LLMGpt56Luna:
 		return true
-	case SupportedLLMGpt56Sol:
+	case LLMGpt56Sol:
 		return true
-	case SupportedLLMGpt56Terra:
+	case LLMGpt56Terra:
 		return true
-	case SupportedLLMGrok46:
+	case LLMGrok46:
 		return true
-	case SupportedLLMLlama4Maverick17B128EInstruct:
+	case LLMLlama4Maverick17B128EInstruct:
 		return true
-	case SupportedLLMMinimaxM3:
+	case LLMMinimaxM3:
 		return true
-	case SupportedLLMO3:
+	case LLMO3:
 		return true
-	case SupportedLLMO4Mini:
+	case LLMO4Mini:
 		return true
 	default:
 		return false
@@ -1058,10 +1059,10 @@ type CreateTaskRequest struct {
 	JudgeGroundTruth *string `json:"judgeGroundTruth,omitempty"`
 
 	// JudgeLLM The judge's model; omitted, the service's default.
-	JudgeLLM *SupportedLLM `json:"judgeLlm,omitempty"`
+	JudgeLLM *LLM `json:"judgeLlm,omitempty"`
 
 	// LLM The language model the agent runs on.
-	LLM *SupportedLLM `json:"llm,omitempty"`
+	LLM *LLM `json:"llm,omitempty"`
 
 	// MaxSteps The most steps the agent may take before it gives up.
 	MaxSteps *int `json:"maxSteps,omitempty"`
@@ -1136,7 +1137,7 @@ type CustomProxy struct {
 }
 
 // Decimal A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
-type Decimal = string
+type Decimal = apidecimal.Decimal
 
 // DownloadURLGenerationError The answer when the service could not make a download link.
 type DownloadURLGenerationError struct {
@@ -1311,8 +1312,8 @@ type ShareView struct {
 	ViewCount int `json:"viewCount"`
 }
 
-// SupportedLLM A language model the agent can run on. The service adds models often; this list joins the official SDK's (browser-use-sdk 3.11.3) and the upstream description's.
-type SupportedLLM string
+// LLM A language model the agent can run on. The service adds models often; this list joins the official SDK's (browser-use-sdk 3.11.3) and the upstream description's.
+type LLM string
 
 // TaskCreatedResponse The answer to create, before the task has run.
 type TaskCreatedResponse struct {
@@ -1329,7 +1330,7 @@ type TaskItemView struct {
 	BrowserUseVersion *string `json:"browserUseVersion"`
 
 	// Cost The task's total cost in US dollars (the sum of its steps), as a decimal number in a string.
-	Cost *string `json:"cost"`
+	Cost *apidecimal.Decimal `json:"cost"`
 
 	// CreatedAt When the task was created (UTC; the server may omit the zone offset).
 	CreatedAt apitime.Time `json:"createdAt"`
@@ -1352,8 +1353,8 @@ type TaskItemView struct {
 	// LLM The language model the agent used.
 	LLM string `json:"llm"`
 
-	// Metadata Free-form data the user attached to the task.
-	Metadata *map[string]interface{} `json:"metadata,omitempty"`
+	// Metadata The key-value pairs the user attached to the task (CreateTaskRequest.metadata); {} when none.
+	Metadata map[string]string `json:"metadata,omitzero"`
 
 	// Output The agent's final answer.
 	Output *string `json:"output"`
@@ -1406,7 +1407,7 @@ type TaskStatus string
 // TaskStatusView The light view of a task, for polling.
 type TaskStatusView struct {
 	// Cost The task's cost so far in US dollars, as a decimal number in a string.
-	Cost *string `json:"cost"`
+	Cost *apidecimal.Decimal `json:"cost"`
 
 	// FinishedAt When the task ended (UTC, zone offset possibly omitted); null while it runs.
 	FinishedAt *apitime.Time `json:"finishedAt"`
@@ -1460,7 +1461,7 @@ type TaskView struct {
 	BrowserUseVersion *string `json:"browserUseVersion"`
 
 	// Cost The task's total cost in US dollars, as a decimal number in a string.
-	Cost *string `json:"cost"`
+	Cost *apidecimal.Decimal `json:"cost"`
 
 	// CreatedAt When the task was created (UTC; the server may omit the zone offset).
 	CreatedAt apitime.Time `json:"createdAt"`
@@ -1483,8 +1484,8 @@ type TaskView struct {
 	// LLM The language model the agent uses.
 	LLM string `json:"llm"`
 
-	// Metadata Free-form data the user attached to the task.
-	Metadata *map[string]interface{} `json:"metadata,omitempty"`
+	// Metadata The key-value pairs the user attached to the task (CreateTaskRequest.metadata); {} when none.
+	Metadata map[string]string `json:"metadata,omitzero"`
 
 	// Output The agent's final answer.
 	Output *string `json:"output"`
@@ -5111,137 +5112,138 @@ func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rcxu3suBfQc3eKln3DqmHrZx77A+nFCeOvUdJVJacbJWlPQXONEmYGGACYEjRXv33rW5gXuQMH7Ls",
-	"5NT1l7HFwTQaQKPRb3yKEp3lWoFyNnr+Kcq54Rk4MPTXFVgrtHrzA/6Rgk2MyJ3QKnoeXU+BWf/6wLI3",
-	"PwyjOBL4IuduGsWR4hlEz6PQ5F8ijeLIwB+FMJBGz50pII5sMoWMI+yxNhl30fOoKKilW+b0tTNCTaL7",
-	"+zi65nbWh4fjdrYJCXz/uRjc48c218oCTc3PXOInkL6FPwqwDn9LtHKg6L88z6VIOCJ59MEipp8anf2H",
-	"gXH0PPpfR/XkH/m39uj19fXlb1yKlD7+0RhtfPftcZ+zaqmYNsxNgY10umSJLmTKlHZsBNjEQorvR0bP",
-	"gHFmCgnD6D6O3sIHSByk3+t0uRfuXC1/HUfP328exdoI4r3aXwjrovvbjnHjehs/5X7AzZExPaaZ8FCH",
-	"DBsXuXUGeMYacFgKieQGLNMK2IgbYCsIvPBwwMxFAjF7xa07v3wTM67sAoxln26iFBwX8iZ6/n44HN7e",
-	"s4VwUwZzMEuWGz2SkA3Z99pNmZ3yHCzDXniSQO4gpSUIu+sX7V7pQqWPRkErcHtJ6Bdd7mA25Za5qfB7",
-	"KOy2R8erCXQTUrhdVzC6L7cq7b2XBriDMMzG/uviUM4JNbFIGJwpWJQjHrIfaaXGAmTKhGWaPuMSWUhu",
-	"dA7GCb/TR0YvLJirxACo1yAm057OQsMDyyy1ZVNqzIRiubgDaRF2xu9EVmTR86fPzr6Lo0yo8OfpcRyp",
-	"Qko+klCyp8CEhHIwAdxEbWR+F6mb7ojLAtv2oPLdybNn+6OSFNbp7NLoO2IgXMod+MLLxkf3t6uL/1YX",
-	"Djwv8/gzNzW6mEw9KeT4GRPKOuApLun3odU7CweW6YUasl8AUsu4YjxxYg7MFqOqBxx0e1z3cQQK/3wL",
-	"iTYpsnqazjEvpIuej7m0sIYkNQ38gYjJMwtTgjiw7N3bC8bzHLhBFpNAszWRNqgUuUA1ryOtJXCF8zoD",
-	"yM+lmEMLFb8KbUx+n4Ji9KI1Z9bxpWVFzvgYTwfuNxSo1MbMAE+XbKwN40q7KZghIyh+pC00E6ktsi3L",
-	"rNYK/xXOeli4sBIc2O4R5GCssO5nyLRZ7jUKbmcWibSJh50i58wIGOMqZVNhnTbLmFldDi7hio0KIVOm",
-	"/cfE12GsDbQH6PkzfWMdN84S29aFY8Ti7lzPiIweCwlv0vXddl7Ne2jEniRazwTYmEk9EcoeMqeZ1Dxl",
-	"QjndHBt2tip49Gy8UhAhXO6WL3WhnFm+1CnsvvkuV7/0OzCsTVTYqGNtTIt4D8pdCHfC2SH7NRPOQRpX",
-	"xyUYViDZFPYFw6EwVxhl6bX/UI/Hw45h3g0mehDGWr4b/hL+834V89uo8cVAZLk2zouvyBCjiXDTYjRM",
-	"dHakeS4GiU5hAuqo6vS++bmdiXxQ8v9BrpHHmYo/EJm8M7Jr5XM+AVxcnSOHJTpu70Pj7HD7mt5Xv+gR",
-	"SmWInj/j8MjsPeDOPR2Pg/jHJ6DckP2qZCBwYVkp766falxKvYD0B51xoWz3IZL6lzV0lvElmwsraJsI",
-	"Bxl9uUaiPePlxvAlvh9Lbqc/B9rdwm0L1ehfKGJCY24dy3QK3bt1KiZTiUfvjxKyUrPZ3M3r8hPqjCgg",
-	"HCAQYOB5AzyZ+kVvT3onFh+KdLLDAF/zOYqv1Jpxi/ssHCe2kI7xCS6B8+9/Mig7XZvCTTf02WjVva5e",
-	"iKVefLdwl0PiSqHgAtQEPz05Pj4+3oEhEYwLme3OiK6KHHcspBcXP3eIAdclYgeWVlm+YHqVz4gE34ap",
-	"7TzY5WdiVLLFsJ0HhYXB6fA46sJWcjUpkC4I3QbBmkKhBEBCdcbvrhzkbWo8wSleB5hp65jF1iu7z/FZ",
-	"ebIx4dhEzJHZ5i15LixcJdCddIlvGTiecud1ujQVnv1dtpjE2lK3EX2XI/M7OWYzWA7mXBaocQpjSzWs",
-	"8BKoXqiYzSB3XkVyQWPfwBhrNqjz33Ceug/ek0tu7QKFsTk2YouptjgrkK3OWmGBBBlIDOzEkuMotP2M",
-	"6XlpIAXlBJer6IyFlEyomI2WTPEMSFNdkoYYun3B2gzaM/NEZxlJjtVMZjvNYji8u2axYcfBxTSFYkIN",
-	"2e9BKhKuueNKmamlSrEnFioYV0HhOnyQaLMCZI/tu/JhN09paoM4quYg6PSu5gmnW2m/vbrVBjsTUr5J",
-	"O07OK3xjcTK9alGdFUj0L9j7m+g/b6Lb8NLiOpf45Ebjih3Yzztdd5ZYAhupaXNniQU7MUXiCgPpr4XL",
-	"i07x5H9f/fpLsMXEuP04898jF+eu7hd5BAFhWWEdG2skfa9Uhd8F7SDlvyOwqU6KLJy925FdWgeodWa5",
-	"+/HOgbLCGy5qLr/O1uHOMZ7iZgtCe4mrh4arleWu+8xcwwDXfn2Kfm9NA7NTMt6lOkZBBxnb6pF8VnH2",
-	"qsOuzqZCzXbSZS+g2T99V1IFyTp4AnVLGmUfFzAHuftGvW59tr5NX+sFSwFylGGn5XFqgFut7IoUQO/8",
-	"8bJRDkB51a92bbpcG8+nCBQele8jXjgd3a7NalMk6NFiUZ1uriZAaX2xU+1sHJRcWgiGGnjhNHtSf5BC",
-	"IlKwbGx0Vo/w0Ju/asv1e09Mt11KQ9sks84B6xM5aGNeZYvxRdpvWcG2wmv7bS1iqvssbwT+wDJsQWcc",
-	"jThNDdhVoj49O9tK0mKitIGXYBxZDneQ6M/J1MquL65YggiPRcId2JaGlnCFXH4ORoyXMTHqMFR/wFqQ",
-	"44EVEwVpC0iPkSBIIz0TUsoq5XFAMxT7g0e4UlWzSBZTFBu8jXX7XG03GATluH+Rrl9eMmzVtgqenT09",
-	"2yZFIkF5L0sfufnF/8qDXtkwRKZhIrr2zQ+QiIzL9omwLumf0xbNuGSqyEao4eO2bRxszGp/RCnNcgMJ",
-	"cR48vKS2LmYwnAzZTXQ8PD27iYZ+Lt5ZSH8esUQXqGNmMOGjpQP7ggUzj3Xlu3dXLNVScuP3IXcODGL1",
-	"f9//1+D2H09ubtL/urkZ/uPmJv3P/3dzM8S/D/8j6qCHH/RCSc3Td28vfgIFpuGm2aQuVvaNUhisXU0Z",
-	"JxdMGgAzKdRsnVl4h0l7kl9xIf0JO/GoQA3l3duLaCdbySsh4TcBiy4ZhCxyNY/NjU6LpMsggg1/6aVk",
-	"fHtgvbDeNaci3fidd01u93I2iZaaVFh1kW2Xq3Cjwq8Zr5xnRKc7eQv717GSUfdzBa5IrF1LeultqW13",
-	"0VbqpG3njbDefwRegg/zv50cQ7c0I2Nyfu1EgJcdJtlVQkRtziTcAntz9St7evLdd4MTxmU+5YNTv8XN",
-	"kiU6BfYklwXylDEsmIQJT/zv9rDNRQ8sGWGZ1DXTrIQYRJwDPsb4mOBD4EPiI8OHwofGxx/4MPiw+EBW",
-	"yQt8LPDxMYqjEcfHCB8IeYSQRwh5hJBHU3wg+NEHfGAfI+xjhH2MsI8R9jHCPkbYxwj7GM3xgX2MlvjA",
-	"jhLsKEnwgR0l2EeCfSTYR4J9JDN8YB8J9pEg+AQhJwg5QcQThJwg5OQOHwg++Uj8HB+IZIpQUgSQIoAU",
-	"3wL2C9gEsEvALgEhA0IGR/sRHwhgjADGGW1rfGC7CWI/QcQnCGWC2E8Q1ARBTfDbCSI+wc8mODmTHB84",
-	"ORMCgB1NsKMJjmOCQ5gg9lPsbYqfTfGzKTaeYrsptiNWIbBLgeBF5uMg4kggZIGNhSWdMoqjD9juAzb5",
-	"gIh/QAxm+NsMMZ0hpjPEdIZNZghlRk0QygwRmiFCM5wwieOVSBYSp07iZxIxldhYYpcSu5SIpMRFkUs6",
-	"2vGBX2SIeIadZzhXGWKQIQYZQslwMBmikSEaGaKbIS4ZDivDPjLsI8M+Muwjwz4yRDLDhc+ot48UCYIP",
-	"7FJhbwp7U9ibQpwVdqQQvELwypAegQ/8Vmd03uIDv83x2xy/zRHTHDHNEUBO7RQxGnwgajnJHYhQjrj8",
-	"wSkIBR/Ym8EmBjsy2MTiW4vTaRFTi5NjsbHF3iz2ZhFdi/RnsV+L/Vrs12K/FoFa7NwiZBJ6LE6Jxdmw",
-	"iIHFETkE74i54WAcgqeAGYeQHUJ2CNkhZIeQHUJ2CNkhUIdAHeLsEF6BiBcIpcBvyZFUYG8Fvp3j2zl2",
-	"OcfBzLHdHMcxR8hzHP4C0VjgZ3cIYIntltjRR/z2I6LxcdGhlVVBFK+5fVsoJdTkmtvZjscFr/wkCXlb",
-	"UANCWa40h+EJKSwzHjDTCnY7Rc6D/ufBcOmdrlMSFEtgZAFllxLwRFhw4Yi5C4eH9FgoYad4EFunc/wx",
-	"46rgUi6Hu51HZdyWg6xPLqqwswi/9FULxaSwzpKfNfhha+HBz1KX6IT4QnruukwcsOLOdTrPIQ3ewcUU",
-	"j1tB8+wdLi1BKeUOBk4Qh9gs8sfR3UBnKJDkbhlUwg1y2Wro2hbRbM0r36f6r/ngR+AWgFPA7axHb0So",
-	"G811SId2qhdt5VWGyXrQvHS46PuGVE+Vd8/3+eN7PedejdkmJpY6WPmNV4z2+KqKv+iZSzvVxg1w1ryC",
-	"ghRd6RqtAI7Yx2zw8Auk3aEbD5p4MrHuuFUWvOZMONHh294d0mGk5a6wO8aLXfnGnWpIANREf5WGmlvk",
-	"tp8nXQjr3oZAyvUp+FWBp3k9Lmehw+pUqR29+9r6OBBhCVrLnL7DTFR8837duI7wfiHtvxuBYBkgi37o",
-	"PvbiPXJ9Mu2dNHZKw5SCTa/Exx4F1DsEy9FxP0tTLVPbDc1px+Wb7ol6rRd4oixreBl3yTRmeg6GHBII",
-	"vRPwKnFQB63eWlPUGNUGmthfy2vHLe6r5YVu99Xyrta9U9t9TLUwseZFoyisEL8UdnkZjFQ5oobsDVk+",
-	"01JiKeEJWzunvsUr7oLKIwT6fQsO+xYc1ggO28QkqpO3g0U47sBHJFfRyOd1wGrY4BQ58gSP/ZGQ0h6+",
-	"ICszyc4U3ViJIsRHJlqnLQMQAaMDmz7ZpDtd+SaPqDQhbqHj3Thy6W5qcLfy+1JHIqa5EnmAs+NQCp1w",
-	"ofbTjd7lKDmdJ67yBLf2rV8OrVCOaCwT6WOgUtvi7aQsOdvS7ewL1GqCg2kErFBp0B/LJUJYm5alW3ND",
-	"CamaJcXGhZSxd1aV0bn2m4K2u6v231hf23GE/y7qW16MpEiuELvOySV/JbXxQ/BR9nHTLVXLhGGrPWiq",
-	"v+mRj6NH+qAX25+yZ0O0mdeUGlLPTroaJQT2Kmo7K7Eex07lBKlsT9WEt1ZY6RbF7uiCanyxt4aCH3Wf",
-	"G6vbpy1/rGEmuXUIaBuFESikL/yAzemLcHKIMVMwB/O45wX1eK1noHoIC195FjwxXDlLOXfWlkFc1Uqs",
-	"E/kurOfd24tKs+uFhNNA8mi36q3HrjV9SCojPHP89O2gdjcmoYF3s+NOgm7GOHd5KPuCmBNO4ihDCei6",
-	"ocfyNA0B2tYP6oXfylJYxz7oMnVAj8ciEVyyqx/+eWDZk2ZAtU1n7Onw5GT49NBLcz0Zmz4mshSdmhCk",
-	"JE/jWpD2qBicDo4HqCUOcgM4NeRvc4Nnw5P6f9QgiiP9rPrf0/D2bHhW/e+7gdWy8ZcDY3jjb1mQh2kC",
-	"1N/p8GxAOQ7tn3Jy+oQfnuKfTczCz8OTnhceYtcXa535lpI7IBdQ+1fhoH6VSF6kMLBaKXCDZ4PT49Oz",
-	"47OTZx2vzvzLv5/+vePld2u/ndW/6LywFYCTk+OTtVd/W/vlv1d+oaWQ2eBseBoF3Z/fDTJaK6Nng2fD",
-	"76oWT6v5SAFyCzAbzJ+F4YdowDiSkmd88GyQ8TkYkcwGJ38bDU5O/xsGQvng1hqDp4O/lcOiOTg9+Xun",
-	"5I5nkk/cSfttnNcdPpW4GYtb5b+aooMz9wnMrST4rdLyjhHhImQwCMWeeNULVc9ghVOe85MZ6vCB8S01",
-	"Hl0cq3XG9+U/BSGiOswa6pAuXKIz6LWRvbPwGwrWWm20SiFXYXPf0B8thqtGSHcmrPUOQqZliutaKg8P",
-	"OuKS3qDKsMZkbWXYDAdex4X5YFJbZHhE4fgpgeQwxF6vxK75KSNEujB9aHxZ35j8rtgoTNBqNmXVJ++u",
-	"X75oGo8yvqQYYPrtIxKgHo8tuMPdRdmdVOEyYTbgEDf7Yrm2VozksoxGPlzVlHHHfB0leb89L+xVQbLQ",
-	"Zn9fyLRzFuTYp2Gl9aRwZj2MDdRdqo89gyGQv4FJRdJD5mXu19w3qubX2/59yprh6jNRyEBt6X+M3RpA",
-	"oSnsoVbqwbYttNPShiy1PVLKCtuSEev13Z7RVdoKgq7xaS1l6ZUBGCAhMQRUJXEx7hxPpnUqRJm/tZ6v",
-	"1ZMMct3InxgLxWU4Ah+u/24+wN780OWA8ecFpxSnnU7JHZTsOpd8L25Rp/DVSTePqCXtpLDj8Vpr67aY",
-	"TMDi8DoYxHlKEv9YG5ZoNRaTguKdqwkYAR4XMUsNXyjv5gxFUFCzp+zokjvyto6/iVLXyGtj6lPPXHSn",
-	"3lxTmq8X9JA8vAexmekz3FeC8Zs5dNgwN9RnX5+Ms7tTvMfAu8Ej7i0tD3KHbzax/Mm+cD+uR3KEe2B/",
-	"khecKEBPXgkJ/UQQnG0NUyMvj3+pJxRn3mFfKiP9d7dkIvk3AW7eAc0O+oa2v3e/UQBoX9c+driv1azB",
-	"Brf563zUXimfehufq7j/EtyL6o86cPAFK4XOqnBK+oKNfeaDlzJRklAMfOWp0su3qL1obLRkU668+TY4",
-	"lQzYImt5lAJetYUzquVd/C/1uMUnWE9Gvx3RF0qYC1QHy1kJ2VNayiANtddqq05D2ozVbMxNW6n5K2gv",
-	"35SGP1tp2FeujOuySxU3+WyHy54i1QYfxG0vG4J8g9/XQd5M19W6I8vK+617WFl4WcnGDvLYZ/pu0W36",
-	"s9FXhYK08All3aet1EFq9GPReka5zhYSrdJN9KHKo7RzcWDOZUHdXhqYC13YnzSXm8klaJdlxag8fEiY",
-	"HVg20b4YXIea1Rcz20rmpoIXQrFMINt2wcnVzqdu5PTDnetGeQVsBpyWnqWaqXa9qmaFgH6hLAzPN4k3",
-	"SmF18nKPAFEKDbyR59ymLTrSS0uh4zNQD96ARa9rxjvda0/7gvuaK9ukl4qmsjKEtYeOGuvj8Yirbda3",
-	"k/eKL/FiRTu4xJsW8bd/Uf1SrtJ/lbpsq1HpN/GlkRoevVagiT/110D1ygD9XMiH/6yFnvhiNYhLqNmA",
-	"EqT9sqbXr29i/WZLfbgt9ZvI881O+nXtpPabndR39Ap5cX+Guu3JkN/JSlRl33cIg59hpfVuxy9ipv3r",
-	"mmDr8nBdYptdEf6DvryXPa/SMLpW6/MtwP9jTbvl4rV3XKd0uFo5afcKSCRPhygB/8L6mB7LfEnOUuRL",
-	"hcW5JMQ1pUNDKgpKHxeTabfQp/XPXC1fapUUxoBy5xTtG4L67B71QXLJ1YFlCc9Ruk0qgHK5EuMeqtoR",
-	"x9zRvKe1N9jWUFdhrifVomxTZdXGbCakxN9ipg0r8onhKbClLgwhvmMUuRfvt5Ugr8V8VJJyWlO9KeyO",
-	"V/rCDoGWLRVjlYADpNte3DeXlu1BvDzPHoL1mla0B8pbq5ygYkJVSxQVLYl9VQxvOCWa5G5anjV6PAaV",
-	"IvMSKi9cR/CjTnoN8D5VZSQhY8KGkj7vb6KRTpc3UcxuOjKebqLbNltcLUNWbcJPa0r4bQebzuykx0wg",
-	"LFsYrSbBGAs6l90Riv6HXWAYPTE8s9s5Jk6axy203GEd6ZqHNTTCZQsHtr9uTbNATdxx84I3/3+V0jUt",
-	"d4gHvz5yX0+0MMItrxC2x+b88s0/YfkaeNpnrKkqQrLzyzdsBsu4qjklLHuiNLuJvgduwNxELDcwFneH",
-	"1SUoUw+4ugbl/wxCms3gnYXB+eWbwT9hWa8rzwX+TXcyCDXWWxJsyergo7jB6sIkUJkVG8Xj2Eupi5TR",
-	"3RmlGn86ZOc3qpHqgww6oXalBeeJRJY+F7CIy5JhIYEurm5qqOPsD2+UIA9zMi2lozK8PCbg3CHvEhkM",
-	"WV35gNKqOvJb4htlNUukoKrPoSajt80QiTVE1aWXHIc36kZdT4VtqDyWZVwox4VqeG9Eq0B4YWEw0eUa",
-	"+ywiEvFulBVqIoH5eaVpNYWbhhIRtqqVlVJhoNgnH4X9gWDKm2pu1Lyi4CpLacxnpRFgyF7xxCEh8Qxs",
-	"zJASbMxGuHlsXFZVtDHzAs+NquoQSakXnhkWI+l9W1XY7vy0GbnrjQ4Lv1K02oWhqxpuqK6IcCjyRZ0k",
-	"g5AGHRRHlUSC7Sg6HR4Pj32pYFA8F9Hz6OnwePjU10ib0kY7KmHgHxPo4Dlvwaci6qavvbUBSxAxU7DA",
-	"iR4LY11NjnLJtApCWxBJSPYIPzVS94iZIleidUHdKJLCulLSIsTrW5jeb8/erpCu3OC0//8ogIyaYftX",
-	"PujmtUeNOtTtAtKbC//hUbV6doiyNrrTzNB0djr7+1CrfOVdyO2LjV9OP/u1sFlmmjjuwBcT9TnYUvYh",
-	"NhbSgfl+2UJrn1oKtyvXRp0eHz/2PT+t4JGOG3W6ayrcx9Gz09O+Liqcj9buuaKzrMgybpbR8wg7r6CS",
-	"gjRBmo0qYr6lApRdx/xVs5Z0m/13XtITdiRd+tS4sOcFec5RL2T+tK2LVFf5T2XZcc/16rrxHTsxad4t",
-	"FG4MA+v2viZr4yU4XfcX3a/fMXZ6fPLYxFKH83RfrdVMGavSxJBWjk/7PIq0x324htZUtC4xkFI2qq6y",
-	"diuNh2A9e7RhddYJ3HxtGKRVMn6qwUdwwJ2wbvdN0bo8jT76++PdkrWLHt4zwodp3oxEl1DxvBa0qRin",
-	"FJlw3g3V2FDarGnXgOJ2mzd4Mq8/62YP93F9PB99qu8LvPf0JsF1aCo/0O/NPe70xJvmabOHouqtlOj2",
-	"PveQm/u8tfGebc6LwO3hIaRNkt5MNav3vT0SC/ZzsW2a4+1yT4tdepcepaa8e3vREL7Wp3ICrnceH/20",
-	"24F5/ekr8hO47cuxIuN1dVg3Oapv4kSRIucu6Sikco6TC9XtZ8F6U5+m13QxVmAGdZWFOKhOnXUNWhdm",
-	"CSmrIgd0FU9vkYM2hRRNa9kXOlQ7LXL3bQ09VIT/C9BouJvNVTE5X55o24dWi2CvWux9Tz595FNjB5SH",
-	"uolpv4VMz4OvaWMqchenvqzLA+zMrVudIMs2hMFfj2Uf2BauD+LgG2e15ukUtYmMXVgnkm5uvnGuH3G3",
-	"VNnqfeJMK3n+AZLjbnfVdt+XGu+A/Mont5v3PDkccA2a44ofLITucwjtSGCfdSZ1KnleBqQ4/SZt+tJn",
-	"zXkxDTJGYUS4ZuHUPj1tI6We/DmUyp5Qnqzx6ynU5PBP5zerkvhO5LCJ4Rt/s93j08u584G7YLgtjwow",
-	"luy9FGrh65dQRTwfufCkdcWKd77amBW51Dz1ZdZsXN8ZWmYs2Li+88jBIXLLhgwcrlEM1r9wG8hHMNoj",
-	"YQBpCvlqxpcs1WRXWqdRmqcHqhgH1neFxxbBKU+tpxs9BTU3mfI5dKLs6+D9+YfgJY6qRZMUlNNLi1U1",
-	"mQcacOn77dZbbWGFGChCmf72+pA27dJnTmTAFkKletFt2b0ORuvdzLplwtY3m26/TdfViW3j9fJBHdg0",
-	"Qzl2v/R/Mw71ZcWlUfnRzMjtNILtWFTVnRxdsxR0C2G906sHK2rWPR/9YZ/tYowE/hrb7YVmVexiC4a+",
-	"3eOh+CWt8Wt5nFtM8cGY8ph2+NI5VjJQz3e2W+BVw2sal05KHzVVW/zi9eK0sed/zYqMHWVuw01ardq5",
-	"TT9suCK1DJytXLU9It+1D8H6cnb5ZmDMTvaD00elodX6MT0SZxXgzemes1DZbREsNOFwP/5y2lKraOhW",
-	"Zan/koZtSlOjFGjQn8hTH1SD0hhVRiZ9XRvKv7nhnz0JtVzXNna5dbWCw+3ugV67f4iWXGVHlTB39InS",
-	"UYKtf6tYt3fiyZpho+IdX/AM2KQm7kekzeTpx7UK9CzMvgYAqg+w0SKNXMJWGcLhQhN/44hKvcG5kbTE",
-	"nNZ0MoRYCV8afTXbucu0/AUPhfVoya9sVN6FqD7DnPwgKttuS9597x+hhr6VAfBWtYJ3by+8+uE9F67O",
-	"8YE7SArSc8sqBlS+cFTfK+hjjTt5w4WmC7i+rIy4UumhZ1VX7lL8yjwjjs4ecdgbLpzsPfx3u2Kyi7nV",
-	"Sal1fQz7mNyui4brbI+tRvru6gk+r7dRQ4Ghli2RVSKb9FF0lGhF+/3JTz9es1UsDlnCjRFg63Oxl9Sv",
-	"yhSGL0rsjUoSG7jXQVCf8VAIift+2Cjzter4/TWOzoBv8bhU1YgRpg/b0cHvb/GY9QFMXeajS0rbct7S",
-	"SKnS0dS53D4/OuK5GDbSaenmA56Lo/kpHd1hBGuW+66ILJ/O6JXzyjy3rvmft4NwW+UZGxD8nN3f3v//",
-	"AAAA//8=",
+	"7H1rcxu3suBfQc3eKln3DqmHrZx77A+3FDuJvUdJVJacs1WW9hQ40yRhYoAJgCFFe/Xft7qBeZEzfMiy",
+	"k9Txl7HFwTQaQKNf6G58ihKd5VqBcjZ6/inKueEZODD01xVYK7R68wr/SMEmRuROaBU9j66nwKx/fWDZ",
+	"m1fDKI4Evsi5m0ZxpHgG0fMoNPmXSKM4MvB7IQyk0XNnCogjm0wh4wh7rE3GXfQ8Kgpq6ZY5fe2MUJPo",
+	"/j6Orrmd9eHhuJ1tQgLffy4G9/ixzbWyQFPzM5f4CaRv4fcCrMPfEq0cKPovz3MpEo5IHn2wiOmnRmf/",
+	"YWAcPY/+11E9+Uf+rT16fX19+RuXIqWPfzBGG999e9znrFoqpg1zU2AjnS5ZoguZMqUdGwE2sZDi+5HR",
+	"M2CcmULCMLqPo7fwARIH6fc6Xe6FO1fLX8fR8/ebR7E2gniv9hfCuuj+tmPcuN7GT7kfcHNkTI9pJjzU",
+	"IcPGRW6dAZ6xBhyWQiK5Acu0AjbiBtgKAi88HDBzkUDMfuTWnV++iRlXdgHGsk83UQqOC3kTPX8/HA5v",
+	"79lCuCmDOZgly40eSciG7HvtpsxOeQ6WYS88SSB3kNIShN31i3Y/6kKlj0ZBK3B7SegXXe5gNuWWuanw",
+	"eyjstkfHqwl0E1K4XVcwui+3Ku29lwa4gzDMxv7r4lDOCTWxSBicKViUIx6yH2ilxgJkyoRlmj7jEllI",
+	"bnQOxgm/00dGLyyYq8QAqNcgJtOezkLDA8sstWVTasyEYrm4A2kRdsbvRFZk0fOnz86+i6NMqPDn6XEc",
+	"qUJKPpJQsqfAhIRyMAHcRG1k/ilSN90RlwW27UHlu5Nnz/ZHJSms09ml0XfEQLiUO/CFl42P7m9XF/+t",
+	"Lhx4XubxZ25qdDGZelLI8TMmlHXAU1zS70OrdxYOLNMLNWS/AKSWccV44sQcmC1GVQ846Pa47uMIFP75",
+	"FhJtUmT1NJ1jXkgXPR9zaWENSWoa+AMRk2cWpgRxYNm7txeM5zlwgywmgWZrIm1QKXKBal5HWkvgCud1",
+	"BpCfSzGHFip+FdqY/HMKitGL1pxZx5eWFTnjY5QO3G8oUKmNmQGeLtlYG8aVdlMwQ0ZQ/EhbaCZSW2Rb",
+	"llmtFf4rnPWwcGElOLDdI8jBWGHdz5Bps9xrFNzOLBJpEw87Rc6ZETDGVcqmwjptljGzuhxcwhUbFUKm",
+	"TPuPia/DWBtoD9DzZ/rGOm6cJbatC8eIxd25nhEZPRYS3qTru+28mvfQiD1JtJ4JsDGTeiKUPWROM6l5",
+	"yoRyujk27GxV8ejZeKUiQrjcLV/qQjmzfKlT2H3zXa5+6XdgWJuosFHH2pgW8R6UuxDuhLND9msmnIM0",
+	"rsQlGFYg2RT2BcOhMFcYZem1/1CPx8OOYd4NJnoQxlq+G/4S/vN+FfPbqPHFQGS5Ns6rr8gQo4lw02I0",
+	"THR2pHkuBolOYQLqqOr0vvm5nYl8UPL/Qa6Rx5mKPxCZvDOya+VzPgFcXJ0jhyU6bu9D4+xw+5reV7/o",
+	"EWpliJ6XcSgyewXcuafjcVD/+ASUG7JflQwELiwr9d11qcal1AtIX+mMC2W7hUjqX9bQWcaXbC6soG0i",
+	"HGT05RqJ9oyXG8OX+H4suZ3+HGh3C7ctVKN/oYgJjbl1LNMpdO/WqZhMJYreHyRkpWWzuZvX5SfUGVFA",
+	"ECAQYKC8AZ5M/aK3J70Tiw9FOtlhgK/5HNVXas24xX0WxIktpGN8gkvg/PufDOpO16Zw0w19Nlp1r6tX",
+	"YqkX3y3c5ZC4Uim4ADXBT0+Oj4+Pd2BIBONCZrszoqsixx0L6cXFzx1qwHWJ2IGlVZYvmF7lMyLBt2Fq",
+	"OwW7/EyMSrYYtvOgsDA4HR5HXdhKriYF0gWh2yBYUyjUAEipzvjdlYO8TY0nOMXrADNtHbPYemX3OT4r",
+	"JRsTjk3EHJlt3tLnwsJVCt1Jl/qWgeMpd96mS1Ph2d9li0msLXUb0Xc5Mr+TYzaD5WDOZYEWpzC2NMMK",
+	"r4HqhYrZDHLnTSQXLPYNjLFmgzr/DeepW/CeXHJrF6iMzbERW0y1xVmBbHXWCgukyEBiYCeWHEeh7WdM",
+	"z0sDKSgnuFxFZyykZELFbLRkimdAluqSLMTQ7QvWZtCemSc6y0hzrGYy22kWg/DumsWGHwcX0xSKCTVk",
+	"/wxakXDNHVfqTC1Tij2xUMG4CgbX4YNUmxUge2zflQ+7eUrTGsRRNQdB0ruaJ5xupf326jYb7ExI+Sbt",
+	"kJxX+MbiZHrTopIVSPQv2Pub6D9votvw0uI6l/jkRuOKHdjPk647ayyBjdS0ubPGgp2YInGFgfTXwuVF",
+	"p3ryv69+/SX4YmLcfpz575GLc1f3izyCgLCssI6NNZK+N6rC74J2kPLfEdhUJ0UWZO92ZJfWAVqdWe5+",
+	"uHOgrPCOi5rLr7N1uHOMp7jZgtJe4uqh4WplueuWmWsY4NqvT9E/W9PA7JScd6mOUdFBxrYqks8qzl51",
+	"2NXZVKjZTrbsBTT7p+9KqiBdByVQt6ZR9nEBc5C7b9Tr1mfr2/S1XrAUIEcddlqKUwPcamVXtAB658XL",
+	"Rj0A9VW/2rXrcm08nyJQKCrfR7xwOrpdm9WmStBjxaI53VxNgNL7Yqfa2TgYubQQDC3wwmn2pP4ghUSk",
+	"YNnY6Kwe4aF3f9We6/eemG67jIa2S2adA9YSOVhj3mSL8UXa71nBtsJb+20rYqr7PG8E/sAybEEyjkac",
+	"pgbsKlGfnp1tJWkxUdrASzCOPIc7aPTn5Gpl1xdXLEGExyLhDmzLQku4Qi4/ByPGy5gYdRiqF7AW5Hhg",
+	"xURB2gLS4yQI2kjPhJS6SikOaIZiL3iEK001i2QxRbXB+1i3z9V2h0EwjvsX6frlJcNWba/g2dnTs21a",
+	"JBKUP2XpIze/+F950Csbhsg0TETXvnkFici4bEuEdU3/nLZoxiVTRTZCCx+3bUOwMau9iFKa5QYS4jwo",
+	"vKS2LmYwnAzZTXQ8PD27iYZ+Lt5ZSH8esUQXaGNmMOGjpQP7ggU3j3Xlu3dXLNVScuP3IXcODGL1f9//",
+	"1+D2f57c3KT/dXMz/J+bm/Q//9/NzRD/PvyPtZOstqeF5yIMaVjOwa6OlbCH0Cqa6JW/yH5WXB7V8GlN",
+	"XumFkpqn795e/AQKTOOAaJOhWnlWSjW0PuTKOB3+pAEwk0LN1tmUP6ppL++PXEgv2yceFaihvHt7Ee3k",
+	"pflRSPhNwKJL+yFfYM3dc6PTIulyxWDDX3r3EL49sN5MiLo4Y7rxO38ouv18tbldqEmFVdeG6Tqk3Ohq",
+	"0IxXx3a0Q3Y6p+xfx0o73u8QckVX7lrSS+/FbR9UbaVO2vDe/etPrsDbDmH+t5Nj6JZmZEzHbjsR4GWH",
+	"M3iVENGONAm3wN5c/cqennz33eCEcZlP+eDUMxezZIlOgT3JZYHcbAwLJmHCE/+7PWzz7wNL7l8mdc2u",
+	"K/UJEeeAjzE+kONwgQ9kLTzDh8KHxsfv+DD4sPhAJs0LfCzw8TGKoxHHxwgfCHmEkEcIeYSQR1N8IPjR",
+	"B3xgHyPsY4R9jLCPEfYxwj5G2McI+xjN8YF9jJb4wI4S7ChJ8IEdJdhHgn0k2EeCfSQzfGAfCfaRIPgE",
+	"IScIOUHEE4ScIOTkDh8IPvlIkgQfiGSKUFIEkCKAFN8C9gvYBLBLwC4BIQNCBkf7ER8IYIwAxhlta3xg",
+	"uwliP0HEJwhlgthPENQEQU3w2wkiPsHPJjg5kxwfODkTAoAdTbCjCY5jgkOYIPZT7G2Kn03xsyk2nmK7",
+	"KbYjViGwS4HgReYjMOJIIGSBjYUlazaKow/Y7gM2+YCIf0AMZvjbDDGdIaYzxHSGTWYIZUZNEMoMEZoh",
+	"QjOcMInjlUgWEqdO4mcSMZXYWGKXEruUiKTERZFLUirwgV9kiHiGnWc4VxlikCEGGULJcDAZopEhGhmi",
+	"myEuGQ4rwz4y7CPDPjLsI8M+MkQyw4XPqLePFIOCD+xSYW8KeyM5rBBnhR0pBK8QvDJkweADv9UZSXp8",
+	"4Lc5fpvjtzlimiOmOQLIqZ0iRoMPRC0njQcRyhGX3zmFv+ADezPYxGBHBptYfGtxOi1ianFyLDa22JvF",
+	"3iyia5H+LPZrsV+L/Vrs1yJQi51bhEzqlsUpsTgbFjGwOCKH4B0xNxyMQ/AUquMQskPIDiE7hOwQskPI",
+	"DiE7BOoQqEOcHcIrEPECoRT4LR1hFdhbgW/n+HaOXc5xMHNsN8dxzBHyHIe/QDQW+NkdAlhiuyV29BG/",
+	"/YhofFx02INV+MZrbt8WSgk1ueZ2tqO44NUJTULnPGh7oRZZOuJQQgrLjAfMtILdpMh5sDw9GC79ce+U",
+	"VNQSGPle2aUElAgLLhwxd+FQSI+FEnaKgtg6neOPGVcFl3I53E0elRFjDrI+vajCziL88pRcKCaFdZZO",
+	"eMMJcK08+FnqUp0QX0jPXZdzBVYOkp3Oc0jDueRiiuJW0Dz7o56WopRyBwMniENsNjZQYdYZKiS5WwZj",
+	"dINetho0t0U1W4sH6HM6rJ3+j8AtAKeA21mPxYpQNzoKkQ7tVC/aZrMMk/WgeekIDugbUj1VPjCgLxKg",
+	"98zeG1Db1MTS8im/8SbZHl9VkR89c2mn2rgBzpo3UJCiK1ujFToS+2gRHn6BtDto5EETT87dHbfKgtec",
+	"CSc6fNu7Qzrcw9wVdsdItSvfuNMMCYCa6K/SUHOL3PbzpAth3dsQwrk+Bb8q8DSvx+UsdPi7KrOjd19b",
+	"H4EiLEFrOfJ3mImKb96vu/UR3i/kd+hGIPgk6CwhdB979R65PjkVTxo7peHEwaZX4mOPAeqPIsvRcT9L",
+	"Uy1T2w3Nacflm+6Jeq0XKFGWNbyMu2QaMz0HQ0chCL0T8CpxUAet3lpT1BjVBprY38prR0zua+WFbve1",
+	"8q7Wz8W2n27VysTa+R3Ff4XIqbDLyzCo6ghsyN6QzzUtNZYSnrD1sdi3SMldUHmEEMNvYWnfwtIaYWmb",
+	"mEQleTtYhOMOfCx0FQd9XofKhg1OMStPUOyPhJT28AX5t0l3prjKShUhPjLROm05gAgYCWz6ZJPtdOWb",
+	"PKLRhLiFjnfjyOVBV4O7ld+XNhIxzZWYB5wdh1rohAu1n230LkfN6Txx1Rl0a9/65dAK9YjGMpE9Biq1",
+	"Ld5OxpKzLdvOvkCrJhxtjYAVKg32Y7lECGvTsnRbbqghVbOk2LiQMvbHZGVcsP1moO1+SPwXttd2HOFf",
+	"xXzLi5EUyRVi1zm5dFJKbfwQfHx/3DyWqnXCsNUeNNXf7MjHsSN9uI3tTxa0Ic7NW0oNrWcnW41SEXsN",
+	"tZ2NWI9jp3GCVLanacJbK6x0i2J3PIJqfLG3hYIfdcuN1e3T1j/WMJPcOgS0jcIIFNIXfsDm9EWQHGLM",
+	"FMzBPK68oB6v9QxUD2HhK8+CJ4YrZynbz9oyfKxaiXUi34X1vHt7UVl2vZBwGkgf7Ta99di1pg9JZYQy",
+	"x0/fDmZ3YxIaeDc77iToZnR11wllX/h0wkkdZagBXTfsWJ6mITTc+kG98FtZCuvYB10mLejxWCSCS3b1",
+	"6h8Hlj1phnLbdMaeDk9Ohk8PvTbXkyvqozFL1akJQUo6aVwLDx8Vg9PB8QCtxEFuAKeGztvc4NnwpP4f",
+	"NYjiSD+r/vc0vD0bnlX/+25gtWz85cAY3vhbFnTCNAHq73R4NqDsivZPOR36hB+e4p9NzMLPw5OeFx5i",
+	"1xdrnfmWkjugI6D2r8JB/SqRvEhhYLVS4AbPBqfHp2fHZyfPOl6d+Zd/P/17x8vv1n47q3/ReWErACcn",
+	"xydrr/629st/r/xCSyGzwdnwNAq2P78bZLRWRs8Gz4bfVS2eVvORAuQWYDaYPwvDD3GIcSQlz/jg2SDj",
+	"czAimQ1O/jYanJz+NwyE8mG1NQZPB38rh0VzcHry93XNPViNIdudMhh8Cq9PIkr7vZ7XHacscTMuuMrF",
+	"NUUHr+5ToVsJ+Vv15x2j00XIphCKPfHGGBqjwS+nvCwgx9ThAyNeajy6eFhL6vflYgW1ohJvDQNJFy7R",
+	"GfR6zd5Z+A1Vba02+qmQz7C5b+iFjeGqEV6eCWv9kSHTMsV1Lc2JBwm9pDfAM6wx+V8ZNsOB1zFqPrDV",
+	"FhkKLRw/JbMchjjwlTg6P2WESBemf71Yt77Z9Ptxo2JDdNTUm5+8u375ounIyviSIqHpt49I+no8tuAO",
+	"d1erdzLLy7ThgEPc7Ivl2loxkssyJvtw1WrHvfp1DPb9uI2wVwXpZZvPHkO+obMgxz4ZLa0nhTPrYWzY",
+	"V6Up2zMYAvkbmFQkPRuszICb+0bV/PpzCJ+4Z7j6TBQyUFv6H2O3BnB3hN3bSsDYtnl3WtqQq7dHYl1h",
+	"W/pqvb4PzGsLRtCnzoIjq/ltZXIb487xZFqniBB1PFnL3R2WSB2+YJ/ua5nVGEAQNDs6gLumsfztIxhd",
+	"JT/onuSc60Y+y1goLoMa8HCvwGYh/uZV17GUl5mcUs520hR2cD3Uuf178a06pbJOgnpE23EnNwZSTO3D",
+	"sMVkAhaH18GqzlOyg8basESrsZgUFH9eTcAIUGTGLDV8ofzhbyhKY5mlU66KT/O256N7z/QkFm5MReuZ",
+	"i+5UqGtKu/bqL5KHP1dtZl4N99XiPFsJHTacMLUU7tPzdg8V6HF7b4gT8P6nBwUJbHY8/cERAn5cjxQe",
+	"4IH9QbEBRAF68qOQ0E8E4Qiy4YDlpSIi9YSi7zu8bmX+w+7+XST/JsDNO6DZQd/Q9o95aBRk2jfgATvc",
+	"15fYYIPbTjF9LGOpKXvPp6u4/xLci+qPOpzyBSvV36qQTfqCjX0+iNd3UadRDHwlsPLsc1GfLbLRkk25",
+	"8k7tcNRmwBZZ65wt4FX7faNa88b/Uo9bTkrryej3rvrCFXOBJnE5KyGbTUsZ9LL2Wm2168iis5qNuWkb",
+	"dv/eFtw3w+mPNpz21WjjugBXxcc++wBsT2Vuw5nQbS8DhHzDObyDvJm4rXVH1puPI+hhouFlpZU7yGOf",
+	"873FvuuvS7CqjqSFT/DrlvNSB33Vj0XrGWW9W0i0SjfRhyqFeOfiANpp1O2lgbnQhf1Jc7mZXIKFXdYO",
+	"y8OHhNmBZRPtywJ2mJp9McyttH4qfSIUywQKDBcOHduZ9Y3qDnDnulFeAZsBp6VnqWaqXbmsWSuiXx0M",
+	"w/NN4o36X53G3qO6lOoKb2S8t2mLlInST+v4DNSDN2DRe1TmgyDqyIcF99V3tulNFU1lZUhxDx011sfj",
+	"EVfbrG8n7xXv4xWadrCPd+zib/+iSrZcpf8qrehWo/IcyxfJapywtgJ/vL6xBqpX++jnQj4cay0UyJct",
+	"QlxC9Q7UXe2XdXx/fQf3N0/2X9GT/U3Z+ual/rpeavvNS/3n8VL7jn5EedRfNcH2VG3YyUdXVYToUIg/",
+	"w0fuD76/iJP8z+sAr4sldqmudsUACt6KvbyplZXVtVqf73//t3Wsl4vX3nGdGvJqHbHd64GRTRHiVPwL",
+	"6+PMLPMFaku1NxUW55IQ15SiD6koqKSBmEy7FV+tf+Zq+VKrpDAGlDunCPQQaGr3qFmTS64OLEt4jhp+",
+	"UgGUy5W8i1DjkTj1js5Vrb27vIa6CnM90Ru1rCrTO2YzISX+FjNtWJFPDE+BLXVhCPEdMxu8ibOtIH9t",
+	"6qChmNOa6k2hoLyymXYI/m2ZWasEHCDd9uK+udByD+Kl4fEQrNcswz1Q3lp5B40zqqSjqJBO7Cu1eLc1",
+	"0SR301LW6PEYVIrMS6i8cB0BuTrpPf7w6VMjCRkTNhS4en8TjXS6vIlidtORhXcT3bbZ4mpRvmoTflpz",
+	"RNx2sOnMTnpcJcKyhdFqElzhoHPZHTXrf9gFhtETwzO7nWPipHncQssd1pEuPVlDI1w9cmD7ayk1iybF",
+	"HfeQ+MOXr1JOqXUY5cGvj9xX1y2McMsrhO2xOb988w9Yvgae9jmsqvqo7PzyDaq7cVWBTVj2RGl2E30P",
+	"3IC5iVhuYCzuDqsrgaYecHUp0P8ZhNSvwTsLg/PLN4N/wLJeV54L/JtuKBFqrLckfZPnxWcWgNWFSaBy",
+	"rTZKKbKXUhcpo5tkSlfG6ZCd36hG+hky6ITalV6sJxJZ+lzAIi4L6IWkzri6t6TO/Ti8UYLO95NpqR2V",
+	"KQ8xAecOeZfIYMjqahyU6teRcxXfKKtZIgXVQA8VSr1/ikisoaouveY4vFE36noqbMP4sizjQjkuVOPs",
+	"TLTK5XsnRLnGPrONVLwbZYWaSGB+XmlaTeGmoWyJreq3pVSsKvYJcWF/IJjy3qYbNa8ouMqcG/NZ6Y4Y",
+	"sh954pCQeAY2ZkgJNmYj3Dw2LmuM2ph5hedGVbWxpNQLzwyLkfQni1Uo+fy0GU3u3R8Lv1K02oWhi0tu",
+	"qNaNcKjyRZ0kg5AGHRRH1W2C/yw6HR4Pj33hbFA8F9Hz6OnwePjUVwyc0kY7KmHgHxPo4DlvwafH6mak",
+	"Q2sDliBipmCBEz0WxrqaHOWSaRWUtqCSkO4RfmqkkxIzRa5E64K2USSFdaWmRYjXd5K9315RoEK6CkKg",
+	"/f97AeTYDdu/igBoXgLWqMreLqe+uQwmiqpV2SHKmwKcZoamszPUog+1KlKhC7l9sfHL6We/VjbL7CfH",
+	"HfjSur4ugJR9iI2FdGC+X7bQ2qe+x+3KJWqnx8ePfetVK3Sn436p7jof93H07PS0r4sK56O1W99IlhVZ",
+	"xs0yeh5h5xVUMpAmSLNRRcy3VI61S8xfNSurt9l/55VVYUfSFWiN66teUNwC2oXMS9u6ZHuVk1cW4fdc",
+	"r75FoWMnJs2btsL9eWDd3pfGbbwSqus2r/v1G/dOj08em1jqYKrui+aaaYxV6iLSyvFp36kq7XEfLKM1",
+	"FVJMDKSUIa2rTPLK4iFYzx5tWJ21KzdfogdpVSAi1eDjZ+BOWLf7pmhdJUgf/f3x7ozbxQ7vGeHDLG9G",
+	"qkuo/18r2lQgVopMOH8U19hQ2qxZ14Dqdps3eDKvP+tmD/dxLZ6PPtW3Z957epPgOiyVV/R7c487PfGH",
+	"BLTZwxUDrTT99j73kJv7vLXxnm3OzMHt4SGkTZLeTDWrtx8+Egv2c7FtmuPtek+LXfpjTUqOevf2oqF8",
+	"rU/lBFzvPD66tNuBef3hK/ITuO3LsaLjdXVYNzmq76VFlSLnLuko7nOOkwvVXYDBe1NL02u6Ji4wg7ry",
+	"RxxMp85aG63r44SUVeENupiqt/BGm0KKprfsCwnVTo/cfdtCD4cvfwIaDTcVuiou6csTbVtotQj2qsXe",
+	"9+TTRz5de0C50ZuY9lvI9DycNW1Mj+/i1Jd1yYqduXWrE2TZhjD487HsA9vC9UEcfOOs1jydYmaRsQvr",
+	"RNLNzTfO9SPulqqCQp860yro8ADNcbebm7tvD453QH7lk9vNe54OHHANmuOKH6yE7iOEdiSwz5JJnUae",
+	"1wEpS6JJm74cX3NeTIOMURkRrlnMt89O20ipJ38MpbInlKlt/HoKNTn8w/nNqia+EzlsYvjG3/P4+PRy",
+	"7nzwMhhuS1EBxpK/N+WOh5o6VKXRRy48aV045A9fbcyKXGqe+tJ/Nq5v0C3zRWxc3wDm4BC5ZUMHDpeK",
+	"Bu9fuBvnIxjtkTCANIV8NeNLlmryK63TKM3TA02MA+u7QrFFcEqp9XTjSUHNTaZ8Dp0o+9qMf7wQvMRR",
+	"tWiSwoN6abGqcPRABy59v917qy2sEANFadPf3h7Spl2Oz4kM2EKoVC+6PbvXwWm9m1u3TJf75tPt9+m6",
+	"Oq1wvF7SqgObZihHjczWkhkbcaiv7i6dyo/mRm6nUmzHoqo45ujSsWBbCOsPvXqwombd89EfgNqOyyXw",
+	"19huLzSrcitbMPTtHg/FL+mNX8ui3eKKD86Ux/TDl4djJQP1fGe7B141Tk3j8pDSR03VHr94vWBy7Plf",
+	"s0poR+nlcK9cq55z8xw2XBhchvBWR7U9Kt+1D8H6cn75ZmDMTv6D00elodUKRj0aZxVqzunWv1BtcBE8",
+	"NEG4H385a6lVyHarsdR/ccg2o6lRnjbYT3RSH0yD0hlVRiZ9XR/KX9zxz56E+sJrG7vculrB4fbjgV6/",
+	"f4iWXGVHlTJ39IlScoKvf6tat3fyzZpjo+IdX1AGbDIT9yPSZur643oFehZmXwcAVWfY6JFGLmGr/Oxw",
+	"yY6/BUel3uHcSNxiTmuSDCFWwpfrX80173Itf0GhsB4t+ZWdyrsQ1We4kx9EZdt9ybvv/SO00LcyAN6q",
+	"FfHu7YU3P/zJhauzjeAOkoLs3LKGBJXUHNV3XfpY407ecKHpUrgvqyOu1NnoWdWV+z2/Ms+Io7NHHPaG",
+	"S1B7hf9u1552Mbc6MbeuTmIfk9t10XCd7bHVSd9du8LnNjcqWDC0siWySmSTPoqOUr58LtNPP1yzVSwO",
+	"WcKNEWBrudhL6ldlCsMXJfZGHY8N3OsgmM8oFELxAj9s1PlalST/HKIz4Fs8LlU1YoTpw3Z08PtbFLM+",
+	"gKnLfXRJaVvOexopXTyaOpfb50dHPBfDRkoxZcXyXBzNT0l0hxGsee67IrJ8YqU3ziv33Lrlf94Owm0V",
+	"CG1A8HN2f3v//wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
