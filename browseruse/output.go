@@ -64,7 +64,7 @@ func decodeOutput[T any](task *Task, schema *openapi3.Schema) (T, error) {
 	if err := json.Unmarshal(data, &value); err != nil {
 		return out, &OutputError{Task: task, Violations: []string{"(output): is not JSON: " + jsonProblem(err)}, Err: err}
 	}
-	if vs := specval.CheckRequestBody(schema, value); len(vs) > 0 {
+	if vs := specval.CheckValue(schema, value); len(vs) > 0 {
 		lines := make([]string, len(vs))
 		for i, v := range vs {
 			lines[i] = strings.Replace(v.String(), "(body)", "(output)", 1)

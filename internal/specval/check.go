@@ -142,9 +142,13 @@ func CheckResponse(schema *openapi3.Schema, value any) []Violation {
 	return out
 }
 
-// CheckRequestBody checks a decoded JSON value against a request body
-// schema (for tests and tools that hold a value rather than a request).
-func CheckRequestBody(schema *openapi3.Schema, value any) []Violation {
+// CheckValue checks a decoded JSON value (map[string]any, []any, string,
+// float64, bool or nil) against a schema the way a request body is checked
+// (every problem listed, none set to defaults). RunTaskAs checks each task's
+// structured output with it; tests check request bodies. The schema's refs
+// must all be resolved (each SchemaRef has its Value): kin-openapi panics
+// on one that is not.
+func CheckValue(schema *openapi3.Schema, value any) []Violation {
 	if schema == nil {
 		return nil
 	}
