@@ -276,6 +276,30 @@ func rule(e *openapi3.SchemaError) string {
 		}
 	case "required":
 		return "is required"
+	case "boolean":
+		return "is not allowed here" // a false schema
+	case "not":
+		return "must not match the schema of not"
+	case "anyOf":
+		return "must match a schema of anyOf"
+	case "oneOf":
+		return "must match exactly one schema of oneOf"
+	case "properties":
+		return "has a property the schema does not allow"
+	case "multipleOf":
+		if s.MultipleOf != nil {
+			return "must be a multiple of " + strconv.FormatFloat(*s.MultipleOf, 'f', -1, 64)
+		}
+	case "exclusiveMinimum", "exclusiveMaximum":
+		return "is out of the schema's exclusive bounds"
+	case "minItems":
+		return fmt.Sprintf("must have at least %d items", s.MinItems)
+	case "maxItems":
+		if s.MaxItems != nil {
+			return fmt.Sprintf("must have at most %d items", *s.MaxItems)
+		}
+	case "uniqueItems":
+		return "must not repeat an item"
 	case "type", "nullable":
 		t := "a value"
 		if s.Type != nil && len(s.Type.Slice()) > 0 {
