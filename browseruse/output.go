@@ -94,13 +94,46 @@ func compileSchema(text string) (*openapi3.Schema, []string) {
 	c := &schemaCompiler{places: map[string]any{}, built: map[string]*openapi3.Schema{}, where: map[*openapi3.Schema]string{}}
 	c.collect("", doc)
 	root := c.compile("", nil)
-	if len(c.problems) == 0 {
-		c.findLoops(root)
-	}
 	if len(c.problems) > 0 {
 		return nil, c.problems
 	}
+	all := reachable(root)
+	if c.findLoops(all); len(c.problems) > 0 {
+		return nil, c.problems
+	}
+	for _, s := range all {
+		if s.Not != nil {
+			// kin-openapi refuses null wherever not is, unless nullable: say
+			// nullable exactly where the schema of not refuses null.
+			s.Nullable = !acceptsNull(s.Not.Value)
+		}
+	}
 	return root, nil
+}
+
+// acceptsNull says whether a compiled schema accepts null. Null is checked
+// by no property or item, so this follows only the schemas applied to the
+// same value, which findLoops has made sure end.
+func acceptsNull(s *openapi3.Schema) bool {
+	switch {
+	case s.Always != nil:
+		return *s.Always
+	case s.Not != nil:
+		return !acceptsNull(s.Not.Value)
+	case len(s.AllOf) > 0:
+		return !slices.ContainsFunc(s.AllOf, func(r *openapi3.SchemaRef) bool { return !acceptsNull(r.Value) })
+	case len(s.AnyOf) > 0:
+		return slices.ContainsFunc(s.AnyOf, func(r *openapi3.SchemaRef) bool { return acceptsNull(r.Value) })
+	case len(s.OneOf) > 0:
+		n := 0
+		for _, r := range s.OneOf {
+			if acceptsNull(r.Value) {
+				n++
+			}
+		}
+		return n == 1
+	}
+	return s.Nullable || s.Type.IncludesNull()
 }
 
 // A schemaCompiler compiles one document: places holds every schema in it
@@ -494,20 +527,7 @@ func (c *schemaCompiler) count(ptr, k string, v any) uint64 {
 // going through a property or an item, as {"$defs": {"A": {"allOf":
 // [{"$ref": "#/$defs/A"}]}}} does: JSON Schema would never finish checking
 // it, and kin-openapi would let anything through.
-func (c *schemaCompiler) findLoops(root *openapi3.Schema) {
-	var all []*openapi3.Schema
-	seen := map[*openapi3.Schema]bool{}
-	var reach func(*openapi3.Schema)
-	reach = func(s *openapi3.Schema) {
-		if !seen[s] {
-			seen[s] = true
-			all = append(all, s)
-			for _, sub := range subschemas(s, true) {
-				reach(sub)
-			}
-		}
-	}
-	reach(root)
+func (c *schemaCompiler) findLoops(all []*openapi3.Schema) {
 	done := map[*openapi3.Schema]bool{}
 	var path []*openapi3.Schema
 	var visit func(*openapi3.Schema) bool
@@ -538,6 +558,24 @@ func (c *schemaCompiler) findLoops(root *openapi3.Schema) {
 			return
 		}
 	}
+}
+
+// reachable lists root and every schema under it.
+func reachable(root *openapi3.Schema) []*openapi3.Schema {
+	var all []*openapi3.Schema
+	seen := map[*openapi3.Schema]bool{}
+	var reach func(*openapi3.Schema)
+	reach = func(s *openapi3.Schema) {
+		if !seen[s] {
+			seen[s] = true
+			all = append(all, s)
+			for _, sub := range subschemas(s, true) {
+				reach(sub)
+			}
+		}
+	}
+	reach(root)
+	return all
 }
 
 // subschemas lists the schemas s applies to the same value (allOf, anyOf,

@@ -109,6 +109,8 @@ func TestOutputCheckFollowsJSONSchema(t *testing.T) {
 		{"nullable (OpenAPI 3.0)", `{"type":"string","nullable":true}`, `null`, ""},
 		{"not", `{"not":{"type":"null"}}`, `null`, "(output): must not match the schema of not"},
 		{"not, other value", `{"not":{"type":"null"}}`, `1`, ""},
+		{"not takes the null its schema refuses", `{"not":{"type":"string"}}`, `null`, ""},
+		{"not not", `{"not":{"not":{"type":["string","null"]}}}`, `null`, ""},
 		{"true subschema", `{"properties":{"x":true}}`, `{"x":[1,{}]}`, ""},
 		{"false subschema", `{"properties":{"x":false}}`, `{"x":1}`, "/x: is not allowed here"},
 		{"false subschema, absent", `{"properties":{"x":false}}`, `{}`, ""},
