@@ -15,7 +15,11 @@ import (
 // {"anyOf":[S,false]}) must give the same verdict, which tries the
 // wrappers the compiler builds around kin-openapi's nullable short cut.
 func FuzzOutputSchema(f *testing.F) {
-	for _, schema := range []string{pydanticPerson, pydanticPets, pydanticV1,
+	derived, err := OutputSchema[fuzzTree]()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, schema := range []string{pydanticPerson, pydanticPets, pydanticV1, derived,
 		`{"type":["string","null"],"enum":["a",null]}`, `{"const":null}`, `{"anyOf":[{},{"type":"null"}]}`,
 		`{"not":{"type":"null"}}`, `{"properties":{"x":false},"additionalProperties":true}`, `true`, `false`,
 		`{"type":"array","items":{"$ref":"#"}}`, `{"$ref":"#/definitions/A","definitions":{"A":{"$ref":"#/definitions/A"}}}`,
@@ -37,6 +41,15 @@ func FuzzOutputSchema(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzTree gives a derived schema to start from: $refs to the root, a
+// nullable pointer, a ,string pattern, tags.
+type fuzzTree struct {
+	Name string     `json:"name" jsonschema:"minLength=1,enum=a,enum=b"`
+	N    int        `json:"n,string,omitempty"`
+	Next *fuzzTree  `json:"next"`
+	Kids []fuzzTree `json:"kids"`
 }
 
 // checkFuzzed runs what RunTaskAs runs: "refused", "accepted" or
