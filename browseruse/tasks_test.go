@@ -337,7 +337,7 @@ func TestOutputSchemaOfGoTypes(t *testing.T) {
 	require.JSONEq(t, `{"type":"object","properties":{
 		"id":{"type":"integer"},
 		"legs":{"type":"array","items":{"type":"object","properties":{"from":{"type":"string"},"at":{"type":"string","format":"date-time"}},"required":["from","at"]}},
-		"price":{"type":"number"},
+		"price":{"type":["number","null"]},
 		"note":{"type":"string"},
 		"tags":{"type":"object","additionalProperties":{"type":"boolean"}},
 		"raw":{"type":"string"},
@@ -350,8 +350,9 @@ func TestOutputSchemaOfGoTypes(t *testing.T) {
 	type Node struct {
 		Next *Node `json:"next"`
 	}
-	_, err = browseruse.OutputSchema[Node]()
-	require.ErrorContains(t, err, "contains itself")
+	got, err = browseruse.OutputSchema[Node]()
+	require.NoError(t, err)
+	require.JSONEq(t, `{"type":"object","properties":{"next":{"anyOf":[{"$ref":"#"},{"type":"null"}]}}}`, got)
 	_, err = browseruse.OutputSchema[map[int]string]()
 	require.ErrorContains(t, err, "only string keys")
 }

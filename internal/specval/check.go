@@ -142,9 +142,13 @@ func CheckResponse(schema *openapi3.Schema, value any) []Violation {
 	return out
 }
 
-// CheckRequestBody checks a decoded JSON value against a request body
-// schema (for tests and tools that hold a value rather than a request).
-func CheckRequestBody(schema *openapi3.Schema, value any) []Violation {
+// CheckValue checks a decoded JSON value (map[string]any, []any, string,
+// float64, bool or nil) against a schema the way a request body is checked
+// (every problem listed, none set to defaults). RunTaskAs checks each task's
+// structured output with it; tests check request bodies. The schema's refs
+// must all be resolved (each SchemaRef has its Value): kin-openapi panics
+// on one that is not.
+func CheckValue(schema *openapi3.Schema, value any) []Violation {
 	if schema == nil {
 		return nil
 	}
@@ -272,6 +276,30 @@ func rule(e *openapi3.SchemaError) string {
 		}
 	case "required":
 		return "is required"
+	case "boolean":
+		return "is not allowed here" // a false schema
+	case "not":
+		return "must not match the schema of not"
+	case "anyOf":
+		return "must match a schema of anyOf"
+	case "oneOf":
+		return "must match exactly one schema of oneOf"
+	case "properties":
+		return "has a property the schema does not allow"
+	case "multipleOf":
+		if s.MultipleOf != nil {
+			return "must be a multiple of " + strconv.FormatFloat(*s.MultipleOf, 'f', -1, 64)
+		}
+	case "exclusiveMinimum", "exclusiveMaximum":
+		return "is out of the schema's exclusive bounds"
+	case "minItems":
+		return fmt.Sprintf("must have at least %d items", s.MinItems)
+	case "maxItems":
+		if s.MaxItems != nil {
+			return fmt.Sprintf("must have at most %d items", *s.MaxItems)
+		}
+	case "uniqueItems":
+		return "must not repeat an item"
 	case "type", "nullable":
 		t := "a value"
 		if s.Type != nil && len(s.Type.Slice()) > 0 {

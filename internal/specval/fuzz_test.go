@@ -31,7 +31,7 @@ func FuzzCheckResponse(f *testing.F) {
 				}
 			}
 			if rb := op.Route.Operation.RequestBody; rb != nil {
-				for _, v := range CheckRequestBody(rb.Value.Content.Get("application/json").Schema.Value, value) {
+				for _, v := range CheckValue(rb.Value.Content.Get("application/json").Schema.Value, value) {
 					if v.Rule == "" {
 						t.Fatalf("%s body: violation without a rule at %q", op.ID, v.Field)
 					}

@@ -72,17 +72,17 @@ func TestCreateBodyViolationsNameFieldAndRule(t *testing.T) {
 		`{"keepAlive": "yes"}`:                        "/keepAlive: must be of type boolean",
 	}
 	for body, want := range cases {
-		vs := CheckRequestBody(schema, decode(t, body))
+		vs := CheckValue(schema, decode(t, body))
 		require.Len(t, vs, 1, body)
 		require.Equal(t, want, vs[0].String(), body)
 	}
-	require.Empty(t, CheckRequestBody(schema, decode(t, `{"proxyCountryCode": null, "customProxy": null, "profileId": null}`)))
-	require.Empty(t, CheckRequestBody(schema, decode(t, `{}`)))
+	require.Empty(t, CheckValue(schema, decode(t, `{"proxyCountryCode": null, "customProxy": null, "profileId": null}`)))
+	require.Empty(t, CheckValue(schema, decode(t, `{}`)))
 }
 
 func TestViolationsNeverContainTheValue(t *testing.T) {
 	secret := strings.Repeat("s3cr3t", 50)
-	vs := CheckRequestBody(body(t), decode(t, `{"customProxy": {"host": "h", "port": 1, "password": "`+secret+`"}}`))
+	vs := CheckValue(body(t), decode(t, `{"customProxy": {"host": "h", "port": 1, "password": "`+secret+`"}}`))
 	require.Len(t, vs, 1)
 	require.Equal(t, "/customProxy/password: must be at most 255 characters long", vs[0].String())
 }
