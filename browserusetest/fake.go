@@ -27,13 +27,16 @@ import (
 // BasePath is where the fake serves the API, as the real service does.
 const BasePath = "/api/v2"
 
-// The operations, named by their operationId in openapi.yaml, for Inject
-// and for Request.Operation.
+// The operations, for Inject, RequestCount, Statuses and Request.Operation.
+// Each is named after the Client method that calls it (browseruse.Client's
+// StopSession for OpStopSession); its value is the operationId in
+// openapi.yaml. OpStopTask covers StopTask and StopTaskAndSession, which
+// share an operation.
 const (
 	OpListSessions      = "listSessions"
 	OpCreateSession     = "createSession"
 	OpGetSession        = "getSession"
-	OpUpdateSession     = "updateSession"
+	OpStopSession       = "updateSession"
 	OpDeleteSession     = "deleteSession"
 	OpPurgeSession      = "purgeSession"
 	OpGetPublicShare    = "getPublicShare"
@@ -42,9 +45,9 @@ const (
 	OpListTasks         = "listTasks"
 	OpCreateTask        = "createTask"
 	OpGetTask           = "getTask"
-	OpUpdateTask        = "updateTask"
+	OpStopTask          = "updateTask"
 	OpGetTaskStatus     = "getTaskStatus"
-	OpGetTaskLogs       = "getTaskLogs"
+	OpTaskLogsURL       = "getTaskLogs"
 )
 
 // Fake is the fake API as an http.Handler, serving under BasePath. Use

@@ -70,7 +70,7 @@ func (f *Fake) routes() *http.ServeMux {
 		"GET " + BasePath + "/sessions":               {OpListSessions, f.listSessions},
 		"POST " + BasePath + "/sessions":              {OpCreateSession, f.createSession},
 		"GET " + one:                                  {OpGetSession, f.getSession},
-		"PATCH " + one:                                {OpUpdateSession, f.updateSession},
+		"PATCH " + one:                                {OpStopSession, f.updateSession},
 		"DELETE " + one:                               {OpDeleteSession, f.deleteSession},
 		"POST " + one + "/purge":                      {OpPurgeSession, f.purgeSession},
 		"GET " + one + "/public-share":                {OpGetPublicShare, f.getShare},
@@ -79,9 +79,9 @@ func (f *Fake) routes() *http.ServeMux {
 		"GET " + BasePath + "/tasks":                  {OpListTasks, f.listTasks},
 		"POST " + BasePath + "/tasks":                 {OpCreateTask, f.createTask},
 		"GET " + BasePath + "/tasks/{task_id}":        {OpGetTask, f.getTask},
-		"PATCH " + BasePath + "/tasks/{task_id}":      {OpUpdateTask, f.updateTask},
+		"PATCH " + BasePath + "/tasks/{task_id}":      {OpStopTask, f.updateTask},
 		"GET " + BasePath + "/tasks/{task_id}/status": {OpGetTaskStatus, f.getTaskStatus},
-		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpGetTaskLogs, f.getTaskLogs},
+		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpTaskLogsURL, f.getTaskLogs},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
 		path := pattern[strings.IndexByte(pattern, ' ')+1:]
@@ -174,7 +174,7 @@ func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (re
 	// FastAPI answers {"detail": [...]} with every problem; for create and
 	// stop the upstream description declares one bare ValidationError,
 	// which WithBareValidationErrors answers instead.
-	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpUpdateSession) {
+	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpStopSession) {
 		return req, &reply{http.StatusUnprocessableEntity, problems[0]}
 	}
 	return req, &reply{http.StatusUnprocessableEntity, map[string]any{"detail": problems}}
