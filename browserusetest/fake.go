@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
@@ -72,6 +73,7 @@ type Fake struct {
 	keepHistory int
 	noLeakCheck bool
 	bare422     bool
+	naive       bool
 	runner      TaskRunner
 	tasks       map[string]*task
 	taskOrder   []string // task ids, oldest first
@@ -116,6 +118,22 @@ func WithLatency(d time.Duration) Option { return func(f *Fake) { f.latency = d 
 
 // WithClock replaces time.Now for timestamps.
 func WithClock(now func() time.Time) Option { return func(f *Fake) { f.now = now } }
+
+// WithNaiveTimestamps makes the fake send naive timestamps, UTC without a
+// zone offset ("2026-11-27T10:00:00.123456"), the form the API's
+// descriptions allow, instead of the service's RFC 3339 with the offset Z
+// ("2026-11-27T10:00:00.123456Z"). browseruse reads both; the official
+// Python SDK, whose models want zone-aware datetimes, only the default.
+func WithNaiveTimestamps() Option { return func(f *Fake) { f.naive = true } }
+
+// stamp is a timestamp in the form the fake sends: UTC with microseconds
+// and the offset Z, or naive with WithNaiveTimestamps.
+func (f *Fake) stamp(t time.Time) apitime.Time {
+	if f.naive {
+		return apitime.Naive(t)
+	}
+	return apitime.Time{Time: t.UTC()}
+}
 
 // WithBareValidationErrors makes create and stop answer a request that
 // breaks a rule with one bare ValidationError ({loc, msg, type}), as the
@@ -207,7 +225,14 @@ func (f *Fake) AddTask(sessionID string, item gen.TaskItemView) error {
 		item.Metadata = &map[string]any{} // the service's default
 	}
 	if item.CreatedAt.IsZero() {
-		item.CreatedAt.Time = f.now().UTC()
+		item.CreatedAt.Time = f.now()
+	}
+	item.CreatedAt = f.stamp(item.CreatedAt.Time) // sent in the fake's form, as every timestamp
+	if item.StartedAt != nil {
+		item.StartedAt = ptr(f.stamp(item.StartedAt.Time))
+	}
+	if item.FinishedAt != nil {
+		item.FinishedAt = ptr(f.stamp(item.FinishedAt.Time))
 	}
 	f.addTaskLocked(&task{session: s, view: gen.TaskView{
 		ID: item.ID, SessionID: sessionID, LLM: item.LLM, Task: item.Task, Status: item.Status, CreatedAt: item.CreatedAt,

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/gen"
-	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
@@ -253,7 +252,7 @@ func (f *Fake) newSessionLocked(in gen.CreateSessionRequest) *session {
 		view: gen.SessionView{
 			ID:            id,
 			Status:        gen.SessionStatusActive,
-			StartedAt:     apitime.Time{Time: f.now().UTC()},
+			StartedAt:     f.stamp(f.now()),
 			LiveURL:       ptr("https://live.browser-use.test/" + id),
 			PersistMemory: boolOr(in.PersistMemory, true),
 			KeepAlive:     boolOr(in.KeepAlive, true),
@@ -347,7 +346,7 @@ func (f *Fake) stopSessionLocked(s *session, at time.Time) {
 		return
 	}
 	s.view.Status = gen.SessionStatusStopped
-	s.view.FinishedAt = &apitime.Time{Time: at}
+	s.view.FinishedAt = ptr(f.stamp(at))
 	if s.recording {
 		s.view.RecordingURL = ptr("https://recordings.browser-use.test/" + s.view.ID + ".mp4")
 	}
@@ -394,7 +393,7 @@ func (f *Fake) getShare(req request) reply {
 		}
 		// Every read counts as a view, so tests can see the statistics move.
 		s.share.ViewCount++
-		s.share.LastViewedAt = &apitime.Time{Time: f.now().UTC()}
+		s.share.LastViewedAt = ptr(f.stamp(f.now()))
 		return reply{http.StatusOK, *s.share}
 	})
 }

@@ -96,7 +96,7 @@ func (f *Fake) tickLocked() {
 		}
 		if t.view.Status == gen.TaskStatusCreated && !now.Before(t.startAt) {
 			t.view.Status = gen.TaskStatusStarted
-			t.view.StartedAt = &apitime.Time{Time: t.startAt}
+			t.view.StartedAt = ptr(f.stamp(t.startAt))
 		}
 		if t.view.Status == gen.TaskStatusStarted && !now.Before(t.endAt) {
 			f.endLocked(t)
@@ -112,7 +112,7 @@ func (f *Fake) endLocked(t *task) {
 	if s.Failed {
 		t.view.Status = gen.TaskStatusFailed
 	}
-	t.view.FinishedAt = &apitime.Time{Time: t.endAt}
+	t.view.FinishedAt = ptr(f.stamp(t.endAt))
 	if s.Output != "" {
 		t.view.Output = ptr(s.Output)
 	}
@@ -146,7 +146,7 @@ func (f *Fake) stopTaskLocked(t *task) {
 		return // stopping twice is harmless
 	}
 	t.view.Status = gen.TaskStatusStopped
-	t.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
+	t.view.FinishedAt = ptr(f.stamp(f.now()))
 }
 
 func (f *Fake) createTask(req request) reply {
@@ -212,7 +212,7 @@ func (f *Fake) createTask(req request) reply {
 	t := &task{
 		view: gen.TaskView{
 			ID: input.ID, SessionID: s.view.ID, LLM: input.LLM, Task: in.Task, Status: gen.TaskStatusCreated,
-			CreatedAt: apitime.Time{Time: now}, Metadata: &metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
+			CreatedAt: f.stamp(now), Metadata: &metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
 		},
 		session: s, script: script, scripted: true, startURL: input.StartURL,
 		startAt: now.Add(script.StartAfter), endAt: now.Add(script.StartAfter + script.Duration),

@@ -56,6 +56,7 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	taskDuration := flags.Duration("task-duration", 5*time.Second, "how long each task runs before it finishes")
 	zdr := flags.Bool("zdr", false, "act as a zero-data-retention project (purge allowed)")
 	profiles := flags.String("profiles", "", "comma-separated profile ids that exist")
+	naive := flags.Bool("naive-timestamps", false, "send timestamps without a zone offset (2026-11-27T10:00:00.123456) instead of with Z")
 	if err := flags.Parse(args); err != nil {
 		return "", nil, err
 	}
@@ -65,6 +66,9 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	}
 	if *zdr {
 		opts = append(opts, browserusetest.WithZeroDataRetention())
+	}
+	if *naive {
+		opts = append(opts, browserusetest.WithNaiveTimestamps())
 	}
 	if *profiles != "" {
 		opts = append(opts, browserusetest.WithProfiles(strings.Split(*profiles, ",")...))
