@@ -1,6 +1,7 @@
 package browserusetest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -140,6 +141,80 @@ func (f *Fake) endLocked(t *task) {
 	}
 }
 
+// Errors of FinishTask, FailTask and EndTask.
+var (
+	// ErrNoTask: the fake holds no task with that id.
+	ErrNoTask = errors.New("browserusetest: no such task")
+	// ErrTaskEnded: the task has ended already (finished, failed or stopped).
+	ErrTaskEnded = errors.New("browserusetest: the task has ended")
+)
+
+// FinishTask ends a running task now, finished, with output as the agent's
+// answer ("" is sent as null); the rest is as its script says (steps, cost,
+// files; isSuccess true). A wait on it returns at its next poll, whatever
+// the script's Duration. It fails with ErrNoTask or ErrTaskEnded.
+func (f *Fake) FinishTask(taskID, output string) error {
+	return f.endTaskNow(taskID, func(script TaskResult) TaskResult {
+		script.Output, script.Failed, script.Success = output, false, nil
+		return script
+	})
+}
+
+// FailTask ends a running task now, failed (isSuccess false), with output
+// as its last words; the rest is as FinishTask. A wait on it returns a
+// *browseruse.TaskError (ErrTaskFailed).
+func (f *Fake) FailTask(taskID, output string) error {
+	return f.endTaskNow(taskID, func(script TaskResult) TaskResult {
+		script.Output, script.Failed, script.Success = output, true, nil
+		return script
+	})
+}
+
+// EndTask ends a running task now as result says, in place of its script:
+// Output, Failed, Success, Steps, Cost and OutputFiles as in a script
+// (StartAfter and Duration are ignored), for outcomes FinishTask and
+// FailTask do not give, such as a finished task the agent judged
+// unsuccessful. It also ends the tasks AddTask added in a running state. A
+// session with keepAlive false stops with its task, as when a script ends.
+func (f *Fake) EndTask(taskID string, result TaskResult) error {
+	return f.endTaskNow(taskID, func(TaskResult) TaskResult { return result })
+}
+
+// endTaskNow ends a running task now with the script script gives it.
+func (f *Fake) endTaskNow(taskID string, script func(TaskResult) TaskResult) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tickLocked() // a task its clock ended already has ended
+	t, ok := f.tasks[taskID]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoTask, taskID)
+	}
+	if !t.running() {
+		return fmt.Errorf("%w: %s is %s", ErrTaskEnded, taskID, t.view.Status)
+	}
+	t.script = normalized(script(t.script))
+	now := f.now().UTC()
+	if t.view.Status == gen.TaskStatusCreated {
+		t.startAt = now
+		t.view.Status = gen.TaskStatusStarted
+		t.view.StartedAt = ptr(f.stamp(now))
+	}
+	t.endAt = now
+	f.endLocked(t)
+	return nil
+}
+
+// normalized fills in a script's defaults.
+func normalized(script TaskResult) TaskResult {
+	if script.Duration <= 0 {
+		script.Duration = DefaultTaskDuration
+	}
+	if script.Cost == "" {
+		script.Cost = "0.01"
+	}
+	return script
+}
+
 // stopTaskLocked stops a running task now.
 func (f *Fake) stopTaskLocked(t *task) {
 	if !t.running() {
@@ -197,13 +272,7 @@ func (f *Fake) createTask(req request) reply {
 	if in.Secrets != nil {
 		input.Secrets = *in.Secrets
 	}
-	script := f.runner(input)
-	if script.Duration <= 0 {
-		script.Duration = DefaultTaskDuration
-	}
-	if script.Cost == "" {
-		script.Cost = "0.01"
-	}
+	script := normalized(f.runner(input))
 	now := f.now().UTC()
 	metadata := map[string]any{}
 	for k, v := range input.Metadata {
