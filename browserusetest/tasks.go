@@ -59,10 +59,50 @@ type TaskRunner func(TaskInput) TaskResult
 const DefaultTaskDuration = 20 * time.Millisecond
 
 // DefaultTaskRunner finishes every task after DefaultTaskDuration with the
-// output "Done: <task>", or "{}" when a structured output was asked for.
+// output "Done: <task>". A task with a structured output (a JSON schema)
+// is answered instead with a JSON value made from the schema, the same for
+// the same schema, so that code that decodes it (RunTaskAs, or another
+// SDK's) can run against the fake without a script:
+//
+//   - objects: every property listed, required or not (an optional one it
+//     cannot make is left out; inside a $ref cycle only the required ones,
+//     so that the value ends), minProperties and maxProperties;
+//   - the first value of enum (of the schema's type), const; the first
+//     branch of anyOf or oneOf that it can make, a branch that only allows
+//     null last (oneOf is taken as anyOf: with overlapping branches the
+//     value may fit more than one); allOf merged;
+//   - type arrays and nullable: the first type that is not null;
+//   - numbers: 0, else the nearest value within minimum and maximum (both
+//     the boolean exclusive form of draft 4 and OpenAPI 3.0, and the
+//     numeric one of later drafts), multipleOf;
+//   - strings: "string", or a fixed value of the format (date-time, date,
+//     time, uuid, email, uri, hostname, ipv4, ipv6, duration), within
+//     minLength and maxLength; a pattern in Go's RE2 syntax (no lookaround
+//     or backreferences, which fail to compile) is followed by walking its
+//     syntax tree: the first alternative, the fewest repetitions, then a few
+//     more, or padding when it is not anchored; the result is checked with
+//     regexp;
+//   - arrays: minItems items, one when none are required, prefixItems and
+//     draft 7 tuples, uniqueItems;
+//   - local $refs: #/$defs/..., #/definitions/..., any #/ JSON pointer, as
+//     Pydantic's model_json_schema() and zod-to-json-schema emit them.
+//
+// A schema it cannot satisfy fails the task (isSuccess false) with an
+// output that says where and why, rather than answering a value that would
+// not validate: one that is not JSON; a keyword it does not follow (not,
+// if/then/else, patternProperties, propertyNames, contains, dependent*,
+// unevaluated*, dynamic refs); a remote $ref; bounds nothing fits; more
+// than 64 levels of nesting, 10,000 values or 1 MiB of strings. Give such a
+// task a script with WithTaskRunner. A script may call DefaultTaskRunner
+// for its output and set its own timing.
 func DefaultTaskRunner(in TaskInput) TaskResult {
 	if in.StructuredOutput != "" {
-		return TaskResult{Output: "{}"}
+		out, err := outputFor(in.StructuredOutput)
+		if err != nil {
+			return TaskResult{Failed: true, Output: "browserusetest: the default script cannot make an output for this structuredOutput " +
+				err.Error() + "; give the task a script with WithTaskRunner"}
+		}
+		return TaskResult{Output: out}
 	}
 	return TaskResult{Output: "Done: " + in.Task}
 }

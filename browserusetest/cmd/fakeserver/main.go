@@ -77,14 +77,13 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 }
 
 // script is the tasks' script for curl users: each task starts after a
-// second, runs d, and answers with a sentence naming it.
+// second, runs d, and answers as DefaultTaskRunner does (a sentence naming
+// it, or a value made from its structured output's schema).
 func script(d time.Duration) browserusetest.TaskRunner {
 	return func(in browserusetest.TaskInput) browserusetest.TaskResult {
-		out := "Done: " + in.Task
-		if in.StructuredOutput != "" {
-			out = "{}"
-		}
-		return browserusetest.TaskResult{Output: out, Steps: 3, StartAfter: time.Second, Duration: d}
+		r := browserusetest.DefaultTaskRunner(in)
+		r.Steps, r.StartAfter, r.Duration = 3, time.Second, d
+		return r
 	}
 }
 
