@@ -208,6 +208,11 @@ func TestDefaultScriptFollowsEachKeyword(t *testing.T) {
 		{"no type, bounds nothing fits", `{"minimum":3,"maximum":1}`, `true`, true},
 		{"no type, unique", `{"type":"array","uniqueItems":true,"minItems":3,"items":{}}`, `[true,false,2]`, true},
 		{"annotations", `{"title":"T","description":"d","examples":["x"],"default":"y","type":"string","deprecated":true,"x-order":1}`, `"string"`, true},
+		{"zod-to-json-schema shape", `{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,
+			"properties":{"name":{"type":"string","minLength":1},"role":{"type":"string","enum":["admin","user"]},"nick":{"type":["string","null"]},
+				"address":{"$ref":"#/definitions/Address"}},"required":["name","role","nick","address"],
+			"definitions":{"Address":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false}}}`,
+			`{"name":"string","role":"admin","nick":"string","address":{"city":"string"}}`, false},
 		{"optional it cannot make is left out", `{"type":"object","properties":{"a":{"type":"string"},"b":{"not":{}}}}`, `{"a":"string"}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
