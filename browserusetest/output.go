@@ -72,6 +72,7 @@ type schemaError struct {
 	at, why string
 }
 
+// Error says where, then why.
 func (e *schemaError) Error() string {
 	at := e.at
 	if at == "" {

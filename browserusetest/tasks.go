@@ -17,18 +17,28 @@ const (
 	detailSessionBusy    = "Agent session already has a running task. Please wait for it to finish or stop it manually."
 )
 
-// TaskInput is what a TaskRunner is told about a new task.
+// TaskInput is what a TaskRunner is told about a new task: the request,
+// with the service's defaults filled in.
 type TaskInput struct {
-	ID               string
-	SessionID        string
-	Task             string
-	LLM              string
-	StartURL         string
+	// ID and SessionID are the task's and its session's (a new one when
+	// the request named none).
+	ID, SessionID string
+	// Task is the prompt.
+	Task string
+	// LLM is the model ("browser-use-2.0" when none was given).
+	LLM string
+	// StartURL is the page the agent starts at ("" when none).
+	StartURL string
+	// StructuredOutput is the JSON schema the output must follow, as text
+	// ("" when none): DefaultTaskRunner answers a value made from it.
 	StructuredOutput string
-	MaxSteps         int
-	Metadata         map[string]string
-	Secrets          map[string]string
-	AllowedDomains   []string
+	// MaxSteps is the step limit (100 when none was given).
+	MaxSteps int
+	// Metadata and Secrets are as sent (Secrets in clear: the fake's
+	// request log masks them, a script sees them).
+	Metadata, Secrets map[string]string
+	// AllowedDomains are the domains the agent may visit (nil: any).
+	AllowedDomains []string
 }
 
 // TaskResult is the script of a task: how long it runs and how it ends.
