@@ -57,7 +57,7 @@ func (e *env) session() string {
 // itself never sends such input: it validates first.
 func (e *env) reject422(op string) {
 	body := `{"detail":[{"loc":["path","session_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing"}]}`
-	if op == browserusetest.OpCreateSession || op == browserusetest.OpUpdateSession || op == browserusetest.OpCreateTask {
+	if op == browserusetest.OpCreateSession || op == browserusetest.OpStopSession || op == browserusetest.OpCreateTask {
 		body = `{"loc":["body"],"msg":"Input should be a valid dictionary","type":"model_attributes_type"}`
 	}
 	e.fake.Inject(op, 1, browserusetest.Fault{Status: 422, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
@@ -332,7 +332,7 @@ func conformanceCases() []conformanceCase {
 			is(e.t, err, browseruse.ErrRejected)
 		}},
 		{op: "getTaskLogs", status: 500, run: func(e *env) {
-			e.fake.Inject(browserusetest.OpGetTaskLogs, 1, browserusetest.Fault{Status: 500,
+			e.fake.Inject(browserusetest.OpTaskLogsURL, 1, browserusetest.Fault{Status: 500,
 				Header: http.Header{"Content-Type": {"application/json"}}, Body: `{"detail":"Failed to generate download URL"}`})
 			_, err := e.client.TaskLogsURL(e.ctx, missingID)
 			is(e.t, err, browseruse.ErrServer)

@@ -179,6 +179,6 @@ func ExampleRunTaskAs() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%q\n", heading.Text) // the fake's default script answers {}
-	// Output: ""
+	fmt.Printf("%q\n", heading.Text) // the fake's default script answers a value made from the schema
+	// Output: "string"
 }

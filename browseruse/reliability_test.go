@@ -268,12 +268,12 @@ func TestRetriesReplayTheBodyByteForByte(t *testing.T) {
 	require.NoError(t, err)
 	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
 	require.NoError(t, err)
-	srv.Inject(browserusetest.OpUpdateSession, 2, browserusetest.Fault{Status: 503})
+	srv.Inject(browserusetest.OpStopSession, 2, browserusetest.Fault{Status: 503})
 	_, err = c.StopSession(context.Background(), s.ID)
 	require.NoError(t, err)
 	var bodies []string
 	for _, r := range srv.Requests() {
-		if r.Operation == browserusetest.OpUpdateSession {
+		if r.Operation == browserusetest.OpStopSession {
 			bodies = append(bodies, r.Body)
 		}
 	}
@@ -452,7 +452,7 @@ func TestRunSessionStopsWhateverHappens(t *testing.T) {
 	})
 	require.Equal(t, 2, srv.SessionCount(browseruse.StatusStopped))
 
-	srv.Inject(browserusetest.OpUpdateSession, 10, browserusetest.Fault{Status: 500})
+	srv.Inject(browserusetest.OpStopSession, 10, browserusetest.Fault{Status: 500})
 	c, err = srv.Client(browseruse.WithRetry(browseruse.RetryPolicy{}))
 	require.NoError(t, err)
 	err = c.RunSession(context.Background(), browseruse.CreateSessionParams{}, func(context.Context, *browseruse.SessionItem) error { return nil })
@@ -538,7 +538,7 @@ func TestAFailedStopOnExitIsLoggedWithTheSessionID(t *testing.T) {
 	require.NoError(t, err)
 	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
 	require.NoError(t, err)
-	srv.Inject(browserusetest.OpUpdateSession, 1, browserusetest.Fault{Status: 503})
+	srv.Inject(browserusetest.OpStopSession, 1, browserusetest.Fault{Status: 503})
 	err = c.StopOnExit(context.Background(), s.ID)
 	require.ErrorIs(t, err, browseruse.ErrServer)
 	require.ErrorContains(t, err, s.ID)
@@ -572,7 +572,7 @@ func TestStopActiveSessionsStopsEveryActiveSession(t *testing.T) {
 	// A stop that fails is reported, the others still happen.
 	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
 	require.NoError(t, err)
-	srv.Inject(browserusetest.OpUpdateSession, 1, browserusetest.Fault{Status: 500})
+	srv.Inject(browserusetest.OpStopSession, 1, browserusetest.Fault{Status: 500})
 	stopped, err = c.StopActiveSessions(ctx)
 	require.ErrorIs(t, err, browseruse.ErrServer)
 	require.Len(t, stopped, 1)

@@ -490,13 +490,16 @@ func TestAllTasksWalksEveryPage(t *testing.T) {
 
 func TestWithPollIntervalSetsTheClientsWaits(t *testing.T) {
 	// A task of 150 ms: the default schedule polls at 0 and at about 1 s
-	// (2 polls); 1 ms polls make many more. Only a client option sets them.
-	srv, c := taskEnv(t, script(browserusetest.TaskResult{Duration: 150 * time.Millisecond}),
+	// (2 polls); 1 ms polls make many more. Only the client option sets
+	// them (NewClient itself, not srv.Client, which tunes polls for tests).
+	srv := browserusetest.Start(t, browserusetest.WithTaskRunner(script(browserusetest.TaskResult{Duration: 150 * time.Millisecond})), browserusetest.WithoutLeakCheck())
+	c, err := browseruse.NewClient(browseruse.WithAPIKey(srv.APIKey()), browseruse.WithBaseURL(srv.URL),
 		browseruse.WithPollInterval(time.Millisecond, time.Millisecond))
-	_, err := c.RunTask(context.Background(), browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	_, err = c.RunTask(context.Background(), browseruse.CreateTaskParams{Task: "t"})
 	require.NoError(t, err)
 	require.Greater(t, srv.RequestCount(browserusetest.OpGetTaskStatus), 3)
 
-	_, err = srv.Client(browseruse.WithPollInterval(time.Second, time.Millisecond))
+	_, err = browseruse.NewClient(browseruse.WithAPIKey("k"), browseruse.WithPollInterval(time.Second, time.Millisecond))
 	require.ErrorContains(t, err, "WithPollInterval")
 }

@@ -3,10 +3,11 @@
 //
 //	srv := browserusetest.NewServer()
 //	defer srv.Close()
-//	client, err := srv.Client()
+//	client, err := srv.Client() // polls and retries tuned for tests: milliseconds
 //
 // It implements the session and task operations with the service's semantics
-// (defaults, pagination, lifecycle, public shares), checks the API key,
+// (defaults, pagination, lifecycle, public shares, tasks run by a script on
+// the fake's clock, or ended at once with FinishTask), checks the API key,
 // validates every request against openapi.yaml (invalid ones get a
 // FastAPI-style 422), and lets tests inject faults and read the requests it
 // received. It is safe for concurrent use.
@@ -21,19 +22,23 @@ import (
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/gen"
+	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
 // BasePath is where the fake serves the API, as the real service does.
 const BasePath = "/api/v2"
 
-// The operations, named by their operationId in openapi.yaml, for Inject
-// and for Request.Operation.
+// The operations, for Inject, RequestCount, Statuses and Request.Operation.
+// Each is named after the Client method that calls it (browseruse.Client's
+// StopSession for OpStopSession); its value is the operationId in
+// openapi.yaml. OpStopTask covers StopTask and StopTaskAndSession, which
+// share an operation.
 const (
 	OpListSessions      = "listSessions"
 	OpCreateSession     = "createSession"
 	OpGetSession        = "getSession"
-	OpUpdateSession     = "updateSession"
+	OpStopSession       = "updateSession"
 	OpDeleteSession     = "deleteSession"
 	OpPurgeSession      = "purgeSession"
 	OpGetPublicShare    = "getPublicShare"
@@ -42,9 +47,9 @@ const (
 	OpListTasks         = "listTasks"
 	OpCreateTask        = "createTask"
 	OpGetTask           = "getTask"
-	OpUpdateTask        = "updateTask"
+	OpStopTask          = "updateTask"
 	OpGetTaskStatus     = "getTaskStatus"
-	OpGetTaskLogs       = "getTaskLogs"
+	OpTaskLogsURL       = "getTaskLogs"
 )
 
 // Fake is the fake API as an http.Handler, serving under BasePath. Use
@@ -69,6 +74,7 @@ type Fake struct {
 	keepHistory int
 	noLeakCheck bool
 	bare422     bool
+	naive       bool
 	runner      TaskRunner
 	tasks       map[string]*task
 	taskOrder   []string // task ids, oldest first
@@ -113,6 +119,22 @@ func WithLatency(d time.Duration) Option { return func(f *Fake) { f.latency = d 
 
 // WithClock replaces time.Now for timestamps.
 func WithClock(now func() time.Time) Option { return func(f *Fake) { f.now = now } }
+
+// WithNaiveTimestamps makes the fake send naive timestamps, UTC without a
+// zone offset ("2026-11-27T10:00:00.123456"), the form the API's
+// descriptions allow, instead of the service's RFC 3339 with the offset Z
+// ("2026-11-27T10:00:00.123456Z"). browseruse reads both; the official
+// Python SDK, whose models want zone-aware datetimes, only the default.
+func WithNaiveTimestamps() Option { return func(f *Fake) { f.naive = true } }
+
+// stamp is a timestamp in the form the fake sends: UTC with microseconds
+// and the offset Z, or naive with WithNaiveTimestamps.
+func (f *Fake) stamp(t time.Time) apitime.Time {
+	if f.naive {
+		return apitime.Naive(t)
+	}
+	return apitime.Time{Time: t.UTC()}
+}
 
 // WithBareValidationErrors makes create and stop answer a request that
 // breaks a rule with one bare ValidationError ({loc, msg, type}), as the
@@ -204,7 +226,14 @@ func (f *Fake) AddTask(sessionID string, item gen.TaskItemView) error {
 		item.Metadata = map[string]string{} // the service's default
 	}
 	if item.CreatedAt.IsZero() {
-		item.CreatedAt.Time = f.now().UTC()
+		item.CreatedAt.Time = f.now()
+	}
+	item.CreatedAt = f.stamp(item.CreatedAt.Time) // sent in the fake's form, as every timestamp
+	if item.StartedAt != nil {
+		item.StartedAt = ptr(f.stamp(item.StartedAt.Time))
+	}
+	if item.FinishedAt != nil {
+		item.FinishedAt = ptr(f.stamp(item.FinishedAt.Time))
 	}
 	f.addTaskLocked(&task{session: s, view: gen.TaskView{
 		ID: item.ID, SessionID: sessionID, LLM: item.LLM, Task: item.Task, Status: item.Status, CreatedAt: item.CreatedAt,

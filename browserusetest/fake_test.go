@@ -465,7 +465,7 @@ func TestStartFailsATestThatLeavesSessionsActive(t *testing.T) {
 }
 
 // TestAnswersLookLikeFastAPIs: null fields are sent as null, timestamps are
-// naive UTC with microseconds, a task's metadata defaults to {}.
+// UTC with microseconds and an offset, a task's metadata defaults to {}.
 func TestAnswersLookLikeFastAPIs(t *testing.T) {
 	srv, _ := start(t)
 	code, body := raw(t, srv, "POST", "/sessions", `{}`)
@@ -477,8 +477,8 @@ func TestAnswersLookLikeFastAPIs(t *testing.T) {
 		require.True(t, present, "%s is sent", field)
 		require.Nil(t, v, "%s is null", field)
 	}
-	naive := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$`)
-	require.Regexp(t, naive, created["startedAt"])
+	stamp := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
+	require.Regexp(t, stamp, created["startedAt"])
 
 	id := created["id"].(string)
 	require.NoError(t, srv.AddTask(id, gen.TaskItemView{LLM: "browser-use-llm", Task: "t", Status: gen.TaskStatusCreated}))
@@ -492,7 +492,7 @@ func TestAnswersLookLikeFastAPIs(t *testing.T) {
 	require.Contains(t, body, `"publicShareUrl":null`)
 	require.Len(t, got.Tasks, 1)
 	require.Equal(t, map[string]any{}, got.Tasks[0]["metadata"])
-	require.Regexp(t, naive, got.Tasks[0]["createdAt"])
+	require.Regexp(t, stamp, got.Tasks[0]["createdAt"])
 	for _, field := range []string{"startedAt", "finishedAt", "output", "isSuccess", "cost"} {
 		v, present := got.Tasks[0][field]
 		require.True(t, present && v == nil, "task %s is sent as null", field)

@@ -62,11 +62,12 @@ func (f *Fake) SetLatency(d time.Duration) {
 
 // Request is one request the fake received.
 type Request struct {
-	// Operation is the operationId, or "" for a path the API does not have.
+	// Operation is the operationId (an Op constant), or "" for a path the
+	// API does not have.
 	Operation string
-	Method    string
-	Path      string
-	Query     string
+	Method    string // GET, POST, ...
+	Path      string // the URL's path, BasePath included
+	Query     string // the URL's raw query, without "?"
 	// Header holds the request's headers, with the API key's value masked.
 	Header http.Header
 	// Body is the request's body, with the values of task secrets and of a

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/gen"
-	"github.com/browseruse-go/browseruse-go/internal/apitime"
 	"github.com/browseruse-go/browseruse-go/internal/specval"
 )
 
@@ -70,7 +69,7 @@ func (f *Fake) routes() *http.ServeMux {
 		"GET " + BasePath + "/sessions":               {OpListSessions, f.listSessions},
 		"POST " + BasePath + "/sessions":              {OpCreateSession, f.createSession},
 		"GET " + one:                                  {OpGetSession, f.getSession},
-		"PATCH " + one:                                {OpUpdateSession, f.updateSession},
+		"PATCH " + one:                                {OpStopSession, f.updateSession},
 		"DELETE " + one:                               {OpDeleteSession, f.deleteSession},
 		"POST " + one + "/purge":                      {OpPurgeSession, f.purgeSession},
 		"GET " + one + "/public-share":                {OpGetPublicShare, f.getShare},
@@ -79,9 +78,9 @@ func (f *Fake) routes() *http.ServeMux {
 		"GET " + BasePath + "/tasks":                  {OpListTasks, f.listTasks},
 		"POST " + BasePath + "/tasks":                 {OpCreateTask, f.createTask},
 		"GET " + BasePath + "/tasks/{task_id}":        {OpGetTask, f.getTask},
-		"PATCH " + BasePath + "/tasks/{task_id}":      {OpUpdateTask, f.updateTask},
+		"PATCH " + BasePath + "/tasks/{task_id}":      {OpStopTask, f.updateTask},
 		"GET " + BasePath + "/tasks/{task_id}/status": {OpGetTaskStatus, f.getTaskStatus},
-		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpGetTaskLogs, f.getTaskLogs},
+		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpTaskLogsURL, f.getTaskLogs},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
 		path := pattern[strings.IndexByte(pattern, ' ')+1:]
@@ -174,7 +173,7 @@ func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (re
 	// FastAPI answers {"detail": [...]} with every problem; for create and
 	// stop the upstream description declares one bare ValidationError,
 	// which WithBareValidationErrors answers instead.
-	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpUpdateSession) {
+	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpStopSession) {
 		return req, &reply{http.StatusUnprocessableEntity, problems[0]}
 	}
 	return req, &reply{http.StatusUnprocessableEntity, map[string]any{"detail": problems}}
@@ -253,7 +252,7 @@ func (f *Fake) newSessionLocked(in gen.CreateSessionRequest) *session {
 		view: gen.SessionView{
 			ID:            id,
 			Status:        gen.SessionStatusActive,
-			StartedAt:     apitime.Time{Time: f.now().UTC()},
+			StartedAt:     f.stamp(f.now()),
 			LiveURL:       ptr("https://live.browser-use.test/" + id),
 			PersistMemory: boolOr(in.PersistMemory, true),
 			KeepAlive:     boolOr(in.KeepAlive, true),
@@ -347,7 +346,7 @@ func (f *Fake) stopSessionLocked(s *session, at time.Time) {
 		return
 	}
 	s.view.Status = gen.SessionStatusStopped
-	s.view.FinishedAt = &apitime.Time{Time: at}
+	s.view.FinishedAt = ptr(f.stamp(at))
 	if s.recording {
 		s.view.RecordingURL = ptr("https://recordings.browser-use.test/" + s.view.ID + ".mp4")
 	}
@@ -394,7 +393,7 @@ func (f *Fake) getShare(req request) reply {
 		}
 		// Every read counts as a view, so tests can see the statistics move.
 		s.share.ViewCount++
-		s.share.LastViewedAt = &apitime.Time{Time: f.now().UTC()}
+		s.share.LastViewedAt = ptr(f.stamp(f.now()))
 		return reply{http.StatusOK, *s.share}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
 )
@@ -55,11 +56,43 @@ func (s *Server) CloseClientConnections() { s.ts.CloseClientConnections() }
 // HTTPServer returns the underlying httptest server, e.g. for its Config.ConnState.
 func (s *Server) HTTPServer() *httptest.Server { return s.ts }
 
-// Client returns a browseruse client pointed at the server with its key.
-// opts are applied after those two.
+// Client returns a browseruse client for the server, tuned for tests (see
+// ClientOptions): its key, its URL, waits that poll every millisecond
+// growing to 10 ms, and retries that back off 1 ms growing to 10 ms. opts
+// are applied after those, so they override them.
 func (s *Server) Client(opts ...browseruse.Option) (*browseruse.Client, error) {
-	base := []browseruse.Option{browseruse.WithAPIKey(s.APIKey()), browseruse.WithBaseURL(s.URL)}
-	return browseruse.NewClient(append(base, opts...)...)
+	return browseruse.NewClient(append(s.ClientOptions(), opts...)...)
+}
+
+// Poll and backoff of the clients that ClientOptions configures: the fake
+// answers in microseconds, so a wait need not poll every second, nor a
+// retry wait half a second, as they do for the service.
+const (
+	testPollFirst  = time.Millisecond
+	testPollMax    = 10 * time.Millisecond
+	testBackoff    = time.Millisecond
+	testBackoffCap = 10 * time.Millisecond
+)
+
+// ClientOptions are the options of Client, for code under test that builds
+// its own client with browseruse.NewClient(opts...):
+//
+//   - WithAPIKey and WithBaseURL: the server's key and URL;
+//   - WithPollInterval(1 ms, 10 ms), where the service needs 1 s to 5 s: a
+//     test that runs ten tasks of the fake's default script takes
+//     milliseconds, not ten seconds;
+//   - WithRetry: DefaultRetryPolicy (the same retries, the same Retry-After
+//     cap) with backoff from 1 ms to 10 ms instead of 0.5 s to 8 s, and a
+//     ConcurrencyLimitDelay of 1 ms instead of 5 s, so injected 503s cost
+//     milliseconds. A Retry-After a Fault sends is still honoured as sent:
+//     send "0" in tests.
+func (s *Server) ClientOptions() []browseruse.Option {
+	retry := browseruse.DefaultRetryPolicy()
+	retry.BaseDelay, retry.MaxDelay, retry.ConcurrencyLimitDelay = testBackoff, testBackoffCap, testBackoff
+	return []browseruse.Option{
+		browseruse.WithAPIKey(s.APIKey()), browseruse.WithBaseURL(s.URL),
+		browseruse.WithPollInterval(testPollFirst, testPollMax), browseruse.WithRetry(retry),
+	}
 }
 
 // Format prints the server without its key.

@@ -1,6 +1,7 @@
 package browserusetest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -16,18 +17,28 @@ const (
 	detailSessionBusy    = "Agent session already has a running task. Please wait for it to finish or stop it manually."
 )
 
-// TaskInput is what a TaskRunner is told about a new task.
+// TaskInput is what a TaskRunner is told about a new task: the request,
+// with the service's defaults filled in.
 type TaskInput struct {
-	ID               string
-	SessionID        string
-	Task             string
-	LLM              string
-	StartURL         string
+	// ID and SessionID are the task's and its session's (a new one when
+	// the request named none).
+	ID, SessionID string
+	// Task is the prompt.
+	Task string
+	// LLM is the model ("browser-use-2.0" when none was given).
+	LLM string
+	// StartURL is the page the agent starts at ("" when none).
+	StartURL string
+	// StructuredOutput is the JSON schema the output must follow, as text
+	// ("" when none): DefaultTaskRunner answers a value made from it.
 	StructuredOutput string
-	MaxSteps         int
-	Metadata         map[string]string
-	Secrets          map[string]string
-	AllowedDomains   []string
+	// MaxSteps is the step limit (100 when none was given).
+	MaxSteps int
+	// Metadata and Secrets are as sent (Secrets in clear: the fake's
+	// request log masks them, a script sees them).
+	Metadata, Secrets map[string]string
+	// AllowedDomains are the domains the agent may visit (nil: any).
+	AllowedDomains []string
 }
 
 // TaskResult is the script of a task: how long it runs and how it ends.
@@ -58,10 +69,50 @@ type TaskRunner func(TaskInput) TaskResult
 const DefaultTaskDuration = 20 * time.Millisecond
 
 // DefaultTaskRunner finishes every task after DefaultTaskDuration with the
-// output "Done: <task>", or "{}" when a structured output was asked for.
+// output "Done: <task>". A task with a structured output (a JSON schema)
+// is answered instead with a JSON value made from the schema, the same for
+// the same schema, so that code that decodes it (RunTaskAs, or another
+// SDK's) can run against the fake without a script:
+//
+//   - objects: every property listed, required or not (an optional one it
+//     cannot make is left out; inside a $ref cycle only the required ones,
+//     so that the value ends), minProperties and maxProperties;
+//   - the first value of enum (of the schema's type), const; the first
+//     branch of anyOf or oneOf that it can make, a branch that only allows
+//     null last (oneOf is taken as anyOf: with overlapping branches the
+//     value may fit more than one); allOf merged;
+//   - type arrays and nullable: the first type that is not null;
+//   - numbers: 0, else the nearest value within minimum and maximum (both
+//     the boolean exclusive form of draft 4 and OpenAPI 3.0, and the
+//     numeric one of later drafts), multipleOf;
+//   - strings: "string", or a fixed value of the format (date-time, date,
+//     time, uuid, email, uri, hostname, ipv4, ipv6, duration), within
+//     minLength and maxLength; a pattern in Go's RE2 syntax (no lookaround
+//     or backreferences, which fail to compile) is followed by walking its
+//     syntax tree: the first alternative, the fewest repetitions, then a few
+//     more, or padding when it is not anchored; the result is checked with
+//     regexp;
+//   - arrays: minItems items, one when none are required, prefixItems and
+//     draft 7 tuples, uniqueItems;
+//   - local $refs: #/$defs/..., #/definitions/..., any #/ JSON pointer, as
+//     Pydantic's model_json_schema() and zod-to-json-schema emit them.
+//
+// A schema it cannot satisfy fails the task (isSuccess false) with an
+// output that says where and why, rather than answering a value that would
+// not validate: one that is not JSON; a keyword it does not follow (not,
+// if/then/else, patternProperties, propertyNames, contains, dependent*,
+// unevaluated*, dynamic refs); a remote $ref; bounds nothing fits; more
+// than 64 levels of nesting, 10,000 values or 1 MiB of strings. Give such a
+// task a script with WithTaskRunner. A script may call DefaultTaskRunner
+// for its output and set its own timing.
 func DefaultTaskRunner(in TaskInput) TaskResult {
 	if in.StructuredOutput != "" {
-		return TaskResult{Output: "{}"}
+		out, err := outputFor(in.StructuredOutput)
+		if err != nil {
+			return TaskResult{Failed: true, Output: "browserusetest: the default script cannot make an output for this structuredOutput " +
+				err.Error() + "; give the task a script with WithTaskRunner"}
+		}
+		return TaskResult{Output: out}
 	}
 	return TaskResult{Output: "Done: " + in.Task}
 }
@@ -96,7 +147,7 @@ func (f *Fake) tickLocked() {
 		}
 		if t.view.Status == gen.TaskStatusCreated && !now.Before(t.startAt) {
 			t.view.Status = gen.TaskStatusStarted
-			t.view.StartedAt = &apitime.Time{Time: t.startAt}
+			t.view.StartedAt = ptr(f.stamp(t.startAt))
 		}
 		if t.view.Status == gen.TaskStatusStarted && !now.Before(t.endAt) {
 			f.endLocked(t)
@@ -112,7 +163,7 @@ func (f *Fake) endLocked(t *task) {
 	if s.Failed {
 		t.view.Status = gen.TaskStatusFailed
 	}
-	t.view.FinishedAt = &apitime.Time{Time: t.endAt}
+	t.view.FinishedAt = ptr(f.stamp(t.endAt))
 	if s.Output != "" {
 		t.view.Output = ptr(s.Output)
 	}
@@ -140,13 +191,87 @@ func (f *Fake) endLocked(t *task) {
 	}
 }
 
+// Errors of FinishTask, FailTask and EndTask.
+var (
+	// ErrNoTask: the fake holds no task with that id.
+	ErrNoTask = errors.New("browserusetest: no such task")
+	// ErrTaskEnded: the task has ended already (finished, failed or stopped).
+	ErrTaskEnded = errors.New("browserusetest: the task has ended")
+)
+
+// FinishTask ends a running task now, finished, with output as the agent's
+// answer ("" is sent as null); the rest is as its script says (steps, cost,
+// files; isSuccess true). A wait on it returns at its next poll, whatever
+// the script's Duration. It fails with ErrNoTask or ErrTaskEnded.
+func (f *Fake) FinishTask(taskID, output string) error {
+	return f.endTaskNow(taskID, func(script TaskResult) TaskResult {
+		script.Output, script.Failed, script.Success = output, false, nil
+		return script
+	})
+}
+
+// FailTask ends a running task now, failed (isSuccess false), with output
+// as its last words; the rest is as FinishTask. A wait on it returns a
+// *browseruse.TaskError (ErrTaskFailed).
+func (f *Fake) FailTask(taskID, output string) error {
+	return f.endTaskNow(taskID, func(script TaskResult) TaskResult {
+		script.Output, script.Failed, script.Success = output, true, nil
+		return script
+	})
+}
+
+// EndTask ends a running task now as result says, in place of its script:
+// Output, Failed, Success, Steps, Cost and OutputFiles as in a script
+// (StartAfter and Duration are ignored), for outcomes FinishTask and
+// FailTask do not give, such as a finished task the agent judged
+// unsuccessful. It also ends the tasks AddTask added in a running state. A
+// session with keepAlive false stops with its task, as when a script ends.
+func (f *Fake) EndTask(taskID string, result TaskResult) error {
+	return f.endTaskNow(taskID, func(TaskResult) TaskResult { return result })
+}
+
+// endTaskNow ends a running task now with the script script gives it.
+func (f *Fake) endTaskNow(taskID string, script func(TaskResult) TaskResult) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tickLocked() // a task its clock ended already has ended
+	t, ok := f.tasks[taskID]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoTask, taskID)
+	}
+	if !t.running() {
+		return fmt.Errorf("%w: %s is %s", ErrTaskEnded, taskID, t.view.Status)
+	}
+	t.script = normalized(script(t.script))
+	now := f.now().UTC()
+	if t.view.Status == gen.TaskStatusCreated {
+		t.startAt = now
+		t.view.Status = gen.TaskStatusStarted
+		t.view.StartedAt = ptr(f.stamp(now))
+	}
+	t.endAt = now
+	f.endLocked(t)
+	return nil
+}
+
+// normalized fills in a script's defaults.
+func normalized(script TaskResult) TaskResult {
+	if script.Duration <= 0 {
+		script.Duration = DefaultTaskDuration
+	}
+	if script.Cost == "" {
+		script.Cost = "0.01"
+	}
+	return script
+}
+
 // stopTaskLocked stops a running task now.
 func (f *Fake) stopTaskLocked(t *task) {
 	if !t.running() {
 		return // stopping twice is harmless
 	}
 	t.view.Status = gen.TaskStatusStopped
-	t.view.FinishedAt = &apitime.Time{Time: f.now().UTC()}
+	t.view.FinishedAt = ptr(f.stamp(f.now()))
 }
 
 func (f *Fake) createTask(req request) reply {
@@ -197,13 +322,7 @@ func (f *Fake) createTask(req request) reply {
 	if in.Secrets != nil {
 		input.Secrets = *in.Secrets
 	}
-	script := f.runner(input)
-	if script.Duration <= 0 {
-		script.Duration = DefaultTaskDuration
-	}
-	if script.Cost == "" {
-		script.Cost = "0.01"
-	}
+	script := normalized(f.runner(input))
 	now := f.now().UTC()
 	metadata := map[string]string{}
 	for k, v := range input.Metadata {
@@ -212,7 +331,7 @@ func (f *Fake) createTask(req request) reply {
 	t := &task{
 		view: gen.TaskView{
 			ID: input.ID, SessionID: s.view.ID, LLM: input.LLM, Task: in.Task, Status: gen.TaskStatusCreated,
-			CreatedAt: apitime.Time{Time: now}, Metadata: metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
+			CreatedAt: f.stamp(now), Metadata: metadata, Steps: []gen.TaskStepView{}, OutputFiles: []gen.FileView{},
 		},
 		session: s, script: script, scripted: true, startURL: input.StartURL,
 		startAt: now.Add(script.StartAfter), endAt: now.Add(script.StartAfter + script.Duration),

@@ -1,8 +1,11 @@
 // Package apitime provides the timestamp type of the generated models.
 //
-// The Browser Use API documents some timestamps as naive UTC: they may arrive
-// without a zone offset ("2026-01-02T03:04:05.123456"). time.Time's own JSON
-// decoding rejects those; Time reads them as UTC and accepts RFC 3339 too.
+// The Browser Use service sends RFC 3339 timestamps in UTC with a zone
+// offset ("2026-01-02T03:04:05.123456Z"; the official Python SDK types them
+// as zone-aware datetimes), but the API's descriptions say a timestamp may
+// arrive naive, without the offset ("2026-01-02T03:04:05.123456").
+// time.Time's own JSON decoding rejects those; Time reads them as UTC and
+// accepts RFC 3339 too.
 package apitime
 
 import (
@@ -12,11 +15,27 @@ import (
 )
 
 // Time is a time.Time that decodes RFC 3339 timestamps and naive ones
-// (no zone offset, read as UTC). It encodes as the service does: naive UTC
-// with microseconds.
+// (no zone offset, read as UTC). It encodes as the service does: UTC with
+// microseconds and the offset Z, "2026-11-27T10:00:00.123456Z"; a Time made
+// by Naive encodes without the offset instead (decoding never makes one).
+// As with time.Time, compare Times with Equal, not ==.
 type Time struct {
 	time.Time
 }
+
+// naiveUTC marks a Time that encodes naive: UTC, under a Location of its
+// own so that the form travels with the value (no package state decides
+// it). It is never changed after initialization.
+var naiveUTC = time.FixedZone("UTC", 0)
+
+// Naive returns t as a Time that encodes as a naive UTC timestamp, without
+// a zone offset: "2026-11-27T10:00:00.123456", the form the API's
+// descriptions allow. Converting it (t.UTC(), t.In) drops the mark.
+func Naive(t time.Time) Time { return Time{Time: t.In(naiveUTC)} }
+
+// IsNaive reports whether t encodes without a zone offset (it was made by
+// Naive).
+func (t Time) IsNaive() bool { return t.Location() == naiveUTC }
 
 // naiveLayouts are tried, in order, for timestamps without a zone offset.
 var naiveLayouts = [...]string{
@@ -83,19 +102,24 @@ func parseNaive(quoted []byte) (time.Time, bool) {
 	return parsed, err == nil
 }
 
-// MarshalJSON encodes t as the service does: a naive UTC timestamp with
-// microseconds, "2026-11-27T10:00:00.123456".
+// MarshalJSON encodes t as the service does, in UTC with microseconds and
+// the offset Z, "2026-11-27T10:00:00.123456Z"; a Time made by Naive
+// without the offset, "2026-11-27T10:00:00.123456".
 func (t Time) MarshalJSON() ([]byte, error) {
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
+	utc := t.UTC()
+	if y := utc.Year(); y < 0 || y > 9999 {
 		return nil, errors.New("apitime: year outside [0,9999]")
 	}
-	b := make([]byte, 0, len(naiveMicro)+2)
+	b := make([]byte, 0, len(naiveMicro)+3)
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, naiveMicro)
+	b = utc.AppendFormat(b, naiveMicro)
+	if !t.IsNaive() {
+		b = append(b, 'Z')
+	}
 	return append(b, '"'), nil
 }
 
-// naiveMicro is the layout of the service's timestamps.
+// naiveMicro is the layout of the service's timestamps, before the offset.
 const naiveMicro = "2006-01-02T15:04:05.000000"
 
 // IsDateTime reports whether s is a timestamp Time can decode. The

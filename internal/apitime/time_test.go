@@ -15,6 +15,10 @@ func TestNaiveTimestampsAreUTC(t *testing.T) {
 		`"2026-01-02T03:04:05Z"`:        time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		`"2026-01-02T05:04:05+02:00"`:   time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		`"2026-01-02T03:04:05.5-00:30"`: time.Date(2026, 1, 2, 3, 34, 5, 500000000, time.UTC),
+		// What the service and the fake send, and what Naive encodes.
+		`"2026-12-01T18:57:22.149271Z"`:      time.Date(2026, 12, 1, 18, 57, 22, 149271000, time.UTC),
+		`"2026-12-01T18:57:22.149271+00:00"`: time.Date(2026, 12, 1, 18, 57, 22, 149271000, time.UTC),
+		`"2026-12-01T18:57:22.149271"`:       time.Date(2026, 12, 1, 18, 57, 22, 149271000, time.UTC),
 	} {
 		var got Time
 		if err := json.Unmarshal([]byte(in), &got); err != nil {
@@ -51,16 +55,21 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		data, err := json.Marshal(Time{parsed})
-		if err != nil {
-			return // years outside 0..9999 cannot be encoded as RFC 3339
-		}
-		var back Time
-		if err := json.Unmarshal(data, &back); err != nil {
-			t.Fatalf("%q encoded as %s does not decode: %v", s, data, err)
-		}
-		if !back.Equal(parsed.Truncate(time.Microsecond)) { // encoded with microseconds, as the service does
-			t.Fatalf("%q: round trip %v != %v", s, back.Time, parsed)
+		for _, form := range []Time{{parsed}, Naive(parsed)} {
+			data, err := json.Marshal(form)
+			if err != nil {
+				return // years outside 0..9999 cannot be encoded as RFC 3339
+			}
+			var back Time
+			if err := json.Unmarshal(data, &back); err != nil {
+				t.Fatalf("%q encoded as %s does not decode: %v", s, data, err)
+			}
+			if !back.Equal(parsed.Truncate(time.Microsecond)) { // encoded with microseconds, as the service does
+				t.Fatalf("%q: round trip %v != %v", s, back.Time, parsed)
+			}
+			if back.IsNaive() {
+				t.Fatalf("%q: decoding made a naive Time", s)
+			}
 		}
 	})
 }
@@ -79,12 +88,55 @@ func FuzzIsDateTime(f *testing.F) {
 	})
 }
 
+// TestEncodesAsTheServiceDoes: UTC with microseconds and the offset Z,
+// whatever the zone of the time; Naive drops the offset.
 func TestEncodesAsTheServiceDoes(t *testing.T) {
-	data, err := json.Marshal(Time{time.Date(2026, 11, 27, 11, 0, 0, 123456789, time.FixedZone("CET", 3600))})
-	if err != nil {
+	cet := time.Date(2026, 11, 27, 11, 0, 0, 123456789, time.FixedZone("CET", 3600))
+	for _, tc := range []struct {
+		in   Time
+		want string
+	}{
+		{Time{cet}, `"2026-11-27T10:00:00.123456Z"`},
+		{Time{cet.UTC()}, `"2026-11-27T10:00:00.123456Z"`},
+		{Time{}, `"0001-01-01T00:00:00.000000Z"`},
+		{Naive(cet), `"2026-11-27T10:00:00.123456"`},
+		{Naive(cet.UTC()), `"2026-11-27T10:00:00.123456"`},
+		{Time{Naive(cet).Add(time.Second)}, `"2026-11-27T10:00:01.123456"`}, // arithmetic keeps the form
+		{Time{Naive(cet).UTC()}, `"2026-11-27T10:00:00.123456Z"`},           // converting drops it
+	} {
+		data, err := json.Marshal(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(data) != tc.want {
+			t.Errorf("%v: got %s, want %s", tc.in, data, tc.want)
+		}
+		if naive := !strings.HasSuffix(tc.want, `Z"`); tc.in.IsNaive() != naive {
+			t.Errorf("%v: IsNaive is %t", tc.in, tc.in.IsNaive())
+		}
+	}
+	if !Naive(cet).Equal(cet) {
+		t.Error("Naive changed the instant")
+	}
+	for _, y := range []int{-1, 10000} {
+		if _, err := json.Marshal(Naive(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC))); err == nil {
+			t.Errorf("year %d encoded", y)
+		}
+	}
+}
+
+// TestDecodingClearsTheNaiveForm: a Time decoded into a naive one encodes
+// as the service does again.
+func TestDecodingClearsTheNaiveForm(t *testing.T) {
+	v := Naive(time.Now())
+	if err := json.Unmarshal([]byte(`"2026-01-02T03:04:05"`), &v); err != nil {
 		t.Fatal(err)
 	}
-	if string(data) != `"2026-11-27T10:00:00.123456"` {
-		t.Fatalf("got %s", data)
+	if v.IsNaive() {
+		t.Fatal("still naive after decoding")
+	}
+	data, err := json.Marshal(v)
+	if err != nil || string(data) != `"2026-01-02T03:04:05.000000Z"` {
+		t.Fatalf("got %s, %v", data, err)
 	}
 }

@@ -56,6 +56,7 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	taskDuration := flags.Duration("task-duration", 5*time.Second, "how long each task runs before it finishes")
 	zdr := flags.Bool("zdr", false, "act as a zero-data-retention project (purge allowed)")
 	profiles := flags.String("profiles", "", "comma-separated profile ids that exist")
+	naive := flags.Bool("naive-timestamps", false, "send timestamps without a zone offset (2026-11-27T10:00:00.123456) instead of with Z")
 	if err := flags.Parse(args); err != nil {
 		return "", nil, err
 	}
@@ -66,6 +67,9 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	if *zdr {
 		opts = append(opts, browserusetest.WithZeroDataRetention())
 	}
+	if *naive {
+		opts = append(opts, browserusetest.WithNaiveTimestamps())
+	}
 	if *profiles != "" {
 		opts = append(opts, browserusetest.WithProfiles(strings.Split(*profiles, ",")...))
 	}
@@ -73,14 +77,13 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 }
 
 // script is the tasks' script for curl users: each task starts after a
-// second, runs d, and answers with a sentence naming it.
+// second, runs d, and answers as DefaultTaskRunner does (a sentence naming
+// it, or a value made from its structured output's schema).
 func script(d time.Duration) browserusetest.TaskRunner {
 	return func(in browserusetest.TaskInput) browserusetest.TaskResult {
-		out := "Done: " + in.Task
-		if in.StructuredOutput != "" {
-			out = "{}"
-		}
-		return browserusetest.TaskResult{Output: out, Steps: 3, StartAfter: time.Second, Duration: d}
+		r := browserusetest.DefaultTaskRunner(in)
+		r.Steps, r.StartAfter, r.Duration = 3, time.Second, d
+		return r
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -35,6 +37,45 @@ func TestFlags(t *testing.T) {
 	_, _, err = parseFlags([]string{"-nope"})
 	require.Error(t, err)
 	require.False(t, errors.Is(err, flag.ErrHelp))
+}
+
+// TestTasksWithStructuredOutput: fakeserver's script answers a value made
+// from the task's schema, as the default script does, on its own timing.
+func TestTasksWithStructuredOutput(t *testing.T) {
+	_, opts, err := parseFlags([]string{"-task-duration", "2ms"})
+	require.NoError(t, err)
+	fake := browserusetest.NewServer(opts...)
+	defer fake.Close()
+	c, err := fake.Client()
+	require.NoError(t, err)
+	schema := `{"type":"object","properties":{"price":{"type":"number","minimum":10}},"required":["price"]}`
+	task, err := c.RunTask(context.Background(), browseruse.CreateTaskParams{Task: "price", StructuredOutput: schema},
+		browseruse.PollInterval(10*time.Millisecond, 100*time.Millisecond))
+	require.NoError(t, err)
+	require.JSONEq(t, `{"price":10}`, browseruse.Deref(task.Output))
+	require.Len(t, task.Steps, 3, "fakeserver's script, not the default one")
+	require.Equal(t, 2*time.Millisecond, task.FinishedAt.Sub(task.StartedAt.Time), "its -task-duration")
+}
+
+// TestNaiveTimestampsFlag: timestamps end in Z unless -naive-timestamps.
+func TestNaiveTimestampsFlag(t *testing.T) {
+	for args, want := range map[string]string{"": `"2026-12-01T18:57:22.149271Z"`, "-naive-timestamps": `"2026-12-01T18:57:22.149271"`} {
+		_, opts, err := parseFlags(strings.Fields(args + " -key k"))
+		require.NoError(t, err)
+		fake := browserusetest.NewServer(append(opts, browserusetest.WithClock(func() time.Time {
+			return time.Date(2026, 12, 1, 18, 57, 22, 149271000, time.UTC)
+		}))...)
+		req, err := http.NewRequest("POST", fake.URL+"/sessions", strings.NewReader("{}"))
+		require.NoError(t, err)
+		req.Header.Set("X-Browser-Use-API-Key", "k")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fake.Close()
+		require.NoError(t, err)
+		require.Contains(t, string(body), `"startedAt":`+want, "flags %q", args)
+	}
 }
 
 // TestHelpExitsZero runs the command with -h: usage on stderr, exit status 0.
