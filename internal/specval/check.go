@@ -67,7 +67,7 @@ var errFormat = errors.New("bad format")
 
 // formats are passed per validation, so that no global kin-openapi state
 // changes: kin-openapi checks no uuid format by itself, and its date-time
-// would reject the naive timestamps the service sends.
+// would reject the naive timestamps the service may send.
 var formats = map[string]openapi3.StringFormatValidator{
 	"uuid": openapi3.NewCallbackValidator(func(s string) error {
 		if !IsUUID(s) {
