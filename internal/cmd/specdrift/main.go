@@ -5,13 +5,20 @@
 // enums, bounds, formats and patterns. Descriptions are not compared: the
 // wording of openapi.yaml is its own.
 //
-//	go run ./internal/cmd/specdrift [-ours openapi.yaml] UPSTREAM.json
+//	go run ./internal/cmd/specdrift [-ours openapi.yaml] [-accept FILE] UPSTREAM.json
 //	make drift UPSTREAM=path/to/browser-use-api-v2.openapi.json
+//
+// The accept file (make drift passes internal/cmd/specdrift/accepted.txt)
+// lists the deliberate differences, each as a whole line of output under its
+// reason (see readAccepted). A line is accepted only when it is equal to an
+// entry, so that new drift next to an accepted difference still prints; an
+// entry that matches no line is stale, and fails the run like a difference.
 //
 // The two dialects are compared by meaning: 3.1's anyOf [X, {type: null}]
 // and type [X, "null"] equal 3.0's nullable X, and 3.0's allOf [$ref] with
 // nullable equals the nullable $ref. Exit status: 0 when nothing differs, 1
-// when something does, 2 when a document cannot be read.
+// when something does (or an entry is stale), 2 when a document or the
+// accept file cannot be read.
 package main
 
 import (
@@ -34,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("specdrift", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	ours := flags.String("ours", "openapi.yaml", "this project's description")
-	acceptFile := flags.String("accept", "", "a file of deliberate differences: a line of output containing one of its entries is counted, not printed")
+	acceptFile := flags.String("accept", "", "a file of deliberate differences, each a whole line of output with its reason: those are counted, not printed, and an entry that matches nothing fails the run")
 	if err := flags.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -42,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if flags.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: specdrift [-ours openapi.yaml] UPSTREAM.json")
+		fmt.Fprintln(stderr, "usage: specdrift [-ours openapi.yaml] [-accept FILE] UPSTREAM.json")
 		return 2
 	}
 	a, err := load(*ours)
@@ -55,47 +62,92 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "specdrift:", err)
 		return 2
 	}
-	var accepted []string
+	var accepted []*entry
 	if *acceptFile != "" {
 		if accepted, err = readAccepted(*acceptFile); err != nil {
 			fmt.Fprintln(stderr, "specdrift:", err)
 			return 2
 		}
 	}
-	var news, known int
+	byLine := map[string]*entry{}
+	for _, e := range accepted {
+		byLine[e.line] = e
+	}
+	var news, known, stale int
 	for _, d := range compare(a, b) {
-		if slices.ContainsFunc(accepted, func(entry string) bool { return strings.Contains(d, entry) }) {
+		if e := byLine[d]; e != nil {
+			e.seen = true
 			known++
 			continue
 		}
 		fmt.Fprintln(stdout, d)
 		news++
 	}
+	for _, e := range accepted {
+		if !e.seen {
+			fmt.Fprintf(stdout, "%s:%d: stale, no such difference any more: %s (accepted because: %s)\n", *acceptFile, e.lineNo, e.line, e.reason)
+			stale++
+		}
+	}
 	if known > 0 {
 		fmt.Fprintf(stdout, "%d deliberate difference(s), listed in %s\n", known, *acceptFile)
 	}
+	if stale > 0 {
+		fmt.Fprintf(stdout, "%d stale entry(ies) in %s: the upstream change behind each needs a look, then the entry goes\n", stale, *acceptFile)
+	}
 	if news > 0 {
 		fmt.Fprintf(stdout, "%d difference(s) between %s and %s\n", news, *ours, flags.Arg(0))
+	}
+	if news > 0 || stale > 0 {
 		return 1
 	}
 	fmt.Fprintf(stdout, "no other differences between %s and %s for the operations it covers\n", *ours, flags.Arg(0))
 	return 0
 }
 
-// readAccepted reads one entry per line; "#" starts a comment, and an entry
-// ends at the first run of two spaces before one.
-func readAccepted(path string) ([]string, error) {
+// An entry of the accept file: one line of specdrift's output, matched
+// exactly, and the reason it is deliberate.
+type entry struct {
+	line, reason string
+	lineNo       int
+	seen         bool // it matched a difference of this run
+}
+
+// readAccepted reads an accept file. It is made of paragraphs, separated by
+// blank lines; a paragraph opens with its reason, one or more lines starting
+// with "#", and goes on with the lines of output that the reason accepts, one
+// per line, each compared whole (a paragraph of comments alone is a note).
+// An entry without a reason, or listed twice, is an error.
+func readAccepted(path string) ([]*entry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.Index(line, "  #"); i >= 0 {
-			line = line[:i]
-		}
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			out = append(out, line)
+	var (
+		out    []*entry
+		reason string // of the current paragraph
+		inList bool   // the current paragraph has had an entry
+		seen   = map[string]int{}
+	)
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+			reason, inList = "", false
+		case strings.HasPrefix(line, "#"):
+			if inList {
+				return nil, fmt.Errorf("%s:%d: a reason after entries: start a new paragraph with a blank line", path, i+1)
+			}
+			reason = strings.TrimSpace(reason + " " + strings.TrimSpace(strings.TrimPrefix(line, "#")))
+		case reason == "":
+			return nil, fmt.Errorf("%s:%d: an entry without a reason (a \"#\" line opening its paragraph): %s", path, i+1, line)
+		default:
+			if first, ok := seen[line]; ok {
+				return nil, fmt.Errorf("%s:%d: listed twice (first on line %d): %s", path, i+1, first, line)
+			}
+			seen[line] = i + 1
+			out = append(out, &entry{line: line, reason: reason, lineNo: i + 1})
+			inList = true
 		}
 	}
 	return out, nil
