@@ -379,6 +379,13 @@ func facts(s *openapi3.Schema, ptr string, depth int, out map[string]string) {
 	if s.Items != nil {
 		facts(schemaOf(s.Items), ptr+"/[]", depth+1, out)
 	}
+	// additionalProperties: false, or the schema of every other property's
+	// value (true, the default, says nothing).
+	if ap := s.AdditionalProperties; ap.Has != nil && !*ap.Has {
+		at("additionalProperties", "false")
+	} else if ap.Schema != nil {
+		facts(schemaOf(ap.Schema), ptr+"/{}", depth+1, out)
+	}
 	for i, alt := range s.AnyOf {
 		facts(schemaOf(alt), ptr+"/anyOf["+strconv.Itoa(i)+"]", depth+1, out)
 	}

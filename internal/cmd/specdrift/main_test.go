@@ -18,7 +18,7 @@ func TestFindsTheDifferencesThatMatter(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr: %s", code, errs.String())
 	}
-	want := append(slices.Clone(fixtureDiffs), "6 difference(s) between testdata/ours.yaml and testdata/upstream.json")
+	want := append(slices.Clone(fixtureDiffs), "7 difference(s) between testdata/ours.yaml and testdata/upstream.json")
 	got := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if strings.Join(got, "\n") != strings.Join(sortLike(want, got), "\n") || len(got) != len(want) {
 		t.Fatalf("got:\n%s\nwant (any order):\n%s", out.String(), strings.Join(want, "\n"))
@@ -47,6 +47,7 @@ var fixtureDiffs = []string{
 	"GET /things parameter query pageSize / maximum: ours 100, upstream 50",
 	"GET /things: parameter query sort only upstream",
 	"POST /things: not in upstream",
+	"GET /things response 200 /tags/{} type: ours string, upstream (none)",
 }
 
 // runAccepting runs specdrift on the fixtures with an accept file holding
@@ -64,10 +65,10 @@ func runAccepting(t *testing.T, text string) (int, string) {
 
 func TestAcceptedDifferencesAreCountedNotPrinted(t *testing.T) {
 	text := "# A note, not a reason: no entries follow.\n\n" +
-		"# The fixtures differ on purpose.\n# (A reason may take two lines.)\n" + strings.Join(fixtureDiffs[:5], "\n") + "\n\n" +
+		"# The fixtures differ on purpose.\n# (A reason may take two lines.)\n" + strings.Join(fixtureDiffs[:5], "\n") + "\n" + fixtureDiffs[6] + "\n\n" +
 		"# POST is ours alone.\n" + fixtureDiffs[5] + "\n"
 	code, out := runAccepting(t, text)
-	if code != 0 || !strings.Contains(out, "6 deliberate difference(s)") || strings.Contains(out, "GET /things") {
+	if code != 0 || !strings.Contains(out, "7 deliberate difference(s)") || strings.Contains(out, "GET /things") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
@@ -86,9 +87,9 @@ func TestAnEntryMatchesOnlyItsWholeLine(t *testing.T) {
 	}
 	for _, want := range []string{
 		color + "\n",
-		"5 deliberate difference(s)",
-		":9: stale, no such difference any more: GET /things response 200 (accepted because: A prefix and a part of the color line.)\n",
-		":10: stale, no such difference any more: /color enum (accepted because: A prefix and a part of the color line.)\n",
+		"6 deliberate difference(s)",
+		":10: stale, no such difference any more: GET /things response 200 (accepted because: A prefix and a part of the color line.)\n",
+		":11: stale, no such difference any more: /color enum (accepted because: A prefix and a part of the color line.)\n",
 		"2 stale entry(ies)",
 		"1 difference(s) between",
 	} {
@@ -103,7 +104,7 @@ func TestAnEntryMatchesOnlyItsWholeLine(t *testing.T) {
 func TestAStaleEntryFails(t *testing.T) {
 	gone := "GET /things parameter query pageSize / maximum: ours 100, upstream 10"
 	code, out := runAccepting(t, "# Accepted.\n"+strings.Join(fixtureDiffs, "\n")+"\n"+gone+"\n")
-	if code != 1 || !strings.Contains(out, ":8: stale, no such difference any more: "+gone) || strings.Contains(out, "difference(s) between") {
+	if code != 1 || !strings.Contains(out, ":9: stale, no such difference any more: "+gone) || strings.Contains(out, "difference(s) between") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
