@@ -57,7 +57,8 @@ func (c *Client) UpdateProfile(ctx context.Context, profileID string, p UpdatePr
 }
 
 // DeleteProfile deletes a profile and the browser state saved in it, for
-// good. The service answers a profile that does not exist as deleted.
+// good. The API documents no 404 for it: deleting an ID that names no
+// profile may succeed (the fake answers 204).
 func (c *Client) DeleteProfile(ctx context.Context, profileID string) error {
 	req, err := gen.NewDeleteProfileRequest(c.server, profileID)
 	_, err = do[struct{}](ctx, c, call{op: opDeleteProfile}, req, err)
