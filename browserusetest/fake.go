@@ -5,9 +5,10 @@
 //	defer srv.Close()
 //	client, err := srv.Client() // polls and retries tuned for tests: milliseconds
 //
-// It implements the session and task operations with the service's semantics
-// (defaults, pagination, lifecycle, public shares, tasks run by a script on
-// the fake's clock, or ended at once with FinishTask), checks the API key,
+// It implements the session, task, profile and account operations with the
+// service's semantics (defaults, pagination, lifecycle, public shares, tasks
+// run by a script on the fake's clock, or ended at once with FinishTask, a
+// profile store, a billing account), checks the API key,
 // validates every request against openapi.yaml (invalid ones get a
 // FastAPI-style 422), and lets tests inject faults and read the requests it
 // received. It is safe for concurrent use.
