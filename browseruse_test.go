@@ -337,6 +337,114 @@ func conformanceCases() []conformanceCase {
 			_, err := e.client.TaskLogsURL(e.ctx, missingID)
 			is(e.t, err, browseruse.ErrServer)
 		}},
+		{op: "listProfiles", status: 200, live: true, run: func(e *env) {
+			if e.fake != nil {
+				for _, name := range []string{"alice", "bob", "alice at work"} {
+					_, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{Name: name})
+					ok(e.t, err)
+				}
+			}
+			page, err := e.client.ListProfiles(e.ctx, browseruse.ListProfilesParams{PageSize: browseruse.Ptr(2)})
+			ok(e.t, err)
+			require.Equal(e.t, 2, page.PageSize)
+			if e.fake != nil {
+				require.Equal(e.t, 3, page.TotalItems)
+				require.Len(e.t, page.Items, 2)
+				found, err := e.client.ListProfiles(e.ctx, browseruse.ListProfilesParams{Query: "alice"})
+				ok(e.t, err)
+				require.Equal(e.t, 2, found.TotalItems)
+			}
+		}},
+		{op: "listProfiles", status: 422, run: func(e *env) {
+			e.reject422("listProfiles")
+			_, err := e.client.ListProfiles(e.ctx, browseruse.ListProfilesParams{})
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "createProfile", status: 201, run: func(e *env) {
+			p, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{Name: "alice", UserID: "user-1"})
+			ok(e.t, err)
+			require.True(e.t, specval.IsUUID(p.ID))
+			require.Equal(e.t, "alice", browseruse.Deref(p.Name))
+			require.Equal(e.t, "user-1", browseruse.Deref(p.UserID))
+			require.Nil(e.t, p.LastUsedAt, "no session has used it")
+		}},
+		{op: "createProfile", status: 402, opts: []browserusetest.Option{browserusetest.WithMaxProfiles(1), browserusetest.WithProfiles(missingID)}, run: func(e *env) {
+			_, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{})
+			is(e.t, err, browseruse.ErrProfileLimitReached)
+			require.NotErrorIs(e.t, err, browseruse.ErrInsufficientCredits, "the plan's profile limit, not the credits")
+		}},
+		{op: "createProfile", status: 422, run: func(e *env) {
+			e.reject422("createProfile")
+			_, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{})
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "getProfile", status: 200, run: func(e *env) {
+			created, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{Name: "alice"})
+			ok(e.t, err)
+			p, err := e.client.GetProfile(e.ctx, created.ID)
+			ok(e.t, err)
+			require.Equal(e.t, created.ID, p.ID)
+			require.Equal(e.t, "alice", browseruse.Deref(p.Name))
+		}},
+		{op: "getProfile", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.GetProfile(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrProfileNotFound)
+		}},
+		{op: "getProfile", status: 422, run: func(e *env) {
+			e.reject422("getProfile")
+			_, err := e.client.GetProfile(e.ctx, missingID)
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "updateProfile", status: 200, run: func(e *env) {
+			created, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{Name: "alice", UserID: "user-1"})
+			ok(e.t, err)
+			p, err := e.client.UpdateProfile(e.ctx, created.ID, browseruse.UpdateProfileParams{Name: browseruse.Ptr("alice b.")})
+			ok(e.t, err)
+			require.Equal(e.t, "alice b.", browseruse.Deref(p.Name))
+			require.Equal(e.t, "user-1", browseruse.Deref(p.UserID), "a field not sent stays")
+		}},
+		{op: "updateProfile", status: 404, live: true, run: func(e *env) {
+			_, err := e.client.UpdateProfile(e.ctx, missingID, browseruse.UpdateProfileParams{Name: browseruse.Ptr("x")})
+			is(e.t, err, browseruse.ErrProfileNotFound)
+		}},
+		{op: "updateProfile", status: 422, run: func(e *env) {
+			e.reject422("updateProfile")
+			_, err := e.client.UpdateProfile(e.ctx, missingID, browseruse.UpdateProfileParams{})
+			is(e.t, err, browseruse.ErrRejected)
+		}},
+		{op: "deleteProfile", status: 204, run: func(e *env) {
+			created, err := e.client.CreateProfile(e.ctx, browseruse.CreateProfileParams{})
+			ok(e.t, err)
+			ok(e.t, e.client.DeleteProfile(e.ctx, created.ID))
+			_, err = e.client.GetProfile(e.ctx, created.ID)
+			is(e.t, err, browseruse.ErrProfileNotFound)
+		}},
+		{op: "deleteProfile", status: 422, run: func(e *env) {
+			e.reject422("deleteProfile")
+			is(e.t, e.client.DeleteProfile(e.ctx, missingID), browseruse.ErrRejected)
+		}},
+		{op: "getAccount", status: 200, live: true, run: func(e *env) {
+			a, err := e.client.Account(e.ctx)
+			ok(e.t, err)
+			require.True(e.t, specval.IsUUID(a.ProjectID))
+			require.NotEmpty(e.t, a.PlanInfo.PlanName)
+			require.InDelta(e.t, a.MonthlyCreditsBalanceUSD+a.AdditionalCreditsBalanceUSD, a.TotalCreditsBalanceUSD, 0.01)
+		}},
+		{op: "getAccount", status: 404, run: func(e *env) {
+			e.fake.Inject(browserusetest.OpAccount, 1, browserusetest.Fault{Status: 404,
+				Header: http.Header{"Content-Type": {"application/json"}}, Body: `{"detail":"Account not found"}`})
+			_, err := e.client.Account(e.ctx)
+			var apiErr *browseruse.APIError
+			require.ErrorAs(e.t, err, &apiErr)
+			require.Equal(e.t, 404, apiErr.StatusCode)
+			require.Equal(e.t, "Account not found", apiErr.Detail)
+			require.NotErrorIs(e.t, err, browseruse.ErrInvalidResponse, "the error body conforms to openapi.yaml")
+		}},
+		{op: "getAccount", status: 422, run: func(e *env) {
+			e.reject422("getAccount")
+			_, err := e.client.Account(e.ctx)
+			is(e.t, err, browseruse.ErrRejected)
+		}},
 		// Last, so that live runs delete the shared session at the end.
 		{op: "deleteSession", status: 204, live: true, run: func(e *env) {
 			id := e.session()

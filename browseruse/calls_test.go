@@ -56,7 +56,30 @@ var everyCall = map[string]operationCall{
 	"updateTask":    func(ctx context.Context, c *browseruse.Client) (any, error) { return c.StopTask(ctx, taskID) },
 	"getTaskStatus": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.GetTaskStatus(ctx, taskID) },
 	"getTaskLogs":   func(ctx context.Context, c *browseruse.Client) (any, error) { return c.TaskLogsURL(ctx, taskID) },
+	"listProfiles": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.ListProfiles(ctx, browseruse.ListProfilesParams{PageSize: browseruse.Ptr(20), PageNumber: browseruse.Ptr(2), Query: "alice"})
+	},
+	"createProfile": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.CreateProfile(ctx, browseruse.CreateProfileParams{Name: "Alice", UserID: "user-42"})
+	},
+	"getProfile": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.GetProfile(ctx, profileID) },
+	"updateProfile": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.UpdateProfile(ctx, profileID, browseruse.UpdateProfileParams{Name: browseruse.Ptr("Alice B.")})
+	},
+	"deleteProfile": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return nil, c.DeleteProfile(ctx, profileID)
+	},
+	"getAccount": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.Account(ctx) },
 }
+
+const profileID = "7d2f4c1a-8e3b-4f5a-9c6d-1e2f3a4b5c6d"
+
+const profileJSON = `{"id":"` + profileID + `","userId":"user-42","name":"Alice","lastUsedAt":null,
+	"createdAt":"2026-01-02T03:04:05.123456Z","updatedAt":"2026-01-02T03:04:05.123456Z","cookieDomains":null}`
+
+const accountJSON = `{"name":null,"totalCreditsBalanceUsd":12.5,"monthlyCreditsBalanceUsd":10,"additionalCreditsBalanceUsd":2.5,
+	"rateLimit":20,"isFreeTier":false,"projectId":"` + sessionID + `","planInfo":{"planName":"Pro","subscriptionStatus":"active",
+	"subscriptionId":"sub_1","subscriptionCurrentPeriodEnd":"2026-02-01T00:00:00Z","subscriptionCanceledAt":null}}`
 
 // specOperations returns the operationIds of openapi.yaml, sorted.
 func specOperations(t testing.TB) []string {
@@ -93,6 +116,11 @@ var okBodies = map[string]string{
 	"updateTask":        taskViewJSON,
 	"getTaskStatus":     `{"id":"` + taskID + `","status":"finished","output":"done","isSuccess":true,"cost":"0.01"}`,
 	"getTaskLogs":       `{"downloadUrl":"https://logs.example/` + taskID + `"}`,
+	"listProfiles":      `{"items":[` + profileJSON + `],"totalItems":1,"pageNumber":1,"pageSize":10}`,
+	"createProfile":     profileJSON,
+	"getProfile":        profileJSON,
+	"updateProfile":     profileJSON,
+	"getAccount":        accountJSON,
 }
 
 const taskItemJSON = `{"id":"` + taskID + `","sessionId":"` + sessionID + `","llm":"browser-use-llm","task":"find it",

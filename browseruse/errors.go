@@ -35,8 +35,12 @@ var (
 	// ErrOutputMismatch: a task's output is not the JSON its structured
 	// output schema asks for (RunTaskAs); the error is an *OutputError.
 	ErrOutputMismatch = errors.New("browseruse: task output does not match its schema")
-	// ErrProfileNotFound: the profile given to CreateSession does not exist (404 on create).
+	// ErrProfileNotFound: the profile does not exist (404 from a profile
+	// operation, or from CreateSession given its ID).
 	ErrProfileNotFound = errors.New("browseruse: profile not found")
+	// ErrProfileLimitReached: the plan allows no more profiles (402 on
+	// CreateProfile); delete one or subscribe to a larger plan.
+	ErrProfileLimitReached = errors.New("browseruse: the plan allows no more profiles")
 	// ErrShareNotFound: the session has no public share (404 from GetPublicShare).
 	ErrShareNotFound = errors.New("browseruse: public share not found")
 	// ErrRejected: the server rejected the request's parameters or body
@@ -159,7 +163,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized || (e.StatusCode == http.StatusForbidden && e.forbidden() == nil)
 	case ErrInsufficientCredits:
-		return e.StatusCode == http.StatusPaymentRequired
+		return e.StatusCode == http.StatusPaymentRequired && (e.op == nil || e.op.paymentRequired == nil)
 	case ErrRejected:
 		return e.StatusCode == http.StatusUnprocessableEntity
 	case ErrTooManyConcurrentSessions:
@@ -178,10 +182,15 @@ func (e *APIError) Is(target error) bool {
 	if e.StatusCode == http.StatusForbidden {
 		return target == e.forbidden()
 	}
+	if e.StatusCode == http.StatusPaymentRequired {
+		return e.op != nil && target == e.op.paymentRequired
+	}
 	return e.StatusCode == http.StatusNotFound && !e.isBareNotFound() && target == e.notFound()
 }
 
-func (e *APIError) creates() bool { return e.op != nil && e.op.creates != "" }
+// creates: the operation starts sessions (a task may start one), whose
+// 429 is the plan's concurrency cap.
+func (e *APIError) creates() bool { return e.op != nil && e.op.startsSessions() }
 
 func (e *APIError) sessionConflict() bool {
 	return e.StatusCode == http.StatusBadRequest && e.op != nil && e.op.sessionConflicts
@@ -294,12 +303,16 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type UnknownOutcomeError struct {
 	// Err is what went wrong.
 	Err error
-	// Created is what may have been started: "session" or "task".
+	// Created is what may have been started: "session", "task" or "profile".
 	Created string
 }
 
 // Error says what happened and how to check.
 func (e *UnknownOutcomeError) Error() string {
+	if e.Created == "profile" {
+		return e.Err.Error() + "; the outcome is unknown: a profile may have been created, " +
+			"so list the profiles (ListProfiles) and delete any you do not want"
+	}
 	if e.Created == "task" {
 		return e.Err.Error() + "; the outcome is unknown: a task (and, without SessionID, a session) may have been started " +
 			"and be billing, so list the tasks (ListTasks) and the active sessions, and stop any you do not want"

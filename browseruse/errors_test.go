@@ -17,7 +17,7 @@ var allSentinels = []error{
 	browseruse.ErrUnauthorized, browseruse.ErrInsufficientCredits, browseruse.ErrSessionNotFound,
 	browseruse.ErrProfileNotFound, browseruse.ErrShareNotFound, browseruse.ErrRejected,
 	browseruse.ErrTooManyConcurrentSessions, browseruse.ErrRateLimited, browseruse.ErrPurgeNotAllowed,
-	browseruse.ErrServer,
+	browseruse.ErrServer, browseruse.ErrProfileLimitReached,
 }
 
 func TestErrorStatusesMatchTheirSentinel(t *testing.T) {
@@ -33,6 +33,11 @@ func TestErrorStatusesMatchTheirSentinel(t *testing.T) {
 		_, err := c.ListSessions(ctx, browseruse.ListSessionsParams{})
 		return err
 	}
+	createProfile := func(c *browseruse.Client) error {
+		_, err := c.CreateProfile(ctx, browseruse.CreateProfileParams{})
+		return err
+	}
+	getProfile := func(c *browseruse.Client) error { _, err := c.GetProfile(ctx, sessionID); return err }
 
 	cases := []struct {
 		name   string
@@ -55,6 +60,9 @@ func TestErrorStatusesMatchTheirSentinel(t *testing.T) {
 		{"429 on get", 429, `{"detail":"slow down"}`, get, browseruse.ErrRateLimited},
 		{"403 on purge", 403, ``, purge, browseruse.ErrPurgeNotAllowed},
 		{"500 on get", 500, `{"detail":"boom"}`, get, browseruse.ErrServer},
+		{"402 on create profile", 402, `{"detail":"Subscription required for additional profiles"}`, createProfile, browseruse.ErrProfileLimitReached},
+		{"404 on get profile", 404, `{"detail":"Profile not found"}`, getProfile, browseruse.ErrProfileNotFound},
+		{"429 on create profile", 429, `{"detail":"slow down"}`, createProfile, browseruse.ErrRateLimited},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

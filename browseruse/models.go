@@ -64,6 +64,17 @@ type (
 	// Time is a timestamp of a response. It embeds time.Time; timestamps the
 	// server sends without a zone offset are read as UTC.
 	Time = apitime.Time
+
+	// Profile is a browser profile: saved browser state (cookies, logins)
+	// that sessions load and save (CreateProfile, GetProfile, ...).
+	Profile = gen.ProfileView
+	// ProfilePage is one page of ListProfiles.
+	ProfilePage = gen.ProfileListResponse
+	// Account is the API key's project's account: credits, rate limit and
+	// plan (Account).
+	Account = gen.AccountView
+	// PlanInfo is the account's plan and subscription.
+	PlanInfo = gen.PlanInfo
 )
 
 // Session states (the constants gen.SessionStatusActive and

@@ -29,6 +29,12 @@ const (
 	opUpdateTask
 	opGetTaskStatus
 	opGetTaskLogs
+	opListProfiles
+	opCreateProfile
+	opGetProfile
+	opUpdateProfile
+	opDeleteProfile
+	opGetAccount
 	opCount
 )
 
@@ -41,9 +47,10 @@ type operationInfo struct {
 	// retry says which failures may be retried. The zero value, retryNever,
 	// is what an operation missing from this table gets: fail safe.
 	retry retryClass
-	// creates names what a create starts ("session", "task"): a failure
-	// after the request may have reached the server is then an
-	// UnknownOutcomeError, and 429 is the plan's concurrency cap.
+	// creates names what a create starts ("session", "task", "profile"):
+	// a failure after the request may have reached the server is then an
+	// UnknownOutcomeError; for a session or a task, 429 is the plan's
+	// concurrency cap.
 	creates string
 	// sessionConflicts: a 400 means the session is stopped or busy
 	// (ErrSessionStopped, ErrSessionBusy, told apart by the detail).
@@ -52,6 +59,8 @@ type operationInfo struct {
 	notFound error
 	// forbidden is the sentinel a 403 matches (nil: ErrUnauthorized).
 	forbidden error
+	// paymentRequired is the sentinel a 402 matches (nil: ErrInsufficientCredits).
+	paymentRequired error
 	// params is the type of the method's parameters struct, if it has
 	// one: its `wire` tags name the body fields or query parameters that
 	// its fields become, so that errors can name the Go field.
@@ -77,7 +86,17 @@ var operationTable = [opCount]operationInfo{
 	opUpdateTask:        {id: "updateTask", method: "StopTask", retry: retryIdempotent, notFound: ErrTaskNotFound}, // stopping twice is harmless
 	opGetTaskStatus:     {id: "getTaskStatus", method: "GetTaskStatus", retry: retryIdempotent, notFound: ErrTaskNotFound},
 	opGetTaskLogs:       {id: "getTaskLogs", method: "TaskLogsURL", retry: retryIdempotent, notFound: ErrTaskNotFound},
+	opListProfiles:      {id: "listProfiles", method: "ListProfiles", retry: retryIdempotent, params: reflect.TypeFor[ListProfilesParams]()},
+	opCreateProfile:     {id: "createProfile", method: "CreateProfile", retry: retryUnsent, creates: "profile", paymentRequired: ErrProfileLimitReached, params: reflect.TypeFor[CreateProfileParams]()}, // a second profile counts against the plan
+	opGetProfile:        {id: "getProfile", method: "GetProfile", retry: retryIdempotent, notFound: ErrProfileNotFound},
+	opUpdateProfile:     {id: "updateProfile", method: "UpdateProfile", retry: retryIdempotent, notFound: ErrProfileNotFound, params: reflect.TypeFor[UpdateProfileParams]()}, // sets, so twice is harmless
+	opDeleteProfile:     {id: "deleteProfile", method: "DeleteProfile", retry: retryIdempotent},
+	opGetAccount:        {id: "getAccount", method: "Account", retry: retryIdempotent},
 }
+
+// startsSessions: a create that starts a session (a task without a
+// session starts one), so its 429 is the plan's concurrency cap.
+func (o *operationInfo) startsSessions() bool { return o.creates == "session" || o.creates == "task" }
 
 // operation is an operation of the spec with the facade's information,
 // resolved once per process.

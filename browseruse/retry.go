@@ -96,7 +96,7 @@ func (p RetryPolicy) next(op *operationInfo, n int, o attemptOutcome) (time.Dura
 	if o.permanent || class == retryNever {
 		return 0, false
 	}
-	if op.creates != "" && o.status == http.StatusTooManyRequests {
+	if op.startsSessions() && o.status == http.StatusTooManyRequests {
 		if n > p.ConcurrencyLimitRetries {
 			return 0, false
 		}

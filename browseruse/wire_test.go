@@ -56,6 +56,12 @@ func TestEveryOperationOnTheWire(t *testing.T) {
 		"updateTask":        {"PATCH", task, "", `{"action":"stop"}`},
 		"getTaskStatus":     {"GET", task + "/status", "", ""},
 		"getTaskLogs":       {"GET", task + "/logs", "", ""},
+		"listProfiles":      {"GET", "/api/v2/profiles", "pageSize=20&pageNumber=2&query=alice", ""},
+		"createProfile":     {"POST", "/api/v2/profiles", "", `{"name":"Alice","userId":"user-42"}`},
+		"getProfile":        {"GET", "/api/v2/profiles/" + profileID, "", ""},
+		"updateProfile":     {"PATCH", "/api/v2/profiles/" + profileID, "", `{"name":"Alice B."}`},
+		"deleteProfile":     {"DELETE", "/api/v2/profiles/" + profileID, "", ""},
+		"getAccount":        {"GET", "/api/v2/billing/account", "", ""},
 	}
 	spec, err := specval.Load()
 	require.NoError(t, err)

@@ -5,9 +5,10 @@
 //	defer srv.Close()
 //	client, err := srv.Client() // polls and retries tuned for tests: milliseconds
 //
-// It implements the session and task operations with the service's semantics
-// (defaults, pagination, lifecycle, public shares, tasks run by a script on
-// the fake's clock, or ended at once with FinishTask), checks the API key,
+// It implements the session, task, profile and account operations with the
+// service's semantics (defaults, pagination, lifecycle, public shares, tasks
+// run by a script on the fake's clock, or ended at once with FinishTask, a
+// profile store, a billing account), checks the API key,
 // validates every request against openapi.yaml (invalid ones get a
 // FastAPI-style 422), and lets tests inject faults and read the requests it
 // received. It is safe for concurrent use.
@@ -62,8 +63,8 @@ type Fake struct {
 
 	mu          sync.Mutex
 	sessions    map[string]*session
-	order       []string // session ids, oldest first
-	profiles    map[string]bool
+	order       []string                    // session ids, oldest first
+	profiles    map[string]*gen.ProfileView // see profiles.go
 	maxActive   int
 	noCredits   bool
 	zdr         bool
@@ -78,6 +79,12 @@ type Fake struct {
 	runner      TaskRunner
 	tasks       map[string]*task
 	taskOrder   []string // task ids, oldest first
+
+	profileOrder []string // profile ids, oldest first
+	preload      []string // profile ids of WithProfiles, stored once every option is applied
+	maxProfiles  int
+	account      Account
+	projectID    string
 }
 
 type session struct {
@@ -93,14 +100,11 @@ type Option func(*Fake)
 // WithAPIKey sets the key the fake accepts (default: a random one, see APIKey).
 func WithAPIKey(key string) Option { return func(f *Fake) { f.apiKey = key } }
 
-// WithProfiles registers profile ids that CreateSession may use; any other
-// profileId gets 404 ProfileNotFoundError.
+// WithProfiles adds profiles with these ids (no name) to the fake's store,
+// where CreateSession finds them; any other profileId gets 404
+// ProfileNotFoundError. CreateProfile adds more; see also AddProfile.
 func WithProfiles(ids ...string) Option {
-	return func(f *Fake) {
-		for _, id := range ids {
-			f.profiles[id] = true
-		}
-	}
+	return func(f *Fake) { f.preload = append(f.preload, ids...) }
 }
 
 // WithMaxActiveSessions caps concurrently active sessions: past the cap,
@@ -158,7 +162,9 @@ func NewFake(opts ...Option) *Fake {
 		spec:        spec,
 		now:         time.Now,
 		sessions:    map[string]*session{},
-		profiles:    map[string]bool{},
+		profiles:    map[string]*gen.ProfileView{},
+		account:     DefaultAccount,
+		projectID:   newUUID(),
 		faults:      map[string][]Fault{},
 		statuses:    map[string][]int{},
 		keepHistory: 10_000,
@@ -167,6 +173,9 @@ func NewFake(opts ...Option) *Fake {
 	}
 	for _, opt := range opts {
 		opt(f)
+	}
+	for _, id := range f.preload { // now that the clock and the timestamps' form are set
+		f.addProfileLocked(id, nil, nil)
 	}
 	f.mux = f.routes()
 	return f

@@ -66,21 +66,27 @@ func (f *Fake) routes() *http.ServeMux {
 		id     string
 		handle func(request) reply
 	}{
-		"GET " + BasePath + "/sessions":               {OpListSessions, f.listSessions},
-		"POST " + BasePath + "/sessions":              {OpCreateSession, f.createSession},
-		"GET " + one:                                  {OpGetSession, f.getSession},
-		"PATCH " + one:                                {OpStopSession, f.updateSession},
-		"DELETE " + one:                               {OpDeleteSession, f.deleteSession},
-		"POST " + one + "/purge":                      {OpPurgeSession, f.purgeSession},
-		"GET " + one + "/public-share":                {OpGetPublicShare, f.getShare},
-		"POST " + one + "/public-share":               {OpCreatePublicShare, f.createShare},
-		"DELETE " + one + "/public-share":             {OpDeletePublicShare, f.deleteShare},
-		"GET " + BasePath + "/tasks":                  {OpListTasks, f.listTasks},
-		"POST " + BasePath + "/tasks":                 {OpCreateTask, f.createTask},
-		"GET " + BasePath + "/tasks/{task_id}":        {OpGetTask, f.getTask},
-		"PATCH " + BasePath + "/tasks/{task_id}":      {OpStopTask, f.updateTask},
-		"GET " + BasePath + "/tasks/{task_id}/status": {OpGetTaskStatus, f.getTaskStatus},
-		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpTaskLogsURL, f.getTaskLogs},
+		"GET " + BasePath + "/sessions":                 {OpListSessions, f.listSessions},
+		"POST " + BasePath + "/sessions":                {OpCreateSession, f.createSession},
+		"GET " + one:                                    {OpGetSession, f.getSession},
+		"PATCH " + one:                                  {OpStopSession, f.updateSession},
+		"DELETE " + one:                                 {OpDeleteSession, f.deleteSession},
+		"POST " + one + "/purge":                        {OpPurgeSession, f.purgeSession},
+		"GET " + one + "/public-share":                  {OpGetPublicShare, f.getShare},
+		"POST " + one + "/public-share":                 {OpCreatePublicShare, f.createShare},
+		"DELETE " + one + "/public-share":               {OpDeletePublicShare, f.deleteShare},
+		"GET " + BasePath + "/tasks":                    {OpListTasks, f.listTasks},
+		"POST " + BasePath + "/tasks":                   {OpCreateTask, f.createTask},
+		"GET " + BasePath + "/tasks/{task_id}":          {OpGetTask, f.getTask},
+		"PATCH " + BasePath + "/tasks/{task_id}":        {OpStopTask, f.updateTask},
+		"GET " + BasePath + "/tasks/{task_id}/status":   {OpGetTaskStatus, f.getTaskStatus},
+		"GET " + BasePath + "/tasks/{task_id}/logs":     {OpTaskLogsURL, f.getTaskLogs},
+		"GET " + BasePath + "/profiles":                 {OpListProfiles, f.listProfiles},
+		"POST " + BasePath + "/profiles":                {OpCreateProfile, f.createProfile},
+		"GET " + BasePath + "/profiles/{profile_id}":    {OpGetProfile, f.getProfile},
+		"PATCH " + BasePath + "/profiles/{profile_id}":  {OpUpdateProfile, f.updateProfile},
+		"DELETE " + BasePath + "/profiles/{profile_id}": {OpDeleteProfile, f.deleteProfile},
+		"GET " + BasePath + "/billing/account":          {OpAccount, f.getAccount},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
 		path := pattern[strings.IndexByte(pattern, ' ')+1:]
@@ -233,14 +239,17 @@ func (f *Fake) createSession(req request) reply {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.noCredits {
+	if f.noCreditsLocked() {
 		return reply{status: http.StatusPaymentRequired}
 	}
-	if in.ProfileID != nil && !f.profiles[*in.ProfileID] {
+	if in.ProfileID != nil && f.profiles[*in.ProfileID] == nil {
 		return detail(http.StatusNotFound, detailProfileNotFound)
 	}
 	if f.maxActive > 0 && f.activeLocked() >= f.maxActive {
 		return detail(http.StatusTooManyRequests, detailTooMany)
+	}
+	if in.ProfileID != nil {
+		f.useProfileLocked(*in.ProfileID)
 	}
 	return reply{http.StatusCreated, itemOf(f.newSessionLocked(in).view)}
 }

@@ -30,6 +30,12 @@ var opConstants = map[string]string{
 	"OpStopTask":          browserusetest.OpStopTask,
 	"OpGetTaskStatus":     browserusetest.OpGetTaskStatus,
 	"OpTaskLogsURL":       browserusetest.OpTaskLogsURL,
+	"OpListProfiles":      browserusetest.OpListProfiles,
+	"OpCreateProfile":     browserusetest.OpCreateProfile,
+	"OpGetProfile":        browserusetest.OpGetProfile,
+	"OpUpdateProfile":     browserusetest.OpUpdateProfile,
+	"OpDeleteProfile":     browserusetest.OpDeleteProfile,
+	"OpAccount":           browserusetest.OpAccount,
 }
 
 // TestOpConstantsAreNamedAfterTheClientsMethods: every Op constant is

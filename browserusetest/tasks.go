@@ -303,6 +303,9 @@ func (f *Fake) createTask(req request) reply {
 		settings := gen.CreateSessionRequest{KeepAlive: ptr(false)}
 		if st := in.SessionSettings; st != nil {
 			settings.EnableRecording = st.EnableRecording
+			if st.ProfileID != nil {
+				f.useProfileLocked(*st.ProfileID) // the session loads it: lastUsedAt moves
+			}
 		}
 		s = f.newSessionLocked(settings)
 	}

@@ -1011,6 +1011,47 @@ func (e ThinkingLevel) Valid() bool {
 	}
 }
 
+// AccountNotFoundError The answer when no project belongs to the API key.
+type AccountNotFoundError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
+// AccountView The account of the API key's project.
+type AccountView struct {
+	// AdditionalCreditsBalanceUSD The credits bought on top of the subscription left, in US dollars.
+	AdditionalCreditsBalanceUSD float64 `json:"additionalCreditsBalanceUsd"`
+
+	// IsFreeTier Whether the account is on the free tier.
+	IsFreeTier *bool `json:"isFreeTier,omitempty"`
+
+	// MonthlyCreditsBalanceUSD The credits of the monthly subscription left, in US dollars.
+	MonthlyCreditsBalanceUSD float64 `json:"monthlyCreditsBalanceUsd"`
+
+	// Name The account holder's name.
+	Name *string `json:"name"`
+
+	// PlanInfo The account's plan and subscription.
+	PlanInfo PlanInfo `json:"planInfo"`
+
+	// ProjectID The ID of the API key's project.
+	ProjectID string `json:"projectId"`
+
+	// RateLimit The account's rate limit.
+	RateLimit int `json:"rateLimit"`
+
+	// TotalCreditsBalanceUSD All credits left, in US dollars (the monthly and the additional ones).
+	TotalCreditsBalanceUSD float64 `json:"totalCreditsBalanceUsd"`
+}
+
+// CreateProfileRequest A new profile's name and user ID. Both are optional.
+type CreateProfileRequest struct {
+	// Name A name for the profile.
+	Name *string `json:"name,omitempty"`
+
+	// UserID The caller's own identifier of the user the profile belongs to, to find the profile by later (the query of listProfiles searches it).
+	UserID *string `json:"userId,omitempty"`
+}
+
 // CreateSessionRequest The settings of a new session. Every field is optional.
 type CreateSessionRequest struct {
 	// BrowserScreenHeight The browser's screen height in pixels.
@@ -1158,9 +1199,71 @@ type HTTPValidationError struct {
 	Detail *[]ValidationError `json:"detail,omitempty"`
 }
 
+// InsufficientCreditsError The answer when the plan or the credits do not allow what was asked.
+type InsufficientCreditsError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
+// PlanInfo The account's plan and subscription.
+type PlanInfo struct {
+	// PlanName The plan's name.
+	PlanName string `json:"planName"`
+
+	// SubscriptionCanceledAt When the subscription was canceled, as the service writes it; null if it was not.
+	SubscriptionCanceledAt *string `json:"subscriptionCanceledAt"`
+
+	// SubscriptionCurrentPeriodEnd When the subscription's current billing period ends, as the service writes it.
+	SubscriptionCurrentPeriodEnd *string `json:"subscriptionCurrentPeriodEnd"`
+
+	// SubscriptionID The subscription's ID; null without a subscription.
+	SubscriptionID *string `json:"subscriptionId"`
+
+	// SubscriptionStatus The subscription's state; null without a subscription.
+	SubscriptionStatus *string `json:"subscriptionStatus"`
+}
+
+// ProfileListResponse One page of profiles.
+type ProfileListResponse struct {
+	// Items The profiles on this page.
+	Items []ProfileView `json:"items"`
+
+	// PageNumber The number of this page, counting from 1.
+	PageNumber int `json:"pageNumber"`
+
+	// PageSize The most profiles a page holds.
+	PageSize int `json:"pageSize"`
+
+	// TotalItems How many profiles match, over all pages.
+	TotalItems int `json:"totalItems"`
+}
+
 // ProfileNotFoundError The answer when no profile has the given ID.
 type ProfileNotFoundError struct {
 	Detail *string `json:"detail,omitempty"`
+}
+
+// ProfileView A browser profile, which keeps a browser's state (cookies, logins) from one session to the next.
+type ProfileView struct {
+	// CookieDomains The domains the profile holds cookies for.
+	CookieDomains *[]string `json:"cookieDomains"`
+
+	// CreatedAt When the profile was created.
+	CreatedAt apitime.Time `json:"createdAt"`
+
+	// ID The profile's ID.
+	ID string `json:"id"`
+
+	// LastUsedAt When a session last used the profile; null if none has.
+	LastUsedAt *apitime.Time `json:"lastUsedAt"`
+
+	// Name The profile's name.
+	Name *string `json:"name"`
+
+	// UpdatedAt When the profile was last changed.
+	UpdatedAt apitime.Time `json:"updatedAt"`
+
+	// UserID The caller's own identifier of the user the profile belongs to.
+	UserID *string `json:"userId"`
 }
 
 // ProxyCountryCode A lowercase ISO 3166-1 alpha-2 country code (plus a few legacy codes) for the proxy's exit location.
@@ -1520,6 +1623,15 @@ type TooManyConcurrentActiveSessionsError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// UpdateProfileRequest The fields of a profile to change; a field left out is left as it is.
+type UpdateProfileRequest struct {
+	// Name A name for the profile.
+	Name *string `json:"name,omitempty"`
+
+	// UserID The caller's own identifier of the user the profile belongs to.
+	UserID *string `json:"userId,omitempty"`
+}
+
 // UpdateSessionRequest An action to apply to a session.
 type UpdateSessionRequest struct {
 	// Action An action on a session. stop ends the session and its running tasks; it cannot be undone.
@@ -1560,6 +1672,9 @@ type ValidationErrorList struct {
 	Detail []ValidationError `json:"detail"`
 }
 
+// ProfileID defines model for ProfileID.
+type ProfileID = string
+
 // SessionID defines model for SessionID.
 type SessionID = string
 
@@ -1568,6 +1683,9 @@ type TaskID = string
 
 // MalformedRequest The answer to a request that could not be parsed or broke a rule.
 type MalformedRequest = HTTPValidationError
+
+// ProfileNotFound The answer when no profile has the given ID.
+type ProfileNotFound = ProfileNotFoundError
 
 // RejectedBody defines model for RejectedBody.
 type RejectedBody struct {
@@ -1579,6 +1697,18 @@ type SessionNotFound = SessionNotFoundError
 
 // TaskNotFound The answer when no task has the given ID.
 type TaskNotFound = TaskNotFoundError
+
+// ListProfilesParams defines parameters for ListProfiles.
+type ListProfilesParams struct {
+	// PageSize How many profiles one page holds.
+	PageSize *int `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageNumber Which page to return, counting from 1.
+	PageNumber *int `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// Query Return only profiles whose name or user ID contains this text; omit for all.
+	Query *string `form:"query,omitempty" json:"query,omitempty"`
+}
 
 // ListSessionsParams defines parameters for ListSessions.
 type ListSessionsParams struct {
@@ -1622,6 +1752,12 @@ type ListTasksParams struct {
 type CreateTask400JSONResponseBody struct {
 	union json.RawMessage
 }
+
+// CreateProfileJSONRequestBody defines body for CreateProfile for application/json ContentType.
+type CreateProfileJSONRequestBody = CreateProfileRequest
+
+// UpdateProfileJSONRequestBody defines body for UpdateProfile for application/json ContentType.
+type UpdateProfileJSONRequestBody = UpdateProfileRequest
 
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = CreateSessionRequest
@@ -2019,6 +2155,70 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// GetAccount Get the account
+	//
+	// Returns the account of the API key's project, with its credit balances, rate limit and plan.
+	//
+	// Corresponds with GET /billing/account (the `GetAccount` operationId).
+	GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListProfiles List profiles
+	//
+	// Returns one page of the project's browser profiles, newest first, optionally only those whose name or user ID contains a search text.
+	//
+	// Corresponds with GET /profiles (the `ListProfiles` operationId).
+	ListProfiles(ctx context.Context, params *ListProfilesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProfileWithBody Create a profile
+	//
+	// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /profiles (the `CreateProfile` operationId).
+	CreateProfileWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProfile Create a profile
+	//
+	// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /profiles (the `CreateProfile` operationId).
+	CreateProfile(ctx context.Context, body CreateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteProfile Delete a profile
+	//
+	// Deletes a browser profile and the state saved in it, for good.
+	//
+	// Corresponds with DELETE /profiles/{profile_id} (the `DeleteProfile` operationId).
+	DeleteProfile(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProfile Get a profile
+	//
+	// Returns one browser profile.
+	//
+	// Corresponds with GET /profiles/{profile_id} (the `GetProfile` operationId).
+	GetProfile(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProfileWithBody Update a profile
+	//
+	// Changes a profile's name or user ID. A field left out of the body is left as it is.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+	UpdateProfileWithBody(ctx context.Context, profileID ProfileID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProfile Update a profile
+	//
+	// Changes a profile's name or user ID. A field left out of the body is left as it is.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+	UpdateProfile(ctx context.Context, profileID ProfileID, body UpdateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSessions List sessions
 	//
 	// Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -2167,6 +2367,150 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
 	GetTaskStatus(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// GetAccount Get the account
+//
+// Returns the account of the API key's project, with its credit balances, rate limit and plan.
+//
+// Corresponds with GET /billing/account (the `GetAccount` operationId).
+func (c *Client) GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccountRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListProfiles List profiles
+//
+// Returns one page of the project's browser profiles, newest first, optionally only those whose name or user ID contains a search text.
+//
+// Corresponds with GET /profiles (the `ListProfiles` operationId).
+func (c *Client) ListProfiles(ctx context.Context, params *ListProfilesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProfilesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProfileWithBody Create a profile
+//
+// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /profiles (the `CreateProfile` operationId).
+func (c *Client) CreateProfileWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProfileRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProfile Create a profile
+//
+// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /profiles (the `CreateProfile` operationId).
+func (c *Client) CreateProfile(ctx context.Context, body CreateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProfileRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteProfile Delete a profile
+//
+// Deletes a browser profile and the state saved in it, for good.
+//
+// Corresponds with DELETE /profiles/{profile_id} (the `DeleteProfile` operationId).
+func (c *Client) DeleteProfile(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProfileRequest(c.Server, profileID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProfile Get a profile
+//
+// Returns one browser profile.
+//
+// Corresponds with GET /profiles/{profile_id} (the `GetProfile` operationId).
+func (c *Client) GetProfile(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProfileRequest(c.Server, profileID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProfileWithBody Update a profile
+//
+// Changes a profile's name or user ID. A field left out of the body is left as it is.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+func (c *Client) UpdateProfileWithBody(ctx context.Context, profileID ProfileID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProfileRequestWithBody(c.Server, profileID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProfile Update a profile
+//
+// Changes a profile's name or user ID. A field left out of the body is left as it is.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+func (c *Client) UpdateProfile(ctx context.Context, profileID ProfileID, body UpdateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProfileRequest(c.Server, profileID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ListSessions List sessions
@@ -2506,6 +2850,266 @@ func (c *Client) GetTaskStatus(ctx context.Context, taskID TaskID, reqEditors ..
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewGetAccountRequest constructs an http.Request for the GetAccount method
+func NewGetAccountRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/billing/account")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListProfilesRequest constructs an http.Request for the ListProfiles method
+func NewListProfilesRequest(server string, params *ListProfilesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/profiles")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Query != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "query", *params.Query, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateProfileRequest calls the generic CreateProfile builder with application/json body
+func NewCreateProfileRequest(server string, body CreateProfileJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProfileRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateProfileRequestWithBody constructs an http.Request for the CreateProfile method, with any body, and a specified content type
+func NewCreateProfileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/profiles")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteProfileRequest constructs an http.Request for the DeleteProfile method
+func NewDeleteProfileRequest(server string, profileID ProfileID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "profile_id", profileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/profiles/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProfileRequest constructs an http.Request for the GetProfile method
+func NewGetProfileRequest(server string, profileID ProfileID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "profile_id", profileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/profiles/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProfileRequest calls the generic UpdateProfile builder with application/json body
+func NewUpdateProfileRequest(server string, profileID ProfileID, body UpdateProfileJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProfileRequestWithBody(server, profileID, "application/json", bodyReader)
+}
+
+// NewUpdateProfileRequestWithBody constructs an http.Request for the UpdateProfile method, with any body, and a specified content type
+func NewUpdateProfileRequestWithBody(server string, profileID ProfileID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "profile_id", profileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/profiles/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewListSessionsRequest constructs an http.Request for the ListSessions method
@@ -3224,6 +3828,78 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// GetAccountWithResponse Get the account
+	//
+	// Returns the account of the API key's project, with its credit balances, rate limit and plan.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /billing/account (the `GetAccount` operationId).
+	GetAccountWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAccountResponse, error)
+
+	// ListProfilesWithResponse List profiles
+	//
+	// Returns one page of the project's browser profiles, newest first, optionally only those whose name or user ID contains a search text.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /profiles (the `ListProfiles` operationId).
+	ListProfilesWithResponse(ctx context.Context, params *ListProfilesParams, reqEditors ...RequestEditorFn) (*ListProfilesResponse, error)
+
+	// CreateProfileWithBodyWithResponse Create a profile
+	//
+	// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /profiles (the `CreateProfile` operationId).
+	CreateProfileWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProfileResponse, error)
+
+	// CreateProfileWithResponse Create a profile
+	//
+	// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /profiles (the `CreateProfile` operationId).
+	CreateProfileWithResponse(ctx context.Context, body CreateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProfileResponse, error)
+
+	// DeleteProfileWithResponse Delete a profile
+	//
+	// Deletes a browser profile and the state saved in it, for good.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /profiles/{profile_id} (the `DeleteProfile` operationId).
+	DeleteProfileWithResponse(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*DeleteProfileResponse, error)
+
+	// GetProfileWithResponse Get a profile
+	//
+	// Returns one browser profile.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /profiles/{profile_id} (the `GetProfile` operationId).
+	GetProfileWithResponse(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*GetProfileResponse, error)
+
+	// UpdateProfileWithBodyWithResponse Update a profile
+	//
+	// Changes a profile's name or user ID. A field left out of the body is left as it is.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+	UpdateProfileWithBodyWithResponse(ctx context.Context, profileID ProfileID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProfileResponse, error)
+
+	// UpdateProfileWithResponse Update a profile
+	//
+	// Changes a profile's name or user ID. A field left out of the body is left as it is.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+	UpdateProfileWithResponse(ctx context.Context, profileID ProfileID, body UpdateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProfileResponse, error)
+
 	// ListSessionsWithResponse List sessions
 	//
 	// Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -3394,6 +4070,315 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
 	GetTaskStatusWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskStatusResponse, error)
+}
+
+type GetAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AccountNotFoundError
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccountResponse) GetJSON200() *AccountView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAccountResponse) GetJSON404() *AccountNotFoundError {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetAccountResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListProfilesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProfileListResponse
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProfilesResponse) GetJSON200() *ProfileListResponse {
+	return r.JSON200
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListProfilesResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProfilesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProfilesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProfilesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProfilesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ProfileView
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *InsufficientCreditsError
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateProfileResponse) GetJSON201() *ProfileView {
+	return r.JSON201
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateProfileResponse) GetJSON402() *InsufficientCreditsError {
+	return r.JSON402
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateProfileResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DeleteProfileResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProfileView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ProfileNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProfileResponse) GetJSON200() *ProfileView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProfileResponse) GetJSON404() *ProfileNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetProfileResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProfileView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ProfileNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateProfileResponse) GetJSON200() *ProfileView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateProfileResponse) GetJSON404() *ProfileNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateProfileResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type ListSessionsResponse struct {
@@ -4214,6 +5199,126 @@ func (r GetTaskStatusResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountWithResponse Get the account
+//
+// Returns the account of the API key's project, with its credit balances, rate limit and plan.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /billing/account (the `GetAccount` operationId).
+func (c *ClientWithResponses) GetAccountWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAccountResponse, error) {
+	rsp, err := c.GetAccount(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccountResponse(rsp)
+}
+
+// ListProfilesWithResponse List profiles
+//
+// Returns one page of the project's browser profiles, newest first, optionally only those whose name or user ID contains a search text.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /profiles (the `ListProfiles` operationId).
+func (c *ClientWithResponses) ListProfilesWithResponse(ctx context.Context, params *ListProfilesParams, reqEditors ...RequestEditorFn) (*ListProfilesResponse, error) {
+	rsp, err := c.ListProfiles(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProfilesResponse(rsp)
+}
+
+// CreateProfileWithBodyWithResponse Create a profile
+//
+// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /profiles (the `CreateProfile` operationId).
+func (c *ClientWithResponses) CreateProfileWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProfileResponse, error) {
+	rsp, err := c.CreateProfileWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProfileResponse(rsp)
+}
+
+// CreateProfileWithResponse Create a profile
+//
+// Creates an empty browser profile. A session started with its ID saves the browser's state (cookies, logins) into it when the session stops cleanly, and a later session with the same ID starts from that state. Every field of the body is optional.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /profiles (the `CreateProfile` operationId).
+func (c *ClientWithResponses) CreateProfileWithResponse(ctx context.Context, body CreateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProfileResponse, error) {
+	rsp, err := c.CreateProfile(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProfileResponse(rsp)
+}
+
+// DeleteProfileWithResponse Delete a profile
+//
+// Deletes a browser profile and the state saved in it, for good.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /profiles/{profile_id} (the `DeleteProfile` operationId).
+func (c *ClientWithResponses) DeleteProfileWithResponse(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*DeleteProfileResponse, error) {
+	rsp, err := c.DeleteProfile(ctx, profileID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProfileResponse(rsp)
+}
+
+// GetProfileWithResponse Get a profile
+//
+// Returns one browser profile.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /profiles/{profile_id} (the `GetProfile` operationId).
+func (c *ClientWithResponses) GetProfileWithResponse(ctx context.Context, profileID ProfileID, reqEditors ...RequestEditorFn) (*GetProfileResponse, error) {
+	rsp, err := c.GetProfile(ctx, profileID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProfileResponse(rsp)
+}
+
+// UpdateProfileWithBodyWithResponse Update a profile
+//
+// Changes a profile's name or user ID. A field left out of the body is left as it is.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+func (c *ClientWithResponses) UpdateProfileWithBodyWithResponse(ctx context.Context, profileID ProfileID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProfileResponse, error) {
+	rsp, err := c.UpdateProfileWithBody(ctx, profileID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProfileResponse(rsp)
+}
+
+// UpdateProfileWithResponse Update a profile
+//
+// Changes a profile's name or user ID. A field left out of the body is left as it is.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /profiles/{profile_id} (the `UpdateProfile` operationId).
+func (c *ClientWithResponses) UpdateProfileWithResponse(ctx context.Context, profileID ProfileID, body UpdateProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProfileResponse, error) {
+	rsp, err := c.UpdateProfile(ctx, profileID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProfileResponse(rsp)
+}
+
 // ListSessionsWithResponse List sessions
 //
 // Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -4497,6 +5602,228 @@ func (c *ClientWithResponses) GetTaskStatusWithResponse(ctx context.Context, tas
 		return nil, err
 	}
 	return ParseGetTaskStatusResponse(rsp)
+}
+
+// ParseGetAccountResponse parses an HTTP response from a GetAccountWithResponse call
+func ParseGetAccountResponse(rsp *http.Response) (*GetAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest AccountNotFoundError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListProfilesResponse parses an HTTP response from a ListProfilesWithResponse call
+func ParseListProfilesResponse(rsp *http.Response) (*ListProfilesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProfilesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProfileListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateProfileResponse parses an HTTP response from a CreateProfileWithResponse call
+func ParseCreateProfileResponse(rsp *http.Response) (*CreateProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ProfileView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest InsufficientCreditsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteProfileResponse parses an HTTP response from a DeleteProfileWithResponse call
+func ParseDeleteProfileResponse(rsp *http.Response) (*DeleteProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProfileResponse parses an HTTP response from a GetProfileWithResponse call
+func ParseGetProfileResponse(rsp *http.Response) (*GetProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProfileView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ProfileNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateProfileResponse parses an HTTP response from a UpdateProfileWithResponse call
+func ParseUpdateProfileResponse(rsp *http.Response) (*UpdateProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProfileView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ProfileNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseListSessionsResponse parses an HTTP response from a ListSessionsWithResponse call
@@ -5112,138 +6439,159 @@ func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rcxu3suBfQc3eKln3DqmHrZx77A+3FDuJvUdJVJacs1WW9hQ40yRhYoAJgCFFe/Xft7qBeZEzfMiy",
-	"k9Txl7HFwTQaQKNf6G58ihKd5VqBcjZ6/inKueEZODD01xVYK7R68wr/SMEmRuROaBU9j66nwKx/fWDZ",
-	"m1fDKI4Evsi5m0ZxpHgG0fMoNPmXSKM4MvB7IQyk0XNnCogjm0wh4wh7rE3GXfQ8Kgpq6ZY5fe2MUJPo",
-	"/j6Orrmd9eHhuJ1tQgLffy4G9/ixzbWyQFPzM5f4CaRv4fcCrMPfEq0cKPovz3MpEo5IHn2wiOmnRmf/",
-	"YWAcPY/+11E9+Uf+rT16fX19+RuXIqWPfzBGG999e9znrFoqpg1zU2AjnS5ZoguZMqUdGwE2sZDi+5HR",
-	"M2CcmULCMLqPo7fwARIH6fc6Xe6FO1fLX8fR8/ebR7E2gniv9hfCuuj+tmPcuN7GT7kfcHNkTI9pJjzU",
-	"IcPGRW6dAZ6xBhyWQiK5Acu0AjbiBtgKAi88HDBzkUDMfuTWnV++iRlXdgHGsk83UQqOC3kTPX8/HA5v",
-	"79lCuCmDOZgly40eSciG7HvtpsxOeQ6WYS88SSB3kNIShN31i3Y/6kKlj0ZBK3B7SegXXe5gNuWWuanw",
-	"eyjstkfHqwl0E1K4XVcwui+3Ku29lwa4gzDMxv7r4lDOCTWxSBicKViUIx6yH2ilxgJkyoRlmj7jEllI",
-	"bnQOxgm/00dGLyyYq8QAqNcgJtOezkLDA8sstWVTasyEYrm4A2kRdsbvRFZk0fOnz86+i6NMqPDn6XEc",
-	"qUJKPpJQsqfAhIRyMAHcRG1k/ilSN90RlwW27UHlu5Nnz/ZHJSms09ml0XfEQLiUO/CFl42P7m9XF/+t",
-	"Lhx4XubxZ25qdDGZelLI8TMmlHXAU1zS70OrdxYOLNMLNWS/AKSWccV44sQcmC1GVQ846Pa47uMIFP75",
-	"FhJtUmT1NJ1jXkgXPR9zaWENSWoa+AMRk2cWpgRxYNm7txeM5zlwgywmgWZrIm1QKXKBal5HWkvgCud1",
-	"BpCfSzGHFip+FdqY/HMKitGL1pxZx5eWFTnjY5QO3G8oUKmNmQGeLtlYG8aVdlMwQ0ZQ/EhbaCZSW2Rb",
-	"llmtFf4rnPWwcGElOLDdI8jBWGHdz5Bps9xrFNzOLBJpEw87Rc6ZETDGVcqmwjptljGzuhxcwhUbFUKm",
-	"TPuPia/DWBtoD9DzZ/rGOm6cJbatC8eIxd25nhEZPRYS3qTru+28mvfQiD1JtJ4JsDGTeiKUPWROM6l5",
-	"yoRyujk27GxV8ejZeKUiQrjcLV/qQjmzfKlT2H3zXa5+6XdgWJuosFHH2pgW8R6UuxDuhLND9msmnIM0",
-	"rsQlGFYg2RT2BcOhMFcYZem1/1CPx8OOYd4NJnoQxlq+G/4S/vN+FfPbqPHFQGS5Ns6rr8gQo4lw02I0",
-	"THR2pHkuBolOYQLqqOr0vvm5nYl8UPL/Qa6Rx5mKPxCZvDOya+VzPgFcXJ0jhyU6bu9D4+xw+5reV7/o",
-	"EWpliJ6XcSgyewXcuafjcVD/+ASUG7JflQwELiwr9d11qcal1AtIX+mMC2W7hUjqX9bQWcaXbC6soG0i",
-	"HGT05RqJ9oyXG8OX+H4suZ3+HGh3C7ctVKN/oYgJjbl1LNMpdO/WqZhMJYreHyRkpWWzuZvX5SfUGVFA",
-	"ECAQYKC8AZ5M/aK3J70Tiw9FOtlhgK/5HNVXas24xX0WxIktpGN8gkvg/PufDOpO16Zw0w19Nlp1r6tX",
-	"YqkX3y3c5ZC4Uim4ADXBT0+Oj4+Pd2BIBONCZrszoqsixx0L6cXFzx1qwHWJ2IGlVZYvmF7lMyLBt2Fq",
-	"OwW7/EyMSrYYtvOgsDA4HR5HXdhKriYF0gWh2yBYUyjUAEipzvjdlYO8TY0nOMXrADNtHbPYemX3OT4r",
-	"JRsTjk3EHJlt3tLnwsJVCt1Jl/qWgeMpd96mS1Ph2d9li0msLXUb0Xc5Mr+TYzaD5WDOZYEWpzC2NMMK",
-	"r4HqhYrZDHLnTSQXLPYNjLFmgzr/DeepW/CeXHJrF6iMzbERW0y1xVmBbHXWCgukyEBiYCeWHEeh7WdM",
-	"z0sDKSgnuFxFZyykZELFbLRkimdAluqSLMTQ7QvWZtCemSc6y0hzrGYy22kWg/DumsWGHwcX0xSKCTVk",
-	"/wxakXDNHVfqTC1Tij2xUMG4CgbX4YNUmxUge2zflQ+7eUrTGsRRNQdB0ruaJ5xupf326jYb7ExI+Sbt",
-	"kJxX+MbiZHrTopIVSPQv2Pub6D9votvw0uI6l/jkRuOKHdjPk647ayyBjdS0ubPGgp2YInGFgfTXwuVF",
-	"p3ryv69+/SX4YmLcfpz575GLc1f3izyCgLCssI6NNZK+N6rC74J2kPLfEdhUJ0UWZO92ZJfWAVqdWe5+",
-	"uHOgrPCOi5rLr7N1uHOMp7jZgtJe4uqh4WplueuWmWsY4NqvT9E/W9PA7JScd6mOUdFBxrYqks8qzl51",
-	"2NXZVKjZTrbsBTT7p+9KqiBdByVQt6ZR9nEBc5C7b9Tr1mfr2/S1XrAUIEcddlqKUwPcamVXtAB658XL",
-	"Rj0A9VW/2rXrcm08nyJQKCrfR7xwOrpdm9WmStBjxaI53VxNgNL7Yqfa2TgYubQQDC3wwmn2pP4ghUSk",
-	"YNnY6Kwe4aF3f9We6/eemG67jIa2S2adA9YSOVhj3mSL8UXa71nBtsJb+20rYqr7PG8E/sAybEEyjkac",
-	"pgbsKlGfnp1tJWkxUdrASzCOPIc7aPTn5Gpl1xdXLEGExyLhDmzLQku4Qi4/ByPGy5gYdRiqF7AW5Hhg",
-	"xURB2gLS4yQI2kjPhJS6SikOaIZiL3iEK001i2QxRbXB+1i3z9V2h0EwjvsX6frlJcNWba/g2dnTs21a",
-	"JBKUP2XpIze/+F950Csbhsg0TETXvnkFici4bEuEdU3/nLZoxiVTRTZCCx+3bUOwMau9iFKa5QYS4jwo",
-	"vKS2LmYwnAzZTXQ8PD27iYZ+Lt5ZSH8esUQXaGNmMOGjpQP7ggU3j3Xlu3dXLNVScuP3IXcODGL1f9//",
-	"1+D2f57c3KT/dXMz/J+bm/Q//9/NzRD/PvyPtZOstqeF5yIMaVjOwa6OlbCH0Cqa6JW/yH5WXB7V8GlN",
-	"XumFkpqn795e/AQKTOOAaJOhWnlWSjW0PuTKOB3+pAEwk0LN1tmUP6ppL++PXEgv2yceFaihvHt7Ee3k",
-	"pflRSPhNwKJL+yFfYM3dc6PTIulyxWDDX3r3EL49sN5MiLo4Y7rxO38ouv18tbldqEmFVdeG6Tqk3Ohq",
-	"0IxXx3a0Q3Y6p+xfx0o73u8QckVX7lrSS+/FbR9UbaVO2vDe/etPrsDbDmH+t5Nj6JZmZEzHbjsR4GWH",
-	"M3iVENGONAm3wN5c/cqennz33eCEcZlP+eDUMxezZIlOgT3JZYHcbAwLJmHCE/+7PWzz7wNL7l8mdc2u",
-	"K/UJEeeAjzE+kONwgQ9kLTzDh8KHxsfv+DD4sPhAJs0LfCzw8TGKoxHHxwgfCHmEkEcIeYSQR1N8IPjR",
-	"B3xgHyPsY4R9jLCPEfYxwj5G2McI+xjN8YF9jJb4wI4S7ChJ8IEdJdhHgn0k2EeCfSQzfGAfCfaRIPgE",
-	"IScIOUHEE4ScIOTkDh8IPvlIkgQfiGSKUFIEkCKAFN8C9gvYBLBLwC4BIQNCBkf7ER8IYIwAxhlta3xg",
-	"uwliP0HEJwhlgthPENQEQU3w2wkiPsHPJjg5kxwfODkTAoAdTbCjCY5jgkOYIPZT7G2Kn03xsyk2nmK7",
-	"KbYjViGwS4HgReYjMOJIIGSBjYUlazaKow/Y7gM2+YCIf0AMZvjbDDGdIaYzxHSGTWYIZUZNEMoMEZoh",
-	"QjOcMInjlUgWEqdO4mcSMZXYWGKXEruUiKTERZFLUirwgV9kiHiGnWc4VxlikCEGGULJcDAZopEhGhmi",
-	"myEuGQ4rwz4y7CPDPjLsI8M+MkQyw4XPqLePFIOCD+xSYW8KeyM5rBBnhR0pBK8QvDJkweADv9UZSXp8",
-	"4Lc5fpvjtzlimiOmOQLIqZ0iRoMPRC0njQcRyhGX3zmFv+ADezPYxGBHBptYfGtxOi1ianFyLDa22JvF",
-	"3iyia5H+LPZrsV+L/Vrs1yJQi51bhEzqlsUpsTgbFjGwOCKH4B0xNxyMQ/AUquMQskPIDiE7hOwQskPI",
-	"DiE7BOoQqEOcHcIrEPECoRT4LR1hFdhbgW/n+HaOXc5xMHNsN8dxzBHyHIe/QDQW+NkdAlhiuyV29BG/",
-	"/YhofFx02INV+MZrbt8WSgk1ueZ2tqO44NUJTULnPGh7oRZZOuJQQgrLjAfMtILdpMh5sDw9GC79ce+U",
-	"VNQSGPle2aUElAgLLhwxd+FQSI+FEnaKgtg6neOPGVcFl3I53E0elRFjDrI+vajCziL88pRcKCaFdZZO",
-	"eMMJcK08+FnqUp0QX0jPXZdzBVYOkp3Oc0jDueRiiuJW0Dz7o56WopRyBwMniENsNjZQYdYZKiS5WwZj",
-	"dINetho0t0U1W4sH6HM6rJ3+j8AtAKeA21mPxYpQNzoKkQ7tVC/aZrMMk/WgeekIDugbUj1VPjCgLxKg",
-	"98zeG1Db1MTS8im/8SbZHl9VkR89c2mn2rgBzpo3UJCiK1ujFToS+2gRHn6BtDto5EETT87dHbfKgtec",
-	"CSc6fNu7Qzrcw9wVdsdItSvfuNMMCYCa6K/SUHOL3PbzpAth3dsQwrk+Bb8q8DSvx+UsdPi7KrOjd19b",
-	"H4EiLEFrOfJ3mImKb96vu/UR3i/kd+hGIPgk6CwhdB979R65PjkVTxo7peHEwaZX4mOPAeqPIsvRcT9L",
-	"Uy1T2w3Nacflm+6Jeq0XKFGWNbyMu2QaMz0HQ0chCL0T8CpxUAet3lpT1BjVBprY38prR0zua+WFbve1",
-	"8q7Wz8W2n27VysTa+R3Ff4XIqbDLyzCo6ghsyN6QzzUtNZYSnrD1sdi3SMldUHmEEMNvYWnfwtIaYWmb",
-	"mEQleTtYhOMOfCx0FQd9XofKhg1OMStPUOyPhJT28AX5t0l3prjKShUhPjLROm05gAgYCWz6ZJPtdOWb",
-	"PKLRhLiFjnfjyOVBV4O7ld+XNhIxzZWYB5wdh1rohAu1n230LkfN6Txx1Rl0a9/65dAK9YjGMpE9Biq1",
-	"Ld5OxpKzLdvOvkCrJhxtjYAVKg32Y7lECGvTsnRbbqghVbOk2LiQMvbHZGVcsP1moO1+SPwXttd2HOFf",
-	"xXzLi5EUyRVi1zm5dFJKbfwQfHx/3DyWqnXCsNUeNNXf7MjHsSN9uI3tTxa0Ic7NW0oNrWcnW41SEXsN",
-	"tZ2NWI9jp3GCVLanacJbK6x0i2J3PIJqfLG3hYIfdcuN1e3T1j/WMJPcOgS0jcIIFNIXfsDm9EWQHGLM",
-	"FMzBPK68oB6v9QxUD2HhK8+CJ4YrZynbz9oyfKxaiXUi34X1vHt7UVl2vZBwGkgf7Ta99di1pg9JZYQy",
-	"x0/fDmZ3YxIaeDc77iToZnR11wllX/h0wkkdZagBXTfsWJ6mITTc+kG98FtZCuvYB10mLejxWCSCS3b1",
-	"6h8Hlj1phnLbdMaeDk9Ohk8PvTbXkyvqozFL1akJQUo6aVwLDx8Vg9PB8QCtxEFuAKeGztvc4NnwpP4f",
-	"NYjiSD+r/vc0vD0bnlX/+25gtWz85cAY3vhbFnTCNAHq73R4NqDsivZPOR36hB+e4p9NzMLPw5OeFx5i",
-	"1xdrnfmWkjugI6D2r8JB/SqRvEhhYLVS4AbPBqfHp2fHZyfPOl6d+Zd/P/17x8vv1n47q3/ReWErACcn",
-	"xydrr/629st/r/xCSyGzwdnwNAq2P78bZLRWRs8Gz4bfVS2eVvORAuQWYDaYPwvDD3GIcSQlz/jg2SDj",
-	"czAimQ1O/jYanJz+NwyE8mG1NQZPB38rh0VzcHry93XNPViNIdudMhh8Cq9PIkr7vZ7XHacscTMuuMrF",
-	"NUUHr+5ToVsJ+Vv15x2j00XIphCKPfHGGBqjwS+nvCwgx9ThAyNeajy6eFhL6vflYgW1ohJvDQNJFy7R",
-	"GfR6zd5Z+A1Vba02+qmQz7C5b+iFjeGqEV6eCWv9kSHTMsV1Lc2JBwm9pDfAM6wx+V8ZNsOB1zFqPrDV",
-	"FhkKLRw/JbMchjjwlTg6P2WESBemf71Yt77Z9Ptxo2JDdNTUm5+8u375ounIyviSIqHpt49I+no8tuAO",
-	"d1erdzLLy7ThgEPc7Ivl2loxkssyJvtw1WrHvfp1DPb9uI2wVwXpZZvPHkO+obMgxz4ZLa0nhTPrYWzY",
-	"V6Up2zMYAvkbmFQkPRuszICb+0bV/PpzCJ+4Z7j6TBQyUFv6H2O3BnB3hN3bSsDYtnl3WtqQq7dHYl1h",
-	"W/pqvb4PzGsLRtCnzoIjq/ltZXIb487xZFqniBB1PFnL3R2WSB2+YJ/ua5nVGEAQNDs6gLumsfztIxhd",
-	"JT/onuSc60Y+y1goLoMa8HCvwGYh/uZV17GUl5mcUs520hR2cD3Uuf178a06pbJOgnpE23EnNwZSTO3D",
-	"sMVkAhaH18GqzlOyg8basESrsZgUFH9eTcAIUGTGLDV8ofzhbyhKY5mlU66KT/O256N7z/QkFm5MReuZ",
-	"i+5UqGtKu/bqL5KHP1dtZl4N99XiPFsJHTacMLUU7tPzdg8V6HF7b4gT8P6nBwUJbHY8/cERAn5cjxQe",
-	"4IH9QbEBRAF68qOQ0E8E4Qiy4YDlpSIi9YSi7zu8bmX+w+7+XST/JsDNO6DZQd/Q9o95aBRk2jfgATvc",
-	"15fYYIPbTjF9LGOpKXvPp6u4/xLci+qPOpzyBSvV36qQTfqCjX0+iNd3UadRDHwlsPLsc1GfLbLRkk25",
-	"8k7tcNRmwBZZ65wt4FX7faNa88b/Uo9bTkrryej3rvrCFXOBJnE5KyGbTUsZ9LL2Wm2168iis5qNuWkb",
-	"dv/eFtw3w+mPNpz21WjjugBXxcc++wBsT2Vuw5nQbS8DhHzDObyDvJm4rXVH1puPI+hhouFlpZU7yGOf",
-	"873FvuuvS7CqjqSFT/DrlvNSB33Vj0XrGWW9W0i0SjfRhyqFeOfiANpp1O2lgbnQhf1Jc7mZXIKFXdYO",
-	"y8OHhNmBZRPtywJ2mJp9McyttH4qfSIUywQKDBcOHduZ9Y3qDnDnulFeAZsBp6VnqWaqXbmsWSuiXx0M",
-	"w/NN4o36X53G3qO6lOoKb2S8t2mLlInST+v4DNSDN2DRe1TmgyDqyIcF99V3tulNFU1lZUhxDx011sfj",
-	"EVfbrG8n7xXv4xWadrCPd+zib/+iSrZcpf8qrehWo/IcyxfJapywtgJ/vL6xBqpX++jnQj4cay0UyJct",
-	"QlxC9Q7UXe2XdXx/fQf3N0/2X9GT/U3Z+ual/rpeavvNS/3n8VL7jn5EedRfNcH2VG3YyUdXVYToUIg/",
-	"w0fuD76/iJP8z+sAr4sldqmudsUACt6KvbyplZXVtVqf73//t3Wsl4vX3nGdGvJqHbHd64GRTRHiVPwL",
-	"6+PMLPMFaku1NxUW55IQ15SiD6koqKSBmEy7FV+tf+Zq+VKrpDAGlDunCPQQaGr3qFmTS64OLEt4jhp+",
-	"UgGUy5W8i1DjkTj1js5Vrb27vIa6CnM90Ru1rCrTO2YzISX+FjNtWJFPDE+BLXVhCPEdMxu8ibOtIH9t",
-	"6qChmNOa6k2hoLyymXYI/m2ZWasEHCDd9uK+udByD+Kl4fEQrNcswz1Q3lp5B40zqqSjqJBO7Cu1eLc1",
-	"0SR301LW6PEYVIrMS6i8cB0BuTrpPf7w6VMjCRkTNhS4en8TjXS6vIlidtORhXcT3bbZ4mpRvmoTflpz",
-	"RNx2sOnMTnpcJcKyhdFqElzhoHPZHTXrf9gFhtETwzO7nWPipHncQssd1pEuPVlDI1w9cmD7ayk1iybF",
-	"HfeQ+MOXr1JOqXUY5cGvj9xX1y2McMsrhO2xOb988w9Yvgae9jmsqvqo7PzyDaq7cVWBTVj2RGl2E30P",
-	"3IC5iVhuYCzuDqsrgaYecHUp0P8ZhNSvwTsLg/PLN4N/wLJeV54L/JtuKBFqrLckfZPnxWcWgNWFSaBy",
-	"rTZKKbKXUhcpo5tkSlfG6ZCd36hG+hky6ITalV6sJxJZ+lzAIi4L6IWkzri6t6TO/Ti8UYLO95NpqR2V",
-	"KQ8xAecOeZfIYMjqahyU6teRcxXfKKtZIgXVQA8VSr1/ikisoaouveY4vFE36noqbMP4sizjQjkuVOPs",
-	"TLTK5XsnRLnGPrONVLwbZYWaSGB+XmlaTeGmoWyJreq3pVSsKvYJcWF/IJjy3qYbNa8ouMqcG/NZ6Y4Y",
-	"sh954pCQeAY2ZkgJNmYj3Dw2LmuM2ph5hedGVbWxpNQLzwyLkfQni1Uo+fy0GU3u3R8Lv1K02oWhi0tu",
-	"qNaNcKjyRZ0kg5AGHRRH1W2C/yw6HR4Pj33hbFA8F9Hz6OnwePjUVwyc0kY7KmHgHxPo4DlvwafH6mak",
-	"Q2sDliBipmCBEz0WxrqaHOWSaRWUtqCSkO4RfmqkkxIzRa5E64K2USSFdaWmRYjXd5K9315RoEK6CkKg",
-	"/f97AeTYDdu/igBoXgLWqMreLqe+uQwmiqpV2SHKmwKcZoamszPUog+1KlKhC7l9sfHL6We/VjbL7CfH",
-	"HfjSur4ugJR9iI2FdGC+X7bQ2qe+x+3KJWqnx8ePfetVK3Sn436p7jof93H07PS0r4sK56O1W99IlhVZ",
-	"xs0yeh5h5xVUMpAmSLNRRcy3VI61S8xfNSurt9l/55VVYUfSFWiN66teUNwC2oXMS9u6ZHuVk1cW4fdc",
-	"r75FoWMnJs2btsL9eWDd3pfGbbwSqus2r/v1G/dOj08em1jqYKrui+aaaYxV6iLSyvFp36kq7XEfLKM1",
-	"FVJMDKSUIa2rTPLK4iFYzx5tWJ21KzdfogdpVSAi1eDjZ+BOWLf7pmhdJUgf/f3x7ozbxQ7vGeHDLG9G",
-	"qkuo/18r2lQgVopMOH8U19hQ2qxZ14Dqdps3eDKvP+tmD/dxLZ6PPtW3Z957epPgOiyVV/R7c487PfGH",
-	"BLTZwxUDrTT99j73kJv7vLXxnm3OzMHt4SGkTZLeTDWrtx8+Egv2c7FtmuPtek+LXfpjTUqOevf2oqF8",
-	"rU/lBFzvPD66tNuBef3hK/ITuO3LsaLjdXVYNzmq76VFlSLnLuko7nOOkwvVXYDBe1NL02u6Ji4wg7ry",
-	"RxxMp85aG63r44SUVeENupiqt/BGm0KKprfsCwnVTo/cfdtCD4cvfwIaDTcVuiou6csTbVtotQj2qsXe",
-	"9+TTRz5de0C50ZuY9lvI9DycNW1Mj+/i1Jd1yYqduXWrE2TZhjD487HsA9vC9UEcfOOs1jydYmaRsQvr",
-	"RNLNzTfO9SPulqqCQp860yro8ADNcbebm7tvD453QH7lk9vNe54OHHANmuOKH6yE7iOEdiSwz5JJnUae",
-	"1wEpS6JJm74cX3NeTIOMURkRrlnMt89O20ipJ38MpbInlKlt/HoKNTn8w/nNqia+EzlsYvjG3/P4+PRy",
-	"7nzwMhhuS1EBxpK/N+WOh5o6VKXRRy48aV045A9fbcyKXGqe+tJ/Nq5v0C3zRWxc3wDm4BC5ZUMHDpeK",
-	"Bu9fuBvnIxjtkTCANIV8NeNLlmryK63TKM3TA02MA+u7QrFFcEqp9XTjSUHNTaZ8Dp0o+9qMf7wQvMRR",
-	"tWiSwoN6abGqcPRABy59v917qy2sEANFadPf3h7Spl2Oz4kM2EKoVC+6PbvXwWm9m1u3TJf75tPt9+m6",
-	"Oq1wvF7SqgObZihHjczWkhkbcaiv7i6dyo/mRm6nUmzHoqo45ujSsWBbCOsPvXqwombd89EfgNqOyyXw",
-	"19huLzSrcitbMPTtHg/FL+mNX8ui3eKKD86Ux/TDl4djJQP1fGe7B141Tk3j8pDSR03VHr94vWBy7Plf",
-	"s0poR+nlcK9cq55z8xw2XBhchvBWR7U9Kt+1D8H6cn75ZmDMTv6D00elodUKRj0aZxVqzunWv1BtcBE8",
-	"NEG4H385a6lVyHarsdR/ccg2o6lRnjbYT3RSH0yD0hlVRiZ9XR/KX9zxz56E+sJrG7vculrB4fbjgV6/",
-	"f4iWXGVHlTJ39IlScoKvf6tat3fyzZpjo+IdX1AGbDIT9yPSZur643oFehZmXwcAVWfY6JFGLmGr/Oxw",
-	"yY6/BUel3uHcSNxiTmuSDCFWwpfrX80173Itf0GhsB4t+ZWdyrsQ1We4kx9EZdt9ybvv/SO00LcyAN6q",
-	"FfHu7YU3P/zJhauzjeAOkoLs3LKGBJXUHNV3XfpY407ecKHpUrgvqyOu1NnoWdWV+z2/Ms+Io7NHHPaG",
-	"S1B7hf9u1552Mbc6MbeuTmIfk9t10XCd7bHVSd9du8LnNjcqWDC0siWySmSTPoqOUr58LtNPP1yzVSwO",
-	"WcKNEWBrudhL6ldlCsMXJfZGHY8N3OsgmM8oFELxAj9s1PlalST/HKIz4Fs8LlU1YoTpw3Z08PtbFLM+",
-	"gKnLfXRJaVvOexopXTyaOpfb50dHPBfDRkoxZcXyXBzNT0l0hxGsee67IrJ8YqU3ziv33Lrlf94Owm0V",
-	"CG1A8HN2f3v//wMAAP//",
+	"7H1/c9u4kuBXQfG2yvEuJcdOMm9f8seWJ5nM5J5nkoqdeVcV+15BZEtCBAIcArSt5Pzdr7oBkqBESpSj",
+	"JDO7+YeJRbDRABr9C92NT1Gis1wrUNZETz9FOS94BhYK+utNoadCwqsX+EcKJilEboVW0dPoYg4sd68P",
+	"DHv1YhzFkcAXObfzKI4UzwD/ck3+JdIojgr4oxQFpNFTW5QQRyaZQ8YR9lQXGbfR06gsqaVd5vi1sYVQ",
+	"s+juLo7OwRihVR8qxr3ehIpv8vmoXHCz6MPDcrPYhAS+/1wM7vBjk2tlgFbpVy7xE0jfwh8lGIu/JVpZ",
+	"UPRfnudSJByRPPpgENNPQWf/VsA0ehr9r6OGDo7cW3P0y8XFm9+5FCl9/FNR6MJ13x73KauphumC2Tmw",
+	"iU6XLNGlTJnSlk0AmxhI8f2k0AtgnBWlhHF0F1dU9pu2L3Wp0r2hvwK3F//fdEXJbM4Ns3PhFvAujt7C",
+	"B0gspD/qdLkTXlwtX0+jp+83Y7g2ufFO7c+EsdHdVceQkBQLRw1uLcJJZ3pKi+Sgjhk2LnNjC+AZC+Cw",
+	"FBLJCzBMK2ATXgBbQeCZgwPFtUggZi+5sadvXsWMK3MDhWGfLqMULBfyMnr6fjweX92xG2HnDK6hWOKk",
+	"TyRkY/ajtnNm5jwHw7AXniSQW0hpCfzG3zt1rMDdRB2ec6xRBzKCveMVAt2EFHKSFYzuKi5CbOE0SXSp",
+	"bBtWJ9Nyy8Vu5qCYos2AVM8mILWaGWY1LfPpm1dsAUtkbHmhcyiscPzHLbH735SXElmX75x2/5Tmp4uT",
+	"+l/0BPvDGfWf/S7gpgdVD9eTsMfpwFRIr2PH01QgAC6fF5AKa37kkqsE3pm0u4vENWMTXc7mlmnFrM7r",
+	"PVNOmv0hYWpjJhR7d85SLSUvzLgZpyqzCRRRHN2OZnrkf5xKze0Pj3GswrwsAC4EFK2pm3JpYHW9/zkH",
+	"OwfHW6spEIZwmwObFgDMCiiC3idaS+AKO8q0snO53HH4fsD+430O3InCTas71zKF4sAwbIqQVSkln0io",
+	"hGWblLAnnQkLWW6Xfgbv4iiXXL1SU71VTlTt7oh2kIxe9UzOqxcbKW+L5I6jgls4E5mwG8d/YBg2ZBJb",
+	"BhMrlIUZoJiIrLaDCPpUynpFO1aNPQjXmKvUUVi9ZZDzm8PBa3sXqjXv+5DcQJHxxu0azl+wvOGqXXUw",
+	"lecFcAteGwh0pFUtRsFNoNIi6dGMlAYK5K9OTKF80rnDcJ3ZdJP2qQM29cqR7wO/zvjtGaiZnUdPjx8+",
+	"3Ebnd3GEyPQRZ8KlpF2jbxQTKSgrpgJ1MkexNI6g/4C/x8jjp8Ivf/1+ySRHpY6I5I8SZbaeMimM9ZNp",
+	"mAFeJHMwTNjDlQGdPHmydUB3vcvlxXPvcjml31qBI9BTxmn5vKQes59Iw5gKkCkxyt4VmxT6xkBxnhQA",
+	"6hcQs3lPZ77hgWGG2rI5Ncb9lItbkMYPX2RlFj199PjJD3GUCeX/POlf3GBXt5D5p0hxGgfhcoNte1D5",
+	"4fjx491RSUpjdfam0Lek+HIpB+izz4OP7q5WhdhbXVpw5oHDn9l5gULWqTA5fsaEMhZ4ikv6o2/1zoAj",
+	"6jH7DSA1jCvGEyuu2+J4XU7cxREo/PMtJLpIkeK2SlrX1Ou1RExOyS0qEAeGvXt7xnieAzJQrRIIW5NK",
+	"BipF7bVLGC8A8lMprqGFiluFNZmvGL1ozZmxfGlYmTM+xb3JnSIIKjUxK4CnS+IzXGlUGMaMoLiRttBM",
+	"pDaobhtmtFb4L4oIgoULK8GC6R5BDoURxv4KmS6WO42Cm4VBIg3xMHPkqBkBI3Y7F8bqYhkzo6vBJVyx",
+	"SSlkWik8ZI/AVBfQHqCzK+gbY3lhDZkburSMVPNb2zMi7+bokp/1vFdc8UGi9UKAiZnUM6HMIfJOqXnK",
+	"hPKacsWFOjSCrQyedsFz1AKK5XOdwvDN92b1S7cDK428NFHH2hQt4j2odiHcCmvG7HUmrIU0rs08KFCM",
+	"GFaaZwyHwmxZKFNJjVuUD9MufS3UFqp349/8f96vYn4V6hcjkeW6sM45hQwxmgk7LyfjRGdHmudilOgU",
+	"ZqCO6k7vws/NQuSjiv+Pco08rqj5A5HJu0J2rXzOZ4CLq3PksETH7X1YWLNdOd0g49DU26CPEB1XSgOf",
+	"gbJj9lpJT+DCsErX6jB6pNQ3kL7QGRfKdAuR1L1soLOML9m1ME7nRHWavlwj0Z7x8qLgS3w/ldzMf/W0",
+	"u4XbliroXyhiQlNuLMt0Ct27dS5mc4mi9ycJWeW33NzNL9Un1BlRgBcg4GGgvAGezN2itye9E4sPZTob",
+	"MMBf+DUwzqg14wb3mRcnppSW8RkugXXvfy7QUL4oSjvf0GfQaqM1j724buE2h8SadX1zkMZJMM5kNpwR",
+	"nZc57lhIz85+7VADLirEDgytsnzG9CqfEQm+9VPbKdjlZ2JUsUW/nUelgdHJ+GHUha3kalYiXRC6AcEW",
+	"pUINgJxBGb89t5C3qZGU+nWAmTaWGWy9svssX1SSjQnLZuIamW3e0uf8wtUK3XGX+paB5Sm3vO0BedNi",
+	"EmtL3Ub0XY7M7/ghmrmjay5LYDkXhQntCaeXxWwBuXWuPeud4BsYY8MGdf47zlO34D1+w425QWXsGhux",
+	"m7k2OCuQrc5aaYAUGUgKGMSS48i3/YzpQfMUTSwuV9GZCimZUDEaUOTAYBdzWJLl6Lt9xtoM2jHzRGcZ",
+	"aY71TGaDZtEL7z6zsNK0rEZ6ZUKN2T+9ViRsuOMqnallSrEHBmoY597gOryXarMCZIftu/JhN08JrUEc",
+	"VTgIkt71POF0K+22V7fZYBZCyldph+Q8xzfkE3WmRS0rkOifsfeX0b9fRlf+pcF1rvDxTooD83nSdbDG",
+	"4tlIQ5uDNRbspCgTWxaQvi5tXnaqJ//7/PVv/gwhxu3HmfseuTi3Tb/IIwgIy0pj2VQj6Tujyv8uaAcp",
+	"9x2BTXVSZl72bkd2aSyg1Znl9qdbC8oI53BvuPw6W4dby3iKm80r7RWuDhquVpbbbpm5hgGu/foU/bM1",
+	"DczM6Tws1eSDQ8a2KpKf1Jy97rCrs7lQi0G27BmE/dN3FVWQroMSqFvTqPo4g2uQwzfqReuz9W36i75h",
+	"KUCOOuy8EqcFcKOVWdEC6J33ZW3SA1BfdavdHLmtjedTBApF5fuIl1YHTsJqVkOVoMeKbfzvbjUBKu+L",
+	"mWtrYm/k0kIwtMBLq53nzH2QQiJSMGxa6KwZ4eF43WuKxNTpx2y7ZNY5YCORvTXmTLYYX6T9nhVsK5y1",
+	"37Yi5rrP80bgDwzDFs65iSNO0wKM6XIDbiFpMVO6gOdQWDqlGqDRn9IRIbs4O2cJIjwVCbdgWhZawhVy",
+	"+WsoxHQZE6P2Q3UC1oCcjoyYKUhbQHqcBF4b6ZmQSlcJnLy3y9gJHmErU80gWcxRbXBng9vnarvDwBvH",
+	"/Yt08fwNw1Ztr+CTJ4+ebNMikaD6T2vIobzq2f4ag17ZMESmfiK69s0LSETGVw4o1zX9U9qiGZfMHXIw",
+	"g9s2EGzMaCei6IwUEuI8KLykNjZmMJ6N2WX0cHzy5DIau7l4ZyD9dcLoVMewDGZ8srRgnjHv5jG2etc+",
+	"Scu5tVAgVv/3/X+Mrv7rweVl+h+Xl+P/urxM//3/XV6O8e/Df4u6TsIaTwvPhR/SuJqDoY4Vv4fQKprp",
+	"lb/IflZcHjXwaU1e6BslNU/fvT37GRQUQWDD1mPnUA1t4kYyTkELqQfMpFCLYefPL7mQTrbPHCrQQHn3",
+	"9mzYafRLIaH7KPqUkS+w4e55odMy6XLFUAhK7x4KDpvGXQeGIt34nYsz2h6yFG4XalJj1bVhuuJ+Nroa",
+	"NON1uAntkEGhP/3rWGvHuwXPrOjKXUv6SplyOhWJAGX9AeMOFJpLrqoQp+pUNdU0TjLo2A0O/gZ5hll0",
+	"EUMXqYYoVVCH0eeb4IB702Eyoc1VunZc0kYOm/VTKr7dRKkh7OdcJSAhPbVdWnG13cOIApyzxH9F1kTI",
+	"EG4KYemI0TudxRSlC36itL13eEAL4bIoQNk3UAid/qTSgWgfGJa4L9lESIkyIicQ/jymbxx7wbnX3m8j",
+	"+OqFn7XqKIRvOTW7ByrnltvSDELHWG7hS2C0wuVqYu7EdG0mt5BDL3l3sU9/OH4mjH3r4zTXp+a1Ameu",
+	"62l1tNShgdeMsDf41gcBCUPQWq6FAbGRJN3u1p0MCOs3F+rR2bnXkMiz4buOnSaDe4BMnOPuwBVsei4+",
+	"9jAZcozWI+NuhuZapmZDGMyr7klCYzPjatnAy7hN5jHT11CQYwahdwJelZjUQau31hQFo9pAD/cKxAui",
+	"UsH5q7zM3y5XfLe7huCFlLH9OBSVfZHM2QIgxwULIhNwo3eclhJxaNXySzp33W1H9J77fPA5Vj1jSDLM",
+	"943myWf43Hr4X0JHeJtFXIUOSTfXvqWvpdzCyAriUoNVv9Wo+61BZ5Ibi4ZIL6q8Xgts6rwFAfqN1FW4",
+	"bnNuegdxL0nSb2G2o7HuLarKPN1pqWgWkjlXs13W68uEZu1HGhJhNBQbTkkPx1oLQlhlBFLfQJFwA+zV",
+	"+Wv26PiHH0bHjMt8zkcnThQUS5boFNiDXJbIG6ZwwyTMeOJ+R14Q+g0ODIUdMKkbN0HttqPQQJx2PsUH",
+	"jpoLfKBJyzN8KHxofPyBD2TLHBk1x/HyEh83+PgYxdGE42OCD4Q8QcgThDxByJM5PhD85AM+sI8J9jHB",
+	"PibYxwT7mGAfE+xjgn1MrvGBfUyQa0ywowQ7ShJ80BJgHwn2kWAfCfaRLPCBfSTYR6JpqfCBkBNEPEHI",
+	"CUJObvGB4JOP5MHAByKZIpQUAaQIIMW3gP0CNgHsErBLEleAkMGSHYgPBDBFANOMyB0f2G6G2M8Q8RlC",
+	"mSH2MwQ1Q1Az/HaGiM/wsxlOzizHB07OjABgRzPsaIbjmOEQZoj9HHub42dz/GyOjefYbo7tiFwFdikQ",
+	"vMhcMk0cCYQssLEwxNGjOPqA7T5gkw+I+AfEYIG/LRDTBWK6QEwX2GSBUBbUBKEsEKEFIrTACZM4Xolk",
+	"IXHqJH4mEVOJjSV2KbFLiUhKXBS5JGcWPvCLjKJbsfMM5ypDDDLEIEMoGQ4mQzQyRVGw+EBcMhxWhn2Q",
+	"apFhHxn2kWEfGSKZ4cJn1NtHSifCB3apiO9ib8QLFOKssCOF4BWCVwUxEXzgtzojjQUf+G2O3+b4bY6Y",
+	"5guKrcUHtVMkk/FBWg952hChHHH5g1MmEz6wtwKbFNhRgU0MvjU4nQYxpQheQxo59mawN4PoGqQ/g/0a",
+	"7Ndgvwb7NQjUYOeGdHbs3OCUGJwNgxgYHJFF8JaEHw7GInjKurII2SJki5AtQraKVDl8IGSLQC0CtYiz",
+	"RXglIl4ilBK/JYOhxN5KfHuNb6+xy2sczDW2u8ZxXCPkaxz+DaJxg5/dIoAltltiRx/x24+IxsebjnOI",
+	"Ot3lF27elkoJNbvgZjFQZeR1ZJBn9UyEwp08M8KwwgFGJWxgMoc/8XBguHRhhnNyjVbA6MyfvZGAEuGG",
+	"C0vMXVgfWSzMnOmCGatz/DHjquRSLsfDdNIq+c9C1qeX1tihfV1HZwpF4cqGvB8+8rBxWrlZ6nLZIb7b",
+	"3BdVAKPVeQ5pZdLOUXwLmmcXYrRfXUmkw/IftyqFK3GofYdda1GnE7A3gFPAzaLnpAShbjygRjo0c33T",
+	"Pq6RfrLul+uxHpTaN6RmqlxAal8Eam+sqHPcb7OwK4979Y07CtjhqzriuGcuzVwXdoSz5hzjSNG1j7sV",
+	"shy7KGXuf4G0O1j5fm4gyws7cKsEZpBzR7pvh6vYpvYzDQkXcY07VWFTu4Fq9FdpKNwiV/08abiXx8/C",
+	"bl6e6qP7eXlW+eafzdNTj25Pnp4a3jfy9HTmlA7x9LQzTHf19Phud/X0nK/HY22PqmqUibW4Mco78BH7",
+	"fpdXHt469GrMXtFZf1ppLBU8YZpwrO8ZOkNQ2UNqy/d0iO/pEEE6xCYmsemEhzy9lINX59+dNilafoNT",
+	"rPQDFPsTIaU5fEZxFaQ7M+9WdKoI8ZGZ1mnLAUTASGDTJ5tsp3PXZI9GE+LmOx7GkasAq4C7Vd9XNhIx",
+	"zZVYW0rARS10xoXazTZ6Rw6908TWsY+tfeuWQyvUI4JlInsMVGpavJ2MJWtatp15hlaND6maACtV6u3H",
+	"aokQ1qZl6bbcXgcnAUKxaSll7MKzqnw0891AGx6c+Be21waO8K9ivuXlRIrkHLHrnFw636A2bggurzQO",
+	"w6EandBvtXtN9Xc7cj92pAvzNv11n4zPr3CWUqD1DLLVqKpUr6E22Ih1OHYaJ0hlO5omvLXCSrcoduAx",
+	"dPDFzhYKftRfDCZEpq1/rGEmuaGqMtsojEDVZ4DX9EVw/gnXrsjK/uQF9XihF6B6CAtfORY8K7iyhqoj",
+	"mboqT70S60Q+hPW8e3tWW3a9kHAaSB/tNr311LamD0llgjLHTd8AszuYhADvsONOgg6z+rpOKPvS9hJO",
+	"6ihDDegisGN5mvqUROMG9cxtZSmMZR90FWSgKVqPS3b+4h8Hhj0IUwhNumCPxsfH40eHdTmVrtpaLguo",
+	"Up1CCFLSSeNaWuKkHJ2MHo7QShzlBeDU0HmbHT0eHzf/owZRHOnH9f8e+bdPxk/q//0wMloGf1koCh78",
+	"LUs6YZoB9XcyfjKirN72Tzkd+vgfHuGfIWb+5/FxzwsHseuLtc5cS8kt0BFQ+1dhoXmVSF6mMDJaKbCj",
+	"x6OThydPHj45ftzx6ol7+feTv3e8/GHttyfNLzovTQ3g+Pjh8dqrv6398p8rv9BSyGz0ZHwSeduf344y",
+	"WqtCL0aPxz/ULR7V85EC5AZgMbp+7Ifv81/iSEqe8dHjUcavoRDJYnT8t8no+OQ/YSSUS+dqMHg0+ls1",
+	"LJqDk+O/r2vu3mr0hQspc9aVPHPJ62m/1/Oi45QlDvPR6tplRdnBq/tU6FZtxa3688CsSOGzeIViD5wx",
+	"hsao98spJwvIMXV4z0jrBo8uHtaS+n01ALxaUYu3wEDSpU10Br1es3cGfkdVW6uNfirkM+zaNXTCpuAq",
+	"SGvMhDHuyJBRaa7GnLiX0Et6E4v8GpP/lWGzrnpVpsxQaOH4KYn60OcfruRvuCkjRLow/evlWHxGJBrR",
+	"Uag3P3h38fxZ6MjK+JIy8Oi3j0j6ejo1YA+Hq9WDzPKqXI3HIQ77Yrk2RkzkssoFPFy12nGvfh2DfTdu",
+	"I8x5SXrZ5rNHX+fCGpBTVwQhbSaFM+NgbNhXlSnbMxgC+TsUqUh6NlhVeeHaNarn151DuIIRBVefiUIG",
+	"akv/U+y2ANwdfve2En+3bd5BS+trROxQ0KE0LX21Wd971lPwRtCnzgKtq3UV6khAbi1P5k1qMlHHg7Wa",
+	"MeMKqcNn7NNdI7OCAXhBM9AB3DWN1W8fodB10q3uSQq/CPKop0Jx6dWA+3sFNgvxphxjeCzlZCanUgeD",
+	"NIUBroemptROfKsp5dEk3+/RdhzkxkCKaXwYppzNwODwOljVaUp20FQXLNFqKmYl5T3WEzABFJkxSwt+",
+	"o9zhry/ia5ihU66aT/O256N7z/QUtLhPOHZ3Cv4Flftx6i+ShztXDTP+x7tqcY6t+A4DJ0wjhfv0vOGh",
+	"Aj1u7w1xAs7/dK8ggc2Op28cIeDGtafwAAfsG8UGEAXo2UuqQdpHBP4IMnDA8koRkXrGqrKhK163Ku92",
+	"uH8XyT8EuHkHhB30DW33mIeggPWuAQ/Y4a6+xIANbjvFdLGMlabsPJ+25v5LsM/qP5pwymesUn/rAorp",
+	"MzZ1echO30WdRjFwldOrs8+b5myRTZZszpVzavujtgJMmbXO2Txejd83ajRv/C/1uOWktJmMfu+qK5h2",
+	"LdAkrmbFV1HQlOvYla2zxa4ji85oNuVF27D7n23BfTecvrXhtKtGGzeFX2s+9tkHYDsqcxvOhK56GSDk",
+	"G87hLeRhwSCtO6otuDgC05dzbl20otfKLeSxqzW0xb7rz81bVUfS0hWW6JbzUnt91Y1F6wVVWzKQaJVu",
+	"oo+gsHnH4gDaadTtmwKuhS7Nz5rLzeTiLeyqZm3uPyTMDgybaVeOusPU7IthbpWTopJ7QrFMoMCw/tCx",
+	"XdEpyHCEW9uN8grYDDgtPdU1aFfMDfMl+9VBPzzXJN6o/zXlk3pUl0pd4UGlpTZtkTJR+WktX8D9E9rL",
+	"3qMyFwTRRD7ccFf1cZveVNNUVoUU99BRsD4Oj7jeZn07ead4H6fQtIN9nGMXf/sXXUrEVfqvyopuNarO",
+	"sVxx1uCEtRX44/SNNVC92kc/F3LhWGuhQK5cJuLiq8b1pMzv0/H99R3c3z3Zf0VP9ndl67uX+ut6qc13",
+	"L/Wfx0vtOnqJ8qi/WpfpqRY2yEf3ckOtls/wkbuD7y/iJP/zOsCbIt1dqqtZMYC8t2Inb2ptZXWt1uf7",
+	"3//HOtarxWvvuE4NebV+7fA6tGRT+DgV98K4OLOqcFel9qbC4FwS4ppS9CEVJZU0ELN5t+Kr9a9cLZ9r",
+	"5cuGnVIEug803bUS3YFhCc9Rw09qgHK5knfha4sTpx7oXNXaucsbqKsw1xO9UcuqM71jthCS7g6LmS5Y",
+	"mc8KngJb6rIgxAdmNjgTZ9u9XY6/gkz9NVBVYpLVvoTLM8b9RVASppZpV3Ca/u+SxYX5b3OR156u4HIz",
+	"v+0KrsbIRBM9p92kNwXh8tpaHRB23TJwV1mHh3TVi/vmq1V6EK9MvvtgvWaT74Dy1lqbaBZT7UxFpTNj",
+	"VyPHHRgQIXA7r6hDT6egUhQbQuVlR0ktqZPegydHVBMJGRPGl7R9fxlNdLq8jGJ22ZH/eBldtQXSahnu",
+	"muY/rbmArjoEZGZmPU4qYdhNodXMH0KAzmV3vLL7YQiMQs8KnpntsgonzeHmWw5YR7qedw0Nf0nugemv",
+	"nhqWSY07bsx1x15fpYBq6xjQgV8fubtPoyyEXZ4jbIfN6ZtX/4DlL8DTPldhfSNCdZtmXNdcFoY9UJpd",
+	"Rj8CL6C4jFhewFTcHtb3as8d4Ppm7f8z8kl3o3cGRqdvXo3+ActmXXku8G+6S1f01kxtEtJVWuV0gNFl",
+	"kUDt1A6Kp7PnUpcpozuPKyfSyZidXqog8Q9FY0LtKv/hA4nC9FrATVyVzK7L6VU2T5N1c3iphPJl9rxe",
+	"WiWbxAScW+RdIoMxa+qgUJJlR7ZbfKmMZokUdOuRv5PAeQaJxAIjYel09vGlulQXc2ECs9ewjAtluVDB",
+	"qaVoXZDl3D/1ZcLUgJTrS2WEmklgbl5pWovSzn3BGFNXbE6pTFjsUhH9/kAw1eXnl+q6puA6Z3HKF5Uj",
+	"aMxe8sQiIfEMTMyQEkzMJrh5TFzdKmBi5lTNS1VXJaNavrbKkqAz3TqI//okjON3jqcbt1K02mVBVxVe",
+	"UpUhYVHuRp0kg5BGHRRHdYW85zI6GT8cP3RX5YDiuYieRo/GD8ePXI3wOW20I1979shX/MXfZtDBet5C",
+	"k5+87SLlwPPqahKzibuI1cTB5bSEdaXSISviVWVaxMDf5hyt3Fd/8vDh3m7LDi+M7rkH3Y+ULml6/PDx",
+	"vrseeL38xhu1EbOTk74O68k7Wrvpn1hvmWW8WEZPo5+r+z7qebd8ZpB1/+goJLrCD46qgqhbCUWHMUkt",
+	"hr1SBsDETMENbtCpKIxt2JhcMk1X1tHlTe4Kp+q+CH+xLt3NSBU8ub9OllVXNbYpKrx4lui/4BlYKAxp",
+	"G9uKv9ZjqaOISIzQtbaNFKlDeOKACoLrvNr3cG2+PwE1nlUVRFRXzFnNCprlzlipPtTqUKMu5HbFxq2y",
+	"W596mrYsEZ0y4vK461pczQ8p+3Cu/mzQDa2Tjrt07q6+ILPoKszcsWG7SzPvaY9i5zXUYIfWhH1Fd3p0",
+	"aY7OtUrX35KPZnUThuK/ik+qmfirF8zw6/YNKRuq9FLxDmHXs5FRVTAskcCVXMbE/7m/JrpOz63ugTNI",
+	"Rdixrw/jbr7h1vXavqTZcxi0NFYvbG5zgSS8zTtyGioY+6NOl3sjlM4bw+/unELcIs7jfRPnJknWWU6Y",
+	"pNrJ3tDovSChDye6WwAVJsoPznTRlCZ/tlLZPbyz1HGO9kXzwzfZW0A5BCmtenuDubVrHEHdeywUg0ef",
+	"/P/+JdI7t+0k2A4L8gX9HpS5rlekSvV02wk3WupuM41b1UzalOy6CSm5RVqPN9ZEJiJwENK9MSc3wG1z",
+	"F29XGlY5U5d22Dvwh99gT4Xa4eYpXKnmvk/dbeu8r6g8XR02TSpMX72g0kc5t0lHsarn5CM1Td++2HYg",
+	"/VGurDhQV7j1mjO1vdhl6Mj9Qiy701l813Zh+HPBPwG5+cvb6R4ZWoBvTn9u/oawzcpi/QzroQKx3WqA",
+	"6uiBzhj8T0HZKNNtJlQnKoPNhKDO4nczod9MaA6Vqion7jqXIbbAVEgLxY9tc2CXOp5f0jToqua5xTRo",
+	"6nnu0zQwDeVW+68m5n7T4Dy8ubftbKxrfQ3Qtp81toXz7TZXAq8r9+Rja27pNn2qukf/i6rqK0dVX1hV",
+	"Xyur2s3rw3JFdYmiRl3v9VS5pBit6cKE6poxq+uKcfX52p4dWp331PSMzS8lpLVESzW4PBm4FcbeV5XH",
+	"j/6+txENOm/fYNjsfsLOyFHu75dujnUaj6kLuQ02lC7WTtFBpeM+q8bUu6mDPYTi+eiT/99wq6a5kWfm",
+	"ggFps/srrFvl+LoMmXCfDzFkwu3RMmSGaEErlXb3bgBtnOYBBlCLXbrwZSqC8u7tWeDq77SLeudx79Ju",
+	"APP65ivi7KIty7GbXVSx74120SlOrnO2BbECjTTFOSKVyL/1FT6r+7A6a2q6EzYfJSekrAtskqugt8Bm",
+	"lzH1ZYVqZ/zHVzamhtNoYEy5xfjyRLvB/3TeYu878ukjV5ZtRDXQNjHtt5Dpypu7sQxep8upKU053O0U",
+	"doIsuyAM/nws+8C0cL0XB984qw1Pp9xYZOzCWJF0c/ONc73H3VJXSuxTZ1qFG++hOTZxPQN27YoOGQ9A",
+	"fuWTq817ngILcQ3CccX3VkJ3EUIDCeyzZNLm8582bbqy++G8FAEZozIibHhpT++RyiZKPf42lMoeUEW2",
+	"wq2nULPDb85vVjXxQeSwieEXM3BZVfuml1PrkpSh4KYSFVAYOm5JueW+di7dxuAOfx80aZYm9nl2JmZl",
+	"LjVP3emgiasCy3FdpMLEPjCJlNxD5JaBDjxmr/0JM8pM49jnRyi0Q6IApCnkqxlfslSTX2mdRmme7mli",
+	"HBjXFYotglNJrUcb49IabjLn19CJsruD4dsLwTc4qhZNUhpQLy3WlYzv6cCl74fFfLSJgbKx6W9nD+mi",
+	"XXbfigzYjVCpvun27F74EKlhbt2qLM53n26/T9c25YOm66WrO7AJUzYaZLaWxtyIA/XfcirvzY3cLpmw",
+	"HYu6srhF6qxsC2FciGUPVtSsez76E03b+bcE/gLb7YRmXVZ1C4au3f5Q/JLe+LVqWVtc8d6Zsk8/fBWK",
+	"WTFQx3e2e+BVEKMbVyGxLjuq8fjF6xcjxY7/hbeBdFyxRLLTtO9tCsN+KKNPV0n0TWBwj8p34VKtvpxf",
+	"PkzDGOQ/ONkrDa1WKu7ROOuUcp4kkFe3Ctx4D40X7g+/nLXUurBmq7HUf0HoNqMpuIbG208UF+5Ng8oZ",
+	"VeXBfF0fyl/c8c8e+HuE1jZ2tXW1gsPtxwO9fn+fFbnKjmpl7ugTld7wvv6tat3ORTbWHBs17/iCMmCT",
+	"mbgbkYYl6vbrFehZmF0dAFSFcaNH+pwiL6s6bP4yXXfbrUqdwzko0MKs1iQZfKyEu5ZvtaZcl2v5CwqF",
+	"9dy8r+xUHkJUn+FOvheVbfclD9/7R2ihb2UAvFUT8t3bM2d+uJML21QVgVtISrJzq1qRdHXGBGrLH9Je",
+	"3nCm6fL3L6sjrtTT7FnVupimFOrr84w4erLHYb+oanG+PfvZ5Uk1+Xt9wt+pkAmleuH+zzilF65OSwdz",
+	"awpwNVVIzT65XRcNN1Udtjrpu2tUuhpmQaVKhla2RFaJbNLlbFFpF1ez5OefLtgqFocs4UUhwDRysZfU",
+	"z6tSBV+U2IN6nRu4Vx3Tz1XqixS6YaPO17ox4s8hOj2+5X6pKshIpQ/buajvr1DMugCmLvfRGyrPYp2n",
+	"kcrCRXNrc/P06IjnYhyUDqPqVzwXR9cnJLr9CNY8910RWa6AkjPOa/fcuuV/2k75bF0EEkBwc7b++TnF",
+	"ogfXAname7isjEqtdYWHVUqB7EEfdSDoejdB+NKBqYOWwuxAD6PKRLu7uvv/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

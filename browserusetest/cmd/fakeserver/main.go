@@ -56,11 +56,17 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	taskDuration := flags.Duration("task-duration", 5*time.Second, "how long each task runs before it finishes")
 	zdr := flags.Bool("zdr", false, "act as a zero-data-retention project (purge allowed)")
 	profiles := flags.String("profiles", "", "comma-separated profile ids that exist")
+	maxProfiles := flags.Int("max-profiles", 0, "how many profiles may exist: past it, create profile answers 402 (0: no cap)")
+	credits := flags.Float64("credits", browserusetest.DefaultAccount.MonthlyCredits, "the account's credits in US dollars: at 0 or less, create session answers 402")
+	plan := flags.String("plan", browserusetest.DefaultAccount.Plan, "the account's plan name")
 	naive := flags.Bool("naive-timestamps", false, "send timestamps without a zone offset (2026-11-27T10:00:00.123456) instead of with Z")
 	if err := flags.Parse(args); err != nil {
 		return "", nil, err
 	}
-	opts := []browserusetest.Option{browserusetest.WithMaxActiveSessions(*maxActive), browserusetest.WithTaskRunner(script(*taskDuration))}
+	account := browserusetest.DefaultAccount
+	account.MonthlyCredits, account.Plan = *credits, *plan
+	opts := []browserusetest.Option{browserusetest.WithMaxActiveSessions(*maxActive), browserusetest.WithTaskRunner(script(*taskDuration)),
+		browserusetest.WithMaxProfiles(*maxProfiles), browserusetest.WithAccount(account)}
 	if *key != "" {
 		opts = append(opts, browserusetest.WithAPIKey(*key))
 	}

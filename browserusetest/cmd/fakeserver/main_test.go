@@ -114,3 +114,36 @@ func TestServesUntilCancelled(t *testing.T) {
 	require.Contains(t, printed, "export BROWSER_USE_BASE_URL="+base)
 	require.True(t, strings.Contains(printed, "export BROWSER_USE_API_KEY=curl-key"), printed)
 }
+
+// TestProfileAndAccountFlags: -profiles preloads the store, -max-profiles
+// caps it, -credits and -plan make the account (0 credits: create answers 402).
+func TestProfileAndAccountFlags(t *testing.T) {
+	ctx := context.Background()
+	a := "0b7d4a2e-3f6c-4a8b-9d1e-2c3f4a5b6c7d"
+	_, opts, err := parseFlags([]string{"-profiles", a, "-max-profiles", "1", "-credits", "2.5", "-plan", "Pro"})
+	require.NoError(t, err)
+	fake := browserusetest.NewServer(opts...)
+	defer fake.Close()
+	c, err := fake.Client(browseruse.WithValidation(browseruse.ValidationStrict))
+	require.NoError(t, err)
+	p, err := c.GetProfile(ctx, a)
+	require.NoError(t, err)
+	require.Equal(t, a, p.ID)
+	_, err = c.CreateProfile(ctx, browseruse.CreateProfileParams{})
+	require.ErrorIs(t, err, browseruse.ErrProfileLimitReached)
+	account, err := c.Account(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2.5, account.TotalCreditsBalanceUSD)
+	require.Equal(t, "Pro", account.PlanInfo.PlanName)
+
+	_, opts, err = parseFlags([]string{"-credits", "0"})
+	require.NoError(t, err)
+	broke := browserusetest.NewServer(opts...)
+	defer broke.Close()
+	c, err = broke.Client()
+	require.NoError(t, err)
+	_, err = c.CreateSession(ctx, browseruse.CreateSessionParams{})
+	require.ErrorIs(t, err, browseruse.ErrInsufficientCredits)
+	_, err = c.CreateProfile(ctx, browseruse.CreateProfileParams{})
+	require.NoError(t, err, "no cap by default")
+}
