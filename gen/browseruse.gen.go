@@ -1011,6 +1011,75 @@ func (e ThinkingLevel) Valid() bool {
 	}
 }
 
+// Defines values for UploadContentType.
+const (
+	UploadContentTypeApplicationMsword                                                  UploadContentType = "application/msword"
+	UploadContentTypeApplicationPdf                                                     UploadContentType = "application/pdf"
+	UploadContentTypeApplicationVndMsExcel                                              UploadContentType = "application/vnd.ms-excel"
+	UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet       UploadContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentWordprocessingmlDocument UploadContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	UploadContentTypeImageGif                                                           UploadContentType = "image/gif"
+	UploadContentTypeImageJpeg                                                          UploadContentType = "image/jpeg"
+	UploadContentTypeImageJpg                                                           UploadContentType = "image/jpg"
+	UploadContentTypeImagePng                                                           UploadContentType = "image/png"
+	UploadContentTypeImageSvgXML                                                        UploadContentType = "image/svg+xml"
+	UploadContentTypeImageWebp                                                          UploadContentType = "image/webp"
+	UploadContentTypeTextCsv                                                            UploadContentType = "text/csv"
+	UploadContentTypeTextMarkdown                                                       UploadContentType = "text/markdown"
+	UploadContentTypeTextPlain                                                          UploadContentType = "text/plain"
+)
+
+// Valid indicates whether the value is a known member of the UploadContentType enum.
+func (e UploadContentType) Valid() bool {
+	switch e {
+	case UploadContentTypeApplicationMsword:
+		return true
+	case UploadContentTypeApplicationPdf:
+		return true
+	case UploadContentTypeApplicationVndMsExcel:
+		return true
+	case UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet:
+		return true
+	case UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentWordprocessingmlDocument:
+		return true
+	case UploadContentTypeImageGif:
+		return true
+	case UploadContentTypeImageJpeg:
+		return true
+	case UploadContentTypeImageJpg:
+		return true
+	case UploadContentTypeImagePng:
+		return true
+	case UploadContentTypeImageSvgXML:
+		return true
+	case UploadContentTypeImageWebp:
+		return true
+	case UploadContentTypeTextCsv:
+		return true
+	case UploadContentTypeTextMarkdown:
+		return true
+	case UploadContentTypeTextPlain:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadFilePresignedURLResponseMethod.
+const (
+	UploadFilePresignedURLResponseMethodPOST UploadFilePresignedURLResponseMethod = "POST"
+)
+
+// Valid indicates whether the value is a known member of the UploadFilePresignedURLResponseMethod enum.
+func (e UploadFilePresignedURLResponseMethod) Valid() bool {
+	switch e {
+	case UploadFilePresignedURLResponseMethodPOST:
+		return true
+	default:
+		return false
+	}
+}
+
 // CreateSessionRequest The settings of a new session. Every field is optional.
 type CreateSessionRequest struct {
 	// BrowserScreenHeight The browser's screen height in pixels.
@@ -1156,6 +1225,16 @@ type FileView struct {
 // HTTPValidationError The answer to a request that could not be parsed or broke a rule.
 type HTTPValidationError struct {
 	Detail *[]ValidationError `json:"detail,omitempty"`
+}
+
+// InternalServerError The answer when the service failed.
+type InternalServerError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
+// OutputFileNotFoundError The answer when a task has no output file with the given ID.
+type OutputFileNotFoundError struct {
+	Detail *string `json:"detail,omitempty"`
 }
 
 // ProfileNotFoundError The answer when no profile has the given ID.
@@ -1401,6 +1480,18 @@ type TaskNotFoundError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// TaskOutputFileResponse Where to download a file a task produced.
+type TaskOutputFileResponse struct {
+	// DownloadURL A short-lived link to the file.
+	DownloadURL string `json:"downloadUrl"`
+
+	// FileName The file's name, as the agent gave it.
+	FileName string `json:"fileName"`
+
+	// ID The file's ID.
+	ID string `json:"id"`
+}
+
 // TaskStatus The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
 type TaskStatus string
 
@@ -1520,6 +1611,11 @@ type TooManyConcurrentActiveSessionsError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// UnsupportedContentTypeError The answer when an upload's content type is not accepted.
+type UnsupportedContentTypeError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
 // UpdateSessionRequest An action to apply to a session.
 type UpdateSessionRequest struct {
 	// Action An action on a session. stop ends the session and its running tasks; it cannot be undone.
@@ -1530,6 +1626,42 @@ type UpdateSessionRequest struct {
 type UpdateTaskRequest struct {
 	// Action An action on a task. stop ends the task; stop_task_and_session ends the task and then its session.
 	Action TaskUpdateAction `json:"action"`
+}
+
+// UploadContentType The media types a session accepts for an uploaded file.
+type UploadContentType string
+
+// UploadFilePresignedURLResponse An S3-style presigned POST. The URL and the fields are credentials until they expire.
+type UploadFilePresignedURLResponse struct {
+	// ExpiresIn Seconds until the URL and fields expire.
+	ExpiresIn int `json:"expiresIn"`
+
+	// Fields The form fields to send before the file part, in this order.
+	Fields map[string]string `json:"fields"`
+
+	// FileName The name under which tasks of the session see the file.
+	FileName string `json:"fileName"`
+
+	// Method The HTTP method of the upload, always POST.
+	Method UploadFilePresignedURLResponseMethod `json:"method"`
+
+	// URL Where to POST the multipart form (the storage's host, not the API's).
+	URL string `json:"url"`
+}
+
+// UploadFilePresignedURLResponseMethod The HTTP method of the upload, always POST.
+type UploadFilePresignedURLResponseMethod string
+
+// UploadFileRequest The file to upload to a session.
+type UploadFileRequest struct {
+	// ContentType The media types a session accepts for an uploaded file.
+	ContentType UploadContentType `json:"contentType"`
+
+	// FileName The file's name; tasks of the session refer to the file by it.
+	FileName string `json:"fileName"`
+
+	// SizeBytes The file's size in bytes, at most 10 MiB.
+	SizeBytes int `json:"sizeBytes"`
 }
 
 // ValidationError One broken rule, located by the path of the offending input.
@@ -1560,6 +1692,9 @@ type ValidationErrorList struct {
 	Detail []ValidationError `json:"detail"`
 }
 
+// FileID defines model for FileID.
+type FileID = string
+
 // SessionID defines model for SessionID.
 type SessionID = string
 
@@ -1579,6 +1714,11 @@ type SessionNotFound = SessionNotFoundError
 
 // TaskNotFound The answer when no task has the given ID.
 type TaskNotFound = TaskNotFoundError
+
+// GetTaskOutputFile404JSONResponseBody defines parameters for GetTaskOutputFile.
+type GetTaskOutputFile404JSONResponseBody struct {
+	union json.RawMessage
+}
 
 // ListSessionsParams defines parameters for ListSessions.
 type ListSessionsParams struct {
@@ -1622,6 +1762,9 @@ type ListTasksParams struct {
 type CreateTask400JSONResponseBody struct {
 	union json.RawMessage
 }
+
+// CreateUploadURLJSONRequestBody defines body for CreateUploadURL for application/json ContentType.
+type CreateUploadURLJSONRequestBody = UploadFileRequest
 
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = CreateSessionRequest
@@ -1817,6 +1960,68 @@ func (t RejectedBody) MarshalJSON() ([]byte, error) {
 }
 
 func (t *RejectedBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTaskNotFoundError returns the union data inside the GetTaskOutputFile404JSONResponseBody as a TaskNotFoundError
+func (t GetTaskOutputFile404JSONResponseBody) AsTaskNotFoundError() (TaskNotFoundError, error) {
+	var body TaskNotFoundError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTaskNotFoundError overwrites any union data inside the GetTaskOutputFile404JSONResponseBody as the provided TaskNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) FromTaskNotFoundError(v TaskNotFoundError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTaskNotFoundError performs a merge with any union data inside the GetTaskOutputFile404JSONResponseBody, using the provided TaskNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) MergeTaskNotFoundError(v TaskNotFoundError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOutputFileNotFoundError returns the union data inside the GetTaskOutputFile404JSONResponseBody as a OutputFileNotFoundError
+func (t GetTaskOutputFile404JSONResponseBody) AsOutputFileNotFoundError() (OutputFileNotFoundError, error) {
+	var body OutputFileNotFoundError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOutputFileNotFoundError overwrites any union data inside the GetTaskOutputFile404JSONResponseBody as the provided OutputFileNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) FromOutputFileNotFoundError(v OutputFileNotFoundError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeOutputFileNotFoundError performs a merge with any union data inside the GetTaskOutputFile404JSONResponseBody, using the provided OutputFileNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) MergeOutputFileNotFoundError(v OutputFileNotFoundError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t GetTaskOutputFile404JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *GetTaskOutputFile404JSONResponseBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2019,6 +2224,31 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// CreateUploadURLWithBody Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURLWithBody(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUploadURL Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURL(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskOutputFile Get a link to a task's output file
+	//
+	// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+	//
+	// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+	GetTaskOutputFile(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSessions List sessions
 	//
 	// Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -2167,6 +2397,61 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
 	GetTaskStatus(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// CreateUploadURLWithBody Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *Client) CreateUploadURLWithBody(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadURLRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUploadURL Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *Client) CreateUploadURL(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadURLRequest(c.Server, sessionID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskOutputFile Get a link to a task's output file
+//
+// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+//
+// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+func (c *Client) GetTaskOutputFile(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskOutputFileRequest(c.Server, taskID, fileID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ListSessions List sessions
@@ -2506,6 +2791,94 @@ func (c *Client) GetTaskStatus(ctx context.Context, taskID TaskID, reqEditors ..
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewCreateUploadURLRequest calls the generic CreateUploadURL builder with application/json body
+func NewCreateUploadURLRequest(server string, sessionID SessionID, body CreateUploadURLJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUploadURLRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewCreateUploadURLRequestWithBody constructs an http.Request for the CreateUploadURL method, with any body, and a specified content type
+func NewCreateUploadURLRequestWithBody(server string, sessionID SessionID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/files/sessions/%s/presigned-url", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetTaskOutputFileRequest constructs an http.Request for the GetTaskOutputFile method
+func NewGetTaskOutputFileRequest(server string, taskID TaskID, fileID FileID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task_id", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/files/tasks/%s/output-files/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
 }
 
 // NewListSessionsRequest constructs an http.Request for the ListSessions method
@@ -3224,6 +3597,33 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURLWithBodyWithResponse(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error)
+
+	// CreateUploadURLWithResponse Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURLWithResponse(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error)
+
+	// GetTaskOutputFileWithResponse Get a link to a task's output file
+	//
+	// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+	GetTaskOutputFileWithResponse(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*GetTaskOutputFileResponse, error)
+
 	// ListSessionsWithResponse List sessions
 	//
 	// Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -3394,6 +3794,137 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /tasks/{task_id}/status (the `GetTaskStatus` operationId).
 	GetTaskStatusWithResponse(ctx context.Context, taskID TaskID, reqEditors ...RequestEditorFn) (*GetTaskStatusResponse, error)
+}
+
+type CreateUploadURLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadFilePresignedURLResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UnsupportedContentTypeError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateUploadURLResponse) GetJSON200() *UploadFilePresignedURLResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateUploadURLResponse) GetJSON400() *UnsupportedContentTypeError {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateUploadURLResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateUploadURLResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateUploadURLResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUploadURLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUploadURLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUploadURLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUploadURLResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaskOutputFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskOutputFileResponse
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *GetTaskOutputFile404JSONResponseBody
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *DownloadURLGenerationError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON200() *TaskOutputFileResponse {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON404() *GetTaskOutputFile404JSONResponseBody {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON500() *DownloadURLGenerationError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskOutputFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskOutputFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskOutputFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskOutputFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type ListSessionsResponse struct {
@@ -4214,6 +4745,51 @@ func (r GetTaskStatusResponse) ContentType() string {
 	return ""
 }
 
+// CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *ClientWithResponses) CreateUploadURLWithBodyWithResponse(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error) {
+	rsp, err := c.CreateUploadURLWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadURLResponse(rsp)
+}
+
+// CreateUploadURLWithResponse Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *ClientWithResponses) CreateUploadURLWithResponse(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error) {
+	rsp, err := c.CreateUploadURL(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadURLResponse(rsp)
+}
+
+// GetTaskOutputFileWithResponse Get a link to a task's output file
+//
+// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+func (c *ClientWithResponses) GetTaskOutputFileWithResponse(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*GetTaskOutputFileResponse, error) {
+	rsp, err := c.GetTaskOutputFile(ctx, taskID, fileID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskOutputFileResponse(rsp)
+}
+
 // ListSessionsWithResponse List sessions
 //
 // Returns one page of the project's sessions, newest first, optionally only the active or only the stopped ones.
@@ -4497,6 +5073,107 @@ func (c *ClientWithResponses) GetTaskStatusWithResponse(ctx context.Context, tas
 		return nil, err
 	}
 	return ParseGetTaskStatusResponse(rsp)
+}
+
+// ParseCreateUploadURLResponse parses an HTTP response from a CreateUploadURLWithResponse call
+func ParseCreateUploadURLResponse(rsp *http.Response) (*CreateUploadURLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUploadURLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadFilePresignedURLResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UnsupportedContentTypeError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskOutputFileResponse parses an HTTP response from a GetTaskOutputFileWithResponse call
+func ParseGetTaskOutputFileResponse(rsp *http.Response) (*GetTaskOutputFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskOutputFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskOutputFileResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GetTaskOutputFile404JSONResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest DownloadURLGenerationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseListSessionsResponse parses an HTTP response from a ListSessionsWithResponse call
@@ -5112,138 +5789,153 @@ func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rcxu3suBfQc3eKln3DqmHrZx77A+3FDuJvUdJVJacs1WW9hQ40yRhYoAJgCFFe/Xft7qBeZEzfMiy",
-	"k9Txl7HFwTQaQKNf6G58ihKd5VqBcjZ6/inKueEZODD01xVYK7R68wr/SMEmRuROaBU9j66nwKx/fWDZ",
-	"m1fDKI4Evsi5m0ZxpHgG0fMoNPmXSKM4MvB7IQyk0XNnCogjm0wh4wh7rE3GXfQ8Kgpq6ZY5fe2MUJPo",
-	"/j6Orrmd9eHhuJ1tQgLffy4G9/ixzbWyQFPzM5f4CaRv4fcCrMPfEq0cKPovz3MpEo5IHn2wiOmnRmf/",
-	"YWAcPY/+11E9+Uf+rT16fX19+RuXIqWPfzBGG999e9znrFoqpg1zU2AjnS5ZoguZMqUdGwE2sZDi+5HR",
-	"M2CcmULCMLqPo7fwARIH6fc6Xe6FO1fLX8fR8/ebR7E2gniv9hfCuuj+tmPcuN7GT7kfcHNkTI9pJjzU",
-	"IcPGRW6dAZ6xBhyWQiK5Acu0AjbiBtgKAi88HDBzkUDMfuTWnV++iRlXdgHGsk83UQqOC3kTPX8/HA5v",
-	"79lCuCmDOZgly40eSciG7HvtpsxOeQ6WYS88SSB3kNIShN31i3Y/6kKlj0ZBK3B7SegXXe5gNuWWuanw",
-	"eyjstkfHqwl0E1K4XVcwui+3Ku29lwa4gzDMxv7r4lDOCTWxSBicKViUIx6yH2ilxgJkyoRlmj7jEllI",
-	"bnQOxgm/00dGLyyYq8QAqNcgJtOezkLDA8sstWVTasyEYrm4A2kRdsbvRFZk0fOnz86+i6NMqPDn6XEc",
-	"qUJKPpJQsqfAhIRyMAHcRG1k/ilSN90RlwW27UHlu5Nnz/ZHJSms09ml0XfEQLiUO/CFl42P7m9XF/+t",
-	"Lhx4XubxZ25qdDGZelLI8TMmlHXAU1zS70OrdxYOLNMLNWS/AKSWccV44sQcmC1GVQ846Pa47uMIFP75",
-	"FhJtUmT1NJ1jXkgXPR9zaWENSWoa+AMRk2cWpgRxYNm7txeM5zlwgywmgWZrIm1QKXKBal5HWkvgCud1",
-	"BpCfSzGHFip+FdqY/HMKitGL1pxZx5eWFTnjY5QO3G8oUKmNmQGeLtlYG8aVdlMwQ0ZQ/EhbaCZSW2Rb",
-	"llmtFf4rnPWwcGElOLDdI8jBWGHdz5Bps9xrFNzOLBJpEw87Rc6ZETDGVcqmwjptljGzuhxcwhUbFUKm",
-	"TPuPia/DWBtoD9DzZ/rGOm6cJbatC8eIxd25nhEZPRYS3qTru+28mvfQiD1JtJ4JsDGTeiKUPWROM6l5",
-	"yoRyujk27GxV8ejZeKUiQrjcLV/qQjmzfKlT2H3zXa5+6XdgWJuosFHH2pgW8R6UuxDuhLND9msmnIM0",
-	"rsQlGFYg2RT2BcOhMFcYZem1/1CPx8OOYd4NJnoQxlq+G/4S/vN+FfPbqPHFQGS5Ns6rr8gQo4lw02I0",
-	"THR2pHkuBolOYQLqqOr0vvm5nYl8UPL/Qa6Rx5mKPxCZvDOya+VzPgFcXJ0jhyU6bu9D4+xw+5reV7/o",
-	"EWpliJ6XcSgyewXcuafjcVD/+ASUG7JflQwELiwr9d11qcal1AtIX+mMC2W7hUjqX9bQWcaXbC6soG0i",
-	"HGT05RqJ9oyXG8OX+H4suZ3+HGh3C7ctVKN/oYgJjbl1LNMpdO/WqZhMJYreHyRkpWWzuZvX5SfUGVFA",
-	"ECAQYKC8AZ5M/aK3J70Tiw9FOtlhgK/5HNVXas24xX0WxIktpGN8gkvg/PufDOpO16Zw0w19Nlp1r6tX",
-	"YqkX3y3c5ZC4Uim4ADXBT0+Oj4+Pd2BIBONCZrszoqsixx0L6cXFzx1qwHWJ2IGlVZYvmF7lMyLBt2Fq",
-	"OwW7/EyMSrYYtvOgsDA4HR5HXdhKriYF0gWh2yBYUyjUAEipzvjdlYO8TY0nOMXrADNtHbPYemX3OT4r",
-	"JRsTjk3EHJlt3tLnwsJVCt1Jl/qWgeMpd96mS1Ph2d9li0msLXUb0Xc5Mr+TYzaD5WDOZYEWpzC2NMMK",
-	"r4HqhYrZDHLnTSQXLPYNjLFmgzr/DeepW/CeXHJrF6iMzbERW0y1xVmBbHXWCgukyEBiYCeWHEeh7WdM",
-	"z0sDKSgnuFxFZyykZELFbLRkimdAluqSLMTQ7QvWZtCemSc6y0hzrGYy22kWg/DumsWGHwcX0xSKCTVk",
-	"/wxakXDNHVfqTC1Tij2xUMG4CgbX4YNUmxUge2zflQ+7eUrTGsRRNQdB0ruaJ5xupf326jYb7ExI+Sbt",
-	"kJxX+MbiZHrTopIVSPQv2Pub6D9votvw0uI6l/jkRuOKHdjPk647ayyBjdS0ubPGgp2YInGFgfTXwuVF",
-	"p3ryv69+/SX4YmLcfpz575GLc1f3izyCgLCssI6NNZK+N6rC74J2kPLfEdhUJ0UWZO92ZJfWAVqdWe5+",
-	"uHOgrPCOi5rLr7N1uHOMp7jZgtJe4uqh4WplueuWmWsY4NqvT9E/W9PA7JScd6mOUdFBxrYqks8qzl51",
-	"2NXZVKjZTrbsBTT7p+9KqiBdByVQt6ZR9nEBc5C7b9Tr1mfr2/S1XrAUIEcddlqKUwPcamVXtAB658XL",
-	"Rj0A9VW/2rXrcm08nyJQKCrfR7xwOrpdm9WmStBjxaI53VxNgNL7Yqfa2TgYubQQDC3wwmn2pP4ghUSk",
-	"YNnY6Kwe4aF3f9We6/eemG67jIa2S2adA9YSOVhj3mSL8UXa71nBtsJb+20rYqr7PG8E/sAybEEyjkac",
-	"pgbsKlGfnp1tJWkxUdrASzCOPIc7aPTn5Gpl1xdXLEGExyLhDmzLQku4Qi4/ByPGy5gYdRiqF7AW5Hhg",
-	"xURB2gLS4yQI2kjPhJS6SikOaIZiL3iEK001i2QxRbXB+1i3z9V2h0EwjvsX6frlJcNWba/g2dnTs21a",
-	"JBKUP2XpIze/+F950Csbhsg0TETXvnkFici4bEuEdU3/nLZoxiVTRTZCCx+3bUOwMau9iFKa5QYS4jwo",
-	"vKS2LmYwnAzZTXQ8PD27iYZ+Lt5ZSH8esUQXaGNmMOGjpQP7ggU3j3Xlu3dXLNVScuP3IXcODGL1f9//",
-	"1+D2f57c3KT/dXMz/J+bm/Q//9/NzRD/PvyPtZOstqeF5yIMaVjOwa6OlbCH0Cqa6JW/yH5WXB7V8GlN",
-	"XumFkpqn795e/AQKTOOAaJOhWnlWSjW0PuTKOB3+pAEwk0LN1tmUP6ppL++PXEgv2yceFaihvHt7Ee3k",
-	"pflRSPhNwKJL+yFfYM3dc6PTIulyxWDDX3r3EL49sN5MiLo4Y7rxO38ouv18tbldqEmFVdeG6Tqk3Ohq",
-	"0IxXx3a0Q3Y6p+xfx0o73u8QckVX7lrSS+/FbR9UbaVO2vDe/etPrsDbDmH+t5Nj6JZmZEzHbjsR4GWH",
-	"M3iVENGONAm3wN5c/cqennz33eCEcZlP+eDUMxezZIlOgT3JZYHcbAwLJmHCE/+7PWzz7wNL7l8mdc2u",
-	"K/UJEeeAjzE+kONwgQ9kLTzDh8KHxsfv+DD4sPhAJs0LfCzw8TGKoxHHxwgfCHmEkEcIeYSQR1N8IPjR",
-	"B3xgHyPsY4R9jLCPEfYxwj5G2McI+xjN8YF9jJb4wI4S7ChJ8IEdJdhHgn0k2EeCfSQzfGAfCfaRIPgE",
-	"IScIOUHEE4ScIOTkDh8IPvlIkgQfiGSKUFIEkCKAFN8C9gvYBLBLwC4BIQNCBkf7ER8IYIwAxhlta3xg",
-	"uwliP0HEJwhlgthPENQEQU3w2wkiPsHPJjg5kxwfODkTAoAdTbCjCY5jgkOYIPZT7G2Kn03xsyk2nmK7",
-	"KbYjViGwS4HgReYjMOJIIGSBjYUlazaKow/Y7gM2+YCIf0AMZvjbDDGdIaYzxHSGTWYIZUZNEMoMEZoh",
-	"QjOcMInjlUgWEqdO4mcSMZXYWGKXEruUiKTERZFLUirwgV9kiHiGnWc4VxlikCEGGULJcDAZopEhGhmi",
-	"myEuGQ4rwz4y7CPDPjLsI8M+MkQyw4XPqLePFIOCD+xSYW8KeyM5rBBnhR0pBK8QvDJkweADv9UZSXp8",
-	"4Lc5fpvjtzlimiOmOQLIqZ0iRoMPRC0njQcRyhGX3zmFv+ADezPYxGBHBptYfGtxOi1ianFyLDa22JvF",
-	"3iyia5H+LPZrsV+L/Vrs1yJQi51bhEzqlsUpsTgbFjGwOCKH4B0xNxyMQ/AUquMQskPIDiE7hOwQskPI",
-	"DiE7BOoQqEOcHcIrEPECoRT4LR1hFdhbgW/n+HaOXc5xMHNsN8dxzBHyHIe/QDQW+NkdAlhiuyV29BG/",
-	"/YhofFx02INV+MZrbt8WSgk1ueZ2tqO44NUJTULnPGh7oRZZOuJQQgrLjAfMtILdpMh5sDw9GC79ce+U",
-	"VNQSGPle2aUElAgLLhwxd+FQSI+FEnaKgtg6neOPGVcFl3I53E0elRFjDrI+vajCziL88pRcKCaFdZZO",
-	"eMMJcK08+FnqUp0QX0jPXZdzBVYOkp3Oc0jDueRiiuJW0Dz7o56WopRyBwMniENsNjZQYdYZKiS5WwZj",
-	"dINetho0t0U1W4sH6HM6rJ3+j8AtAKeA21mPxYpQNzoKkQ7tVC/aZrMMk/WgeekIDugbUj1VPjCgLxKg",
-	"98zeG1Db1MTS8im/8SbZHl9VkR89c2mn2rgBzpo3UJCiK1ujFToS+2gRHn6BtDto5EETT87dHbfKgtec",
-	"CSc6fNu7Qzrcw9wVdsdItSvfuNMMCYCa6K/SUHOL3PbzpAth3dsQwrk+Bb8q8DSvx+UsdPi7KrOjd19b",
-	"H4EiLEFrOfJ3mImKb96vu/UR3i/kd+hGIPgk6CwhdB979R65PjkVTxo7peHEwaZX4mOPAeqPIsvRcT9L",
-	"Uy1T2w3Nacflm+6Jeq0XKFGWNbyMu2QaMz0HQ0chCL0T8CpxUAet3lpT1BjVBprY38prR0zua+WFbve1",
-	"8q7Wz8W2n27VysTa+R3Ff4XIqbDLyzCo6ghsyN6QzzUtNZYSnrD1sdi3SMldUHmEEMNvYWnfwtIaYWmb",
-	"mEQleTtYhOMOfCx0FQd9XofKhg1OMStPUOyPhJT28AX5t0l3prjKShUhPjLROm05gAgYCWz6ZJPtdOWb",
-	"PKLRhLiFjnfjyOVBV4O7ld+XNhIxzZWYB5wdh1rohAu1n230LkfN6Txx1Rl0a9/65dAK9YjGMpE9Biq1",
-	"Ld5OxpKzLdvOvkCrJhxtjYAVKg32Y7lECGvTsnRbbqghVbOk2LiQMvbHZGVcsP1moO1+SPwXttd2HOFf",
-	"xXzLi5EUyRVi1zm5dFJKbfwQfHx/3DyWqnXCsNUeNNXf7MjHsSN9uI3tTxa0Ic7NW0oNrWcnW41SEXsN",
-	"tZ2NWI9jp3GCVLanacJbK6x0i2J3PIJqfLG3hYIfdcuN1e3T1j/WMJPcOgS0jcIIFNIXfsDm9EWQHGLM",
-	"FMzBPK68oB6v9QxUD2HhK8+CJ4YrZynbz9oyfKxaiXUi34X1vHt7UVl2vZBwGkgf7Ta99di1pg9JZYQy",
-	"x0/fDmZ3YxIaeDc77iToZnR11wllX/h0wkkdZagBXTfsWJ6mITTc+kG98FtZCuvYB10mLejxWCSCS3b1",
-	"6h8Hlj1phnLbdMaeDk9Ohk8PvTbXkyvqozFL1akJQUo6aVwLDx8Vg9PB8QCtxEFuAKeGztvc4NnwpP4f",
-	"NYjiSD+r/vc0vD0bnlX/+25gtWz85cAY3vhbFnTCNAHq73R4NqDsivZPOR36hB+e4p9NzMLPw5OeFx5i",
-	"1xdrnfmWkjugI6D2r8JB/SqRvEhhYLVS4AbPBqfHp2fHZyfPOl6d+Zd/P/17x8vv1n47q3/ReWErACcn",
-	"xydrr/629st/r/xCSyGzwdnwNAq2P78bZLRWRs8Gz4bfVS2eVvORAuQWYDaYPwvDD3GIcSQlz/jg2SDj",
-	"czAimQ1O/jYanJz+NwyE8mG1NQZPB38rh0VzcHry93XNPViNIdudMhh8Cq9PIkr7vZ7XHacscTMuuMrF",
-	"NUUHr+5ToVsJ+Vv15x2j00XIphCKPfHGGBqjwS+nvCwgx9ThAyNeajy6eFhL6vflYgW1ohJvDQNJFy7R",
-	"GfR6zd5Z+A1Vba02+qmQz7C5b+iFjeGqEV6eCWv9kSHTMsV1Lc2JBwm9pDfAM6wx+V8ZNsOB1zFqPrDV",
-	"FhkKLRw/JbMchjjwlTg6P2WESBemf71Yt77Z9Ptxo2JDdNTUm5+8u375ounIyviSIqHpt49I+no8tuAO",
-	"d1erdzLLy7ThgEPc7Ivl2loxkssyJvtw1WrHvfp1DPb9uI2wVwXpZZvPHkO+obMgxz4ZLa0nhTPrYWzY",
-	"V6Up2zMYAvkbmFQkPRuszICb+0bV/PpzCJ+4Z7j6TBQyUFv6H2O3BnB3hN3bSsDYtnl3WtqQq7dHYl1h",
-	"W/pqvb4PzGsLRtCnzoIjq/ltZXIb487xZFqniBB1PFnL3R2WSB2+YJ/ua5nVGEAQNDs6gLumsfztIxhd",
-	"JT/onuSc60Y+y1goLoMa8HCvwGYh/uZV17GUl5mcUs520hR2cD3Uuf178a06pbJOgnpE23EnNwZSTO3D",
-	"sMVkAhaH18GqzlOyg8basESrsZgUFH9eTcAIUGTGLDV8ofzhbyhKY5mlU66KT/O256N7z/QkFm5MReuZ",
-	"i+5UqGtKu/bqL5KHP1dtZl4N99XiPFsJHTacMLUU7tPzdg8V6HF7b4gT8P6nBwUJbHY8/cERAn5cjxQe",
-	"4IH9QbEBRAF68qOQ0E8E4Qiy4YDlpSIi9YSi7zu8bmX+w+7+XST/JsDNO6DZQd/Q9o95aBRk2jfgATvc",
-	"15fYYIPbTjF9LGOpKXvPp6u4/xLci+qPOpzyBSvV36qQTfqCjX0+iNd3UadRDHwlsPLsc1GfLbLRkk25",
-	"8k7tcNRmwBZZ65wt4FX7faNa88b/Uo9bTkrryej3rvrCFXOBJnE5KyGbTUsZ9LL2Wm2168iis5qNuWkb",
-	"dv/eFtw3w+mPNpz21WjjugBXxcc++wBsT2Vuw5nQbS8DhHzDObyDvJm4rXVH1puPI+hhouFlpZU7yGOf",
-	"873FvuuvS7CqjqSFT/DrlvNSB33Vj0XrGWW9W0i0SjfRhyqFeOfiANpp1O2lgbnQhf1Jc7mZXIKFXdYO",
-	"y8OHhNmBZRPtywJ2mJp9McyttH4qfSIUywQKDBcOHduZ9Y3qDnDnulFeAZsBp6VnqWaqXbmsWSuiXx0M",
-	"w/NN4o36X53G3qO6lOoKb2S8t2mLlInST+v4DNSDN2DRe1TmgyDqyIcF99V3tulNFU1lZUhxDx011sfj",
-	"EVfbrG8n7xXv4xWadrCPd+zib/+iSrZcpf8qrehWo/IcyxfJapywtgJ/vL6xBqpX++jnQj4cay0UyJct",
-	"QlxC9Q7UXe2XdXx/fQf3N0/2X9GT/U3Z+ual/rpeavvNS/3n8VL7jn5EedRfNcH2VG3YyUdXVYToUIg/",
-	"w0fuD76/iJP8z+sAr4sldqmudsUACt6KvbyplZXVtVqf73//t3Wsl4vX3nGdGvJqHbHd64GRTRHiVPwL",
-	"6+PMLPMFaku1NxUW55IQ15SiD6koqKSBmEy7FV+tf+Zq+VKrpDAGlDunCPQQaGr3qFmTS64OLEt4jhp+",
-	"UgGUy5W8i1DjkTj1js5Vrb27vIa6CnM90Ru1rCrTO2YzISX+FjNtWJFPDE+BLXVhCPEdMxu8ibOtIH9t",
-	"6qChmNOa6k2hoLyymXYI/m2ZWasEHCDd9uK+udByD+Kl4fEQrNcswz1Q3lp5B40zqqSjqJBO7Cu1eLc1",
-	"0SR301LW6PEYVIrMS6i8cB0BuTrpPf7w6VMjCRkTNhS4en8TjXS6vIlidtORhXcT3bbZ4mpRvmoTflpz",
-	"RNx2sOnMTnpcJcKyhdFqElzhoHPZHTXrf9gFhtETwzO7nWPipHncQssd1pEuPVlDI1w9cmD7ayk1iybF",
-	"HfeQ+MOXr1JOqXUY5cGvj9xX1y2McMsrhO2xOb988w9Yvgae9jmsqvqo7PzyDaq7cVWBTVj2RGl2E30P",
-	"3IC5iVhuYCzuDqsrgaYecHUp0P8ZhNSvwTsLg/PLN4N/wLJeV54L/JtuKBFqrLckfZPnxWcWgNWFSaBy",
-	"rTZKKbKXUhcpo5tkSlfG6ZCd36hG+hky6ITalV6sJxJZ+lzAIi4L6IWkzri6t6TO/Ti8UYLO95NpqR2V",
-	"KQ8xAecOeZfIYMjqahyU6teRcxXfKKtZIgXVQA8VSr1/ikisoaouveY4vFE36noqbMP4sizjQjkuVOPs",
-	"TLTK5XsnRLnGPrONVLwbZYWaSGB+XmlaTeGmoWyJreq3pVSsKvYJcWF/IJjy3qYbNa8ouMqcG/NZ6Y4Y",
-	"sh954pCQeAY2ZkgJNmYj3Dw2LmuM2ph5hedGVbWxpNQLzwyLkfQni1Uo+fy0GU3u3R8Lv1K02oWhi0tu",
-	"qNaNcKjyRZ0kg5AGHRRH1W2C/yw6HR4Pj33hbFA8F9Hz6OnwePjUVwyc0kY7KmHgHxPo4DlvwafH6mak",
-	"Q2sDliBipmCBEz0WxrqaHOWSaRWUtqCSkO4RfmqkkxIzRa5E64K2USSFdaWmRYjXd5K9315RoEK6CkKg",
-	"/f97AeTYDdu/igBoXgLWqMreLqe+uQwmiqpV2SHKmwKcZoamszPUog+1KlKhC7l9sfHL6We/VjbL7CfH",
-	"HfjSur4ugJR9iI2FdGC+X7bQ2qe+x+3KJWqnx8ePfetVK3Sn436p7jof93H07PS0r4sK56O1W99IlhVZ",
-	"xs0yeh5h5xVUMpAmSLNRRcy3VI61S8xfNSurt9l/55VVYUfSFWiN66teUNwC2oXMS9u6ZHuVk1cW4fdc",
-	"r75FoWMnJs2btsL9eWDd3pfGbbwSqus2r/v1G/dOj08em1jqYKrui+aaaYxV6iLSyvFp36kq7XEfLKM1",
-	"FVJMDKSUIa2rTPLK4iFYzx5tWJ21KzdfogdpVSAi1eDjZ+BOWLf7pmhdJUgf/f3x7ozbxQ7vGeHDLG9G",
-	"qkuo/18r2lQgVopMOH8U19hQ2qxZ14Dqdps3eDKvP+tmD/dxLZ6PPtW3Z957epPgOiyVV/R7c487PfGH",
-	"BLTZwxUDrTT99j73kJv7vLXxnm3OzMHt4SGkTZLeTDWrtx8+Egv2c7FtmuPtek+LXfpjTUqOevf2oqF8",
-	"rU/lBFzvPD66tNuBef3hK/ITuO3LsaLjdXVYNzmq76VFlSLnLuko7nOOkwvVXYDBe1NL02u6Ji4wg7ry",
-	"RxxMp85aG63r44SUVeENupiqt/BGm0KKprfsCwnVTo/cfdtCD4cvfwIaDTcVuiou6csTbVtotQj2qsXe",
-	"9+TTRz5de0C50ZuY9lvI9DycNW1Mj+/i1Jd1yYqduXWrE2TZhjD487HsA9vC9UEcfOOs1jydYmaRsQvr",
-	"RNLNzTfO9SPulqqCQp860yro8ADNcbebm7tvD453QH7lk9vNe54OHHANmuOKH6yE7iOEdiSwz5JJnUae",
-	"1wEpS6JJm74cX3NeTIOMURkRrlnMt89O20ipJ38MpbInlKlt/HoKNTn8w/nNqia+EzlsYvjG3/P4+PRy",
-	"7nzwMhhuS1EBxpK/N+WOh5o6VKXRRy48aV045A9fbcyKXGqe+tJ/Nq5v0C3zRWxc3wDm4BC5ZUMHDpeK",
-	"Bu9fuBvnIxjtkTCANIV8NeNLlmryK63TKM3TA02MA+u7QrFFcEqp9XTjSUHNTaZ8Dp0o+9qMf7wQvMRR",
-	"tWiSwoN6abGqcPRABy59v917qy2sEANFadPf3h7Spl2Oz4kM2EKoVC+6PbvXwWm9m1u3TJf75tPt9+m6",
-	"Oq1wvF7SqgObZihHjczWkhkbcaiv7i6dyo/mRm6nUmzHoqo45ujSsWBbCOsPvXqwombd89EfgNqOyyXw",
-	"19huLzSrcitbMPTtHg/FL+mNX8ui3eKKD86Ux/TDl4djJQP1fGe7B141Tk3j8pDSR03VHr94vWBy7Plf",
-	"s0poR+nlcK9cq55z8xw2XBhchvBWR7U9Kt+1D8H6cn75ZmDMTv6D00elodUKRj0aZxVqzunWv1BtcBE8",
-	"NEG4H385a6lVyHarsdR/ccg2o6lRnjbYT3RSH0yD0hlVRiZ9XR/KX9zxz56E+sJrG7vculrB4fbjgV6/",
-	"f4iWXGVHlTJ39IlScoKvf6tat3fyzZpjo+IdX1AGbDIT9yPSZur643oFehZmXwcAVWfY6JFGLmGr/Oxw",
-	"yY6/BUel3uHcSNxiTmuSDCFWwpfrX80173Itf0GhsB4t+ZWdyrsQ1We4kx9EZdt9ybvv/SO00LcyAN6q",
-	"FfHu7YU3P/zJhauzjeAOkoLs3LKGBJXUHNV3XfpY407ecKHpUrgvqyOu1NnoWdWV+z2/Ms+Io7NHHPaG",
-	"S1B7hf9u1552Mbc6MbeuTmIfk9t10XCd7bHVSd9du8LnNjcqWDC0siWySmSTPoqOUr58LtNPP1yzVSwO",
-	"WcKNEWBrudhL6ldlCsMXJfZGHY8N3OsgmM8oFELxAj9s1PlalST/HKIz4Fs8LlU1YoTpw3Z08PtbFLM+",
-	"gKnLfXRJaVvOexopXTyaOpfb50dHPBfDRkoxZcXyXBzNT0l0hxGsee67IrJ8YqU3ziv33Lrlf94Owm0V",
-	"CG1A8HN2f3v//wMAAP//",
+	"7H1rc9u4suBfQXFvVeJ7KPmReM458Ydbnswj2ZOZuGJnZqti7ymIbEmIQIADgJKVrP/7VjfAl0Tq4TjJ",
+	"zL35Qlsk0GgAjUa/0PgYJTrLtQLlbPTsY5RzwzNwYOjXT0LCyx/wvxRsYkTuhFbRs+hqCkwXLi8cGwsJ",
+	"jyx7+cMwiiOBH3PuplEcKZ5B9CzC7/8WaRRHBv4ohIE0euZMAXFkkylkHIGPtcm4i55FRUEl3TLHqtYZ",
+	"oSbR3V0cXYK1Qqs+XKz/vAmPUOTTUbnidtaHh+N2tgkJ/P6pGNxhZZtrZYHm6BcusQqkb+CPAqzDd4lW",
+	"DhT9y/NcioQjkofvLWL6sdHYfxgYR8+i/3VYU8Gh/2oPX1xdXfzGpUip8o/GaOObb/f7nFU0w7Rhbgps",
+	"pNMlS3QhU6a0YyPAIhZS/D4yegaMM1NIGEZ3cfQG3kPiIP1ep8u9cOdq+XocPXu3uRdrPYj3Kv9KWBfd",
+	"3XT0G+fb+CH3HW72jOkxjYSHOmRYuMitM8Az1oDDUkgkN2CZVsBG3ABbQeDMwwEzFwnE7Cdu3fnFy5hx",
+	"ZRdgLPt4HaXguJDX0bN3w+Hw5o4thJsymINZstzokYRsyL7XbsrslOdgGbbCkwRyBylNQVhdv2r3ky5U",
+	"+mAUtAK3l4R+1eUKZlNumZsKv4bCantwvJpANyGFy3UFo7tyqdLae26AOwjdbKy/Lg7lnFATi4TBmYJF",
+	"2eMh+5FmaixApkxYpqkal8hCcqNzME74lT4yemHBXCYGQL0AMZn2NBYKPrLMUlk2pcJMKJaLW5AWYWf8",
+	"VmRFFj178vT0uzjKhAo/T47iSBVS8pGEkj0FJiSUgwngImoj87tI3XRHXBZYtgeV746fPt0flaSwTmcX",
+	"Rt8SA+FS7sAXnjcq3d2sTv4bXTjwvMzjz9zU6GIy9aSQYzUmlHXAU5zS70OptxY3Q71QQ/YrQGoZV4wn",
+	"TsyB2WJUtYCdbvfrLo5A4c83kGiTIqun4RzzQrro2ZhLC2tIUtHAH4iYPLMwJYhHlr1984rxPAdukMUk",
+	"0CxNpA0qRS5QjetIawlc4bjOAPJzKebQQsXPQhuT36egGH1ojZl1fGlZkTM+xt2B+wUFKrUxM8DTJRtr",
+	"w7jSbgpmyAiK72kLzURqi2zLMqu1wr/CWQ8LJ1aCA9vdgxyMFdb9Apk2y716we3MIpE28bBT5JwZAWNc",
+	"pWwqrNNmGTOry84lXLFRIWTKtK9MfB3G2kC7g54/Ux3ruHGW2LYuHCMWd+t6emQ0SlQv0/XVdl6NeyjE",
+	"HidazwTYmEk9EcoeMKeZ1DxlQjnd7Bs2tip49Cy8UhAhXG6Xz3WhnFk+1ynsvvguVmv6FRjmJips1DE3",
+	"pkW8j8pVCLfC2SF7nQnnII2r7RIMK5BsCnvGsCvMFUZZ+uwr6vF42NHN28FED0Jfy2/DX8M/71Yxv4ka",
+	"NQYiy7VxXo5GhhhNhJsWo2Gis0PNczFIdAoTUIdVo3fN6nYm8kHJ/we5Rh5nKv5AZPLWyK6Zz/kEcHJ1",
+	"jhyW6Li9Do2zw+1zele90SOUyhA9v8fhltm7wZ17Oh4H8Y9PQLkhe61kIHBhWSnvru9qXEq9gPQHnXGh",
+	"bPcmkvqPNXSW8SWbCytomQgHGdVcI9Ge/nJj+BK/jyW3018C7W7htoVqtC8UMaExt45lOoXu1ToVk6nE",
+	"rfdHCVmpYm1u5kVZhRojCggbCAQYuN8AT6Z+0tuD3onF+yKd7NDBF3yO4iuVZtziOgvbiS2kY3yCU+D8",
+	"958Nyk5XpnDTDW02SnXPqxdiqRXfLNzmkLhSKHgFaoJVj4+Ojo52YEgE45XMdmdEl0WOKxbSV69+6RAD",
+	"rkrEHlmaZXnG9CqfEQl+DUPbubHLT8SoZIthOQ8KC4OT4VHUha3kalIgXRC6DYI1hUIJgITqjN9eOsjb",
+	"1HiMQ7wOMNPWMYulV1af47NyZ2PCsYmYI7PNW/JcmLhKoDvuEt8ycDzlzut0aSo8+7toMYm1qW4j+jZH",
+	"5nd8xGawHMy5LFDjFMaWaljhJVC9UDGbQe68iuSCxr6BMdZsUOe/4Th1b7zHF9zaBQpjcyzEFlNtcVQg",
+	"Wx21wgIJMpAY2Iklx1Eo+wnD89xACsoJLlfRGQspmVAxGy2Z4hmQprokDTE0e8baDNoz80RnGUmO1Uhm",
+	"O41i2Ly7RrFhx8HJNIViQg3Z70EqEq654kqZqaVKsccWKhiXQeE6uJdoswJkj+W7UrGbpzS1QexVsxO0",
+	"e1fjhMOttF9e3WqDnQkpX6YdO+clfrE4mF61qPYKJPoz9u46+s/r6CZ8tDjPJT650Thjj+yn7a47SyyB",
+	"jdS0ubPEgo2YInGFgfQ1WSS7Gvvfl69/DbaYGJcfZ74+cnHu6naRR3izZlZYx8YaSd8rVeG9oBWkfD0C",
+	"m+qkyMLeux3ZpXWAWmeWux9vHSgrvOGi5vLrbB1uHeMpLrYgtJe4emg4W1nuuvfMNQxw7teH6PfWMDA7",
+	"JeNdqmMUdJCxrW7JpxVnrxrsamwq1GwnXfYVNNuneiVVkKyDO1C3pFG28QrmIHdfqFetauvL9IVesBQg",
+	"Rxl2Wm6nBrjVyq5IAfTNby8b5QCUV/1s16bLtf58jEDhVvku4oXT0c3aqDZFgh4tFtXp5mwClNYXO9XO",
+	"xkHJpYlgqIEXTrPHdYUUEpGCZWOjs7qHB978VVuu33liuulSGtommXUOWO/IQRvzKluMH9J+ywqWFV7b",
+	"b2sRU91neSPwjyzDErTHUY/T1IBdJeqT09OtJC0mSht4DsaR5XAHif6cTK3s6tUlSxDhsUi4A9vS0BKu",
+	"kMvPwYjxMiZGHbrqN1gLcjywYqIgbQHpMRIEaaRnQEpZpdwOaIRiv/EIV6pqFsliimKDt7FuH6vtBoOg",
+	"HPdP0tXzC4al2lbB09Mnp9ukSCQo72XpIzc/+V+40ysLhsg0DETXuvkBEpFx2d4R1iX9c1qiGZdMFdkI",
+	"NXxcto2NjVnttyilWW4gIc6Dm5fU1sUMhpMhu46Ohien19HQj8VbC+kvI5boAnXMDCZ8tHRgz1gw81hX",
+	"fnt7yVItJTd+HXLnwCBW//fd3wY3//X4+jr92/X18L+ur9P//H/X10P8ffAfa56stqWF5yJ0aViOwa6G",
+	"lbCGUCua6JVfpD8rLg9r+DQnP+iFkpqnb9+8+hkUmIaDaJOiWllWSjG0dnJlnJw/aQDMpFCzdTblXTXt",
+	"6f2JC+n39olHBWoob9+8inay0vwkJPwmYNEl/ZAtsObuudFpkXSZYrDgr71rKHh6SU2IujhjurGed4pu",
+	"9682lwsVqbDqWjBdTsqNpgbNeOW2oxWyk5+yfx4r6Xg/J+SKrNw1pS8D7V7SzngP4hwTYe1GhOeKlWul",
+	"tJ4Ctsh0khQGp2MnMvQiOBJj27+2FW9eO9uUbsYW1Ko6qUCBjLZ36HUDBE7umDyIO3XiwpvP9+wBcVpv",
+	"d/cuw30xDs3eA9s1K/wqB0AF3iTcAnt5+Zo9Of7uu8Ex4zKf8sGJ5+pmyRKdAnucywK3kTEsmIQJT/x7",
+	"e9DeOB9Zsrszqet9spJbEXEO+BjjA1k9F/hAns4zfCh8aHz8gQ+DD4sP3B15gY8FPj5EcTTi+BjhAyGP",
+	"EPIIIY8Q8miKDwQ/eo8PbGOEbYywjRG2McI2RtjGCNsYYRujOT6wjdESH9hQgg0lCT6woQTbSLCNBNtI",
+	"sI1khg9sI8E2EgSfIOQEISeIeIKQE4Sc3OIDwScfaAvHByKZIpQUAaQIIMWvgO0CFgFsErBJQMiAkMER",
+	"I8QHAhgjgHFG/BQfWG6C2E8Q8QlCmSD2EwQ1QVATrDtBxCdYbYKDM8nxgYMzIQDY0AQbmmA/JtiFCWI/",
+	"xdamWG2K1aZYeIrlpliOeLTAJgWCF5kPfYkjgZAFFhaWzAhRHL3Hcu+xyHtE/D1iMMN3M8R0hpjOENMZ",
+	"FpkhlBkVQSgzRGiGCM1wwCT2VyJZSBw6idUkYiqxsMQmJTYpEUmJkyKXJM3hA2tkiHiGjWc4VhlikCEG",
+	"GULJsDMZopEhGhmimyEuGXYrwzYybCPDNjJsI8M2MkQyw4nPqLUPFPyDD2xSYWsKWyMBSCHOChtSCF4h",
+	"eGVIdcQH1tUZiVj4wLo51s2xbo6Y5ohpjgByKqeI0eADUctJ1ESEcsTlD05xR/jA1gwWMdiQwSIWv1oc",
+	"TouYWhwci4UttmaxNYvoWqQ/i+1abNdiuxbbtQjUYuMWIZOca3FILI6GRQws9sgheEfMDTvjEDzFSDmE",
+	"7BCyQ8gOITuE7BCyQ8gOgToE6hBnh/AKRLxAKAXWJd9hga0V+HWOX+fY5Bw7M8dyc+zHHCHPsfsLRGOB",
+	"1W4RwBLLLbGhD1j3A6LxYdGhiFdxMy+4fVMoJdTkitvZfhuesCwhBxsqvSi+lxZQFE2EZcYDZlrBjht5",
+	"UPk9GC69n31KukEJjIze7EIC7ggLLhwxd+FQOhoLJewUJSDrdI4vM64KLuVyuNt+VIbqOcj6BNIKO4vw",
+	"y/AEoZgU1llyrQfXey21+VHqklkRX0jPXZdVC1Y8+E7nOaTBIbyY4nYraJy9j60loabcwcAJ4hCbtTzU",
+	"VHSGkmDulsEKsEEgXo1W3CITrwVi9Fl71sIuRuAWgEPA7azHVIBQN1pokQ7tVC/a9goZBute49IRldHX",
+	"pXqofERGXwhGb7CE11y3yeelylnW8brwHrWqkJuesbRTbdwAR81rhkjRlZLXitmJfZgOD28g7Y7WudfA",
+	"k1V9x6Wy4DVnwoEOdXtXSIddnrvC7hgieOkLd+p/AVAT/VUaai6Rm36e9EpY9ybEzq4PwWsFnub1uByF",
+	"DkNjpe/1rmvrQ3+EJWgtD8oOI1Hxzbt1fwrC+5UMPt0IBGMQOXFC87EX75HrkzX3uLFSGtYzLHopPvRo",
+	"/t4HXPaO+1GaapnabmhOOy5fdg/UC73AHWVZw8u4S6Yx06hzcikJeifgVeKgBlqttYao0asNNLG/ltcO",
+	"Vd1XywvN7qvlXa47JLe7FWthYs1xSoF3IWQtrPIy/qzyPQ7ZSzJ2p6XEUsITtvZHfgtR3QWVB4jt/BYP",
+	"+C0esBEPuIlJVDtvB4tw3IEPQq8C0M/rGOWwwClY6DFu+yMhpT04I8cCyc4U0FqJIsRHJlqnLQMQAaMN",
+	"m6ps0p0ufZEHVJoQt9Dwbhy59DA2uFtZv9SRiGmuBJvg6DiUQidcqP10o7c5Sk7niauc/61166dDK5Qj",
+	"GtNE+hio1LZ4OylLzrZ0O3uGWk3wKY6AFSoN+mM5RQhr07R0a24oIVWjpNi4kDL29tkyINt+U9B2987/",
+	"hfW1HXv4V1Hf8mIkRXKJ2HUOLrmoqYzvgj9YETddLrVMGJbavYb6mx75MHqkj3Oy/ac0bQgw9JpSQ+rZ",
+	"SVejM6C9itrOSqzHsVM5QSrb24XWnGGlWxS7owuqUWNvDQUrde8bq8unLX+sYSa5dQhoG4URKKQvrMDm",
+	"VCPsHGLMFMzBPOx+QS1e6RmoHsLCT54FTwxXztIxS2vLuL1qJtaJfBfW8/bNq0qz64WEw0DyaLfqrceu",
+	"NXxIKiPcc/zw7aB2NwahgXez4U6Cboa1d3ko++LWE07iKEMJ6Kqhx/I0DTH51nfqzC9lKaxj73V5WkSP",
+	"xyIRXLLLH/71yLLHzRh6m87Yk+Hx8fDJgZfmeg7p+jDYUnRqQpCSPI1rcfmjYnAyOBqgljjIDeDQkL/N",
+	"DZ4Oj+v/qEAUR/pp9d+T8PV0eFr9993Aatn45cAY3vgtC/IwTYDaOxmeDuhYS/tVTk6f8OIJ/mxiFl4P",
+	"j3s+eIhdNdYa8yUld0AuoPZb4aD+lEhepDCwWilwg6eDk6OT06PT46cdn079x3+e/LPj43dr707rNzov",
+	"bAXg+PjoeO3T39fe/GPlDU2FzAanw5Mo6P78dpDRXBk9GzwdfleVeFKNRwqQW4DZYP40dD8EgMaRlDzj",
+	"g6eDjM/BiGQ2OP77aHB88g8YCOXjmWsMngz+XnaLxuDk+J/rknvQGkOaATo64s9O+9Nbab/V86rDyxI3",
+	"A7KruAxTdPDqPhG6lQlhq/y847EAEY6xCMUee2UMldFgl1N+LyDD1ME9Q41qPLp4WGvX7zsEF8SKantr",
+	"KEi6cInOoNdq9tbCbyhqa7XRToV8hs19Qb/ZGK4acf2ZsNa7DJmWKc5rqU7ca9NLeiNrwxyT/ZVhMex4",
+	"HRzoI4ptkeGmhf2nU0QHIQB/JYDRDxkh0oXpXy/IsG80/XrcKNgQHTXl5sdvr56fNQ1ZGV9SCDq9+4Ck",
+	"r8djC+5gd7F6J7W8PK8dcIibbbFcWytGclkGwx+sau24Vr+Mwr4ftxH2siC5bLPvMRz0dBbk2J8CTOtB",
+	"4cx6GBvWVanK9nSGQP4GJhVJzwIrjx7OfaFqfL0fwp+YNFx9IgoZqC3tj7FZA7g6wuptnXzZtnh3mtpw",
+	"SHKPE42Fbcmr9fze80BhUII+dmZ6WT1YWJ4qZNw5nkzrszlEHY/XDk0PS6QOztjHu3rPanQgbDQ7GoC7",
+	"hrF89wGMrk6d6J5TUVeNg0RjobgMYsD9rQKbN/GXP3S5pfyeyems306Swg6mhzqpwl58qz7LWp8+e0Dd",
+	"cSczBlJMbcOwxWQCFrvXwarOUx/kqw1LtBqLSUGB/9UAjAC3zJilhi+Ud/6GbECWWfJyVXyaty0f3Wum",
+	"50TnxjOAPWPRfQbtis67e/EXycP7VZtH3ob7SnGerYQGG0aYehfuk/N2DxXoMXtviBPw9qd7BQlsNjx9",
+	"5QgB368HCg/wwL5SbABRgJ78JCT0E0FwQTYMsLwURKSeUOR5h9WtPHiyu30Xyb8JcPMKaDbQ17X9Yx4a",
+	"mbD2DXjABve1JWKd+ijBflNAnu7gKOw/6nLPeeiZg3j3ozMkQNVCzITPkQd/nQM18U7UsqM72QeVliqL",
+	"N0G7ahtegjurftRxrWes1EOqVE7pWTi4EhQPFC6VP4xyVjmhF7WTl42WbMqV9y4En6cBW2Qth2fAqzbA",
+	"R7UKhP9Si1tc1vVg9Ju5feqWuYBFPSrhPKeWMgjIbVLcqmCTam01G3PT1rD/Z6vS3zTYr63B7qtaxHUK",
+	"umpD+WRP5J5S9QbnXD8DhHxDQISDvJm6QOuOc58+oKOHiYaPlXrkII991oMtinZ/Zo5VuTAt/BHXboFL",
+	"6qA4+L5oPaO8DxYSrdJN9KFKaapzcgAVZmr2wsBc6ML+rLncTC7B1FFmz8tDRcLskWUT7RNjduj8fcHk",
+	"rcQWlPxHKJYJ3DBc8P62c0s08pvAretGeQVsBpymnqWaqXbuvma2lH65PHTPF4k3CuJ1Ioce2aWUV3gj",
+	"50ObtkiqKw3mjs9A3XsBFr0+Sx+NUoegLLjPP7VNRKloKitju3voqDE/Ho+4WmZ9K3mvwCsv0LSjrryF",
+	"Hd/9m3I5c5X+uzRntAqVDkWfJq7h6m5FYHl5Yw1Ur/TRz4V8XNxaTJZP3IW4NI7U2s/rgfjynoZvLoW/",
+	"okvhm7D1zV3wZd0F9pu74M/jLtCVfcf2mzlsT96SnYylVU6UDoH4E5wVPgLhs3gr/ryeiDpdaJfoalcU",
+	"oGCt2MusXWlZXbP16Y6Q/7EejnLy2iuuU0JezaS3e0Y80ilCwJD/YH3Anw3GzVLsTYXFsSTENeVKgFQU",
+	"lFtCTKbdgq/Wv3C1fK4VZaJR7pyOAoSIX7tHYpxccvXIsoTnKOEnFUC5XDkAE7KcEqfe0cqttfdb1FBX",
+	"Ya6fuEcpqzpyH7OZkBLfxUwbVuQTw1NgS10YQnzHIyZvlS1DLZ/7uzKuljnsGkKsWJFLzVOyOlJthi2U",
+	"WUjrW0N2GZMGKi1oO3aEdLVtd2vUOhtqvDkRp94UXMwr5W+HcPKWvri6EgOkm17cN+dM70G81KDug/Wa",
+	"irsXyjjvDZLpcfRBKjjNom0EnHu6CKdKSxqCtHKXlKtfZHwCh+8pgUn5P9Q/clX/PxHj6v8FjPLqh51P",
+	"/nZL2VmaF8Dk6XjlTeZTILZfzlU61Dmo20z6DdUOKEIYqiyuWCk3GmV1oSaZHJZfOiBldgC3Cci9G7G5",
+	"AZ7aKYDL5JD+4qKAW3eYS07Zc+hHQglU6N+Mm1mqF922AT95yNkvDPg0kW+N7PebnSt2+WRg3VKSiS0k",
+	"lrx4fXnlg6zp1pAQEU0X0/hLg5JGHulCOUHi9ZLBbS66Thj49/ZlhzHh0psWayhVk6G5Gua6BcwX+YR8",
+	"2CRdapOVjTnNLKi0GfVKXsScowZTHhLRJvVixNra2ez8o7SThUqJyYpkWvr/2/KlBdjsYczATXWPuPri",
+	"6uqC+QJVynMiiZhxueBL6+e2sRLxdycpdRr0Kj8rVvObfCGdwPHxA+lDPZ02nDTAKWWZxB0D359fvHzk",
+	"83BvFm28DS/0s5rmlr+yJql+HuZdxhvuYvL5EHUYoi37RdLmiJvY7zoL3ccxfNZNFwbGPjS7osrRMshU",
+	"e2auteIDfL90m9StR5ZhKSR5Sv4ZM+58bMfxEftFfL+S3P/pP07//t2W/P4rc9yYy+bINrHrmtmtKR5f",
+	"K/ApGxVlbIx9ZjrvHSbRj7tpObR6PAaVoo4gVF64jgNIOuldA/64+EhCxoQNmVTfXUcjnS6vo5hdd2Qd",
+	"uI5u2trHavbnao4+rg3fTYc2lNlJj0dCWLYwWk2Cxxl03sNMXOcG3wXD6Inhmd2+enHQPG6h5A7zSLfr",
+	"raER7rh7ZPuTdjazc8YdF975YJMvkrezFXzjwa/33F/jUBjhlpcI22NzfvHyX7B8ATzt8wtVifiRibIZ",
+	"LOMq1a+w7LHS7Dr6HrgBcx3hTj4WtwfV3ZNTD7i6ffL/DMJR98FbC4Pzi5eDf8GynleeC/xNV+EJNdZb",
+	"ktyQfOBPUoLVhUmg4l2NnN3sudRFyujKwtJjcDJk59eqcdwe9aCEypXOoscSNae5gEVcZmoOSSzi6oK8",
+	"+qzrwbUSKmyuwQhRHvGMCTh3KFmLDIaszj5GqQ06zpjH18pqlkhBl+2EVPjeDUQk1rAILb2BZnitrtUV",
+	"ygi1jdOyjAvluFCNEBXRupfJ2/rLOfYn+cmScq1Q9pTA/LjSsJrCTUOaNlslCk4pOWfsEwCE9YFgygtC",
+	"r9W8ouAqU8CYz0qr/5D9xBOHhMQz5PYk18dshIvHxmUyexszb1e4VlUuUCn1wjPDYiR9AE91dG5+0jw9",
+	"570MCz9TNNuFoRvyrknMFU5CIwlDi2QQ0qCD4iibX3BTRSfDo+GRv6EFFM9F9Cx6MjwaPvGpqae00A7J",
+	"lnhYQjr8WN8Ge3dYCcCDIPs078DtSVxSFzmsr6a9u4mjvNOH9QZ8shHeK3dX9wt6Kkaipc2e7pODWqNq",
+	"CitxRQ9NokfBxkLrQhcSrkXIG1EKaSvy2dmqsF/ymRVJz5cgqZgE4rhO0FvJzHQgt61JNAATSRLqlTTX",
+	"DDVAdk0E+zKNngU7lpes/DnTQOd7Xxe7XXJrCo53bdYejOOti3dPjo4+AwKdClzP9bM1CXn6oMudnj4k",
+	"WhuMST04dZmNyM7VPLvrzQUB3ad9WFSjvXqRLNU7Odleb+1u5Ls4On3A8elK0d0zLn0Z40trCa6UcL9s",
+	"kWXcLKNn0c+A+9bqLIfcXbTamgfpyQo8QZ4VBRsvQgusj3jD4cdwAfXdobcFD/zHj+GS7jvs7wQ2MbBW",
+	"ZCwubgpVCVtvX6Z57/Gr78esE9x7U2J7yU/AteN/o8+48HoijXsmcSW7f02+D3xpdccFxVuure5LvN57",
+	"dbUPTA37RyM4JGapBr9s4VZYN/zTLLYNdzbsuebW5rFj1dVRVCFaoDFGHSst3lNqCLfI901ro2S4g580",
+	"wUqC2bpQdfOESkuRKEHETMECBcaxMNbVYrVcMq2Cjyd4MMhVEV410oB1bNdSWFc6ZqK1MdmWCbJCujo8",
+	"QnrMHwVQHFhQY6qTG81b8xvXGLbvH9xmnVjXgUV5tabTzNBwdh6R6UOtOmHShdy+2Pjp9KNf+6bKrDWO",
+	"O/B3Ufk9Qco+xMZCOjDfL1to7ZOX9eYz8uCu7KwdK7o7P+v9uVNr0WPjFdTG+q6ImZZ4p3B/2byKsK3G",
+	"dt7xHlbkSKfL5n3vZ3TMIcvdknmrQX3HYZVLqZS0vfZWXzvaKzhfVqLB5xCbO6+/vwuic4tYjh+aWOpD",
+	"cH2sv04/VaWcov36pC8Im9a4P+SkNV2AkRhIKbOdrjIAVnbie+z9WzJgrt850tO3MJWQVok977tlvwEk",
+	"NEiJKqjSPx9OstrFbd+n2NzLUc/IBFO6qiuDCN2oJEUmnI/cbSwobdac8aDSVYHAk3mnoN1gD83tuWVg",
+	"8PQmwXVYXH+g98017vTExxTSYg93crbSK7bXuYfcXOethfd0c0YVXB4eQvo1tLHWMPux2DbM8Xa5p8Uu",
+	"fRQ0JbV5++ZVw4jUqXj0juOD73Y7MK+vPiNeEt4yHZ9kLeMu6UjKfI6DC2Qua8RI1LspjhGJROFryNga",
+	"Bz20M0eqt92GYDshZZUwlW5y702Y2qaQohmT8tlsUWnnpvolzVG70yjjY1cGQCfuixBte9NqEexli73v",
+	"yacPfZq9AeW028S030Cm5yE0dWNawy5OfVGnGt2ZW7caQZZtCIM/H8t+ZFu43ouDbxzVmqfTEVtk7MI6",
+	"kXRz841j/YCrpcp82SfOtBJxfjarUeeNBtsMRx2ZRnttRpXfIZiNmv16SLtR/ya0I4E9vAfHy4CU3aJJ",
+	"m94U2xwX0yBjFEaEa17C1KenbaTU469DqewxZdgzfj6Fmhx8dX6zKonvRA6bGL6ZwOfx+J07f9YZDLfl",
+	"VgHGkt865Y6HXMh0u4Y/6PC4dUO3tzbaONj8/ZUNNi4TZseVCdPG9ZX5Dg6QWzZk4CF7jXJSsP6Fy6Q/",
+	"gNEeCQNIU8hXM75kqSa70jqN0jjdU8V4ZH1TuG0RnHLXerIx4qHmJlM+h06U/Z0aX38TvMBetWiSThP1",
+	"0mKVmfqeBlyqv916qy2sEIN32ioo9SFt2tcoOJEBWwiV6kW3ZfcqON93M+uWaY6+2XT7bbquTgc1Xk9F",
+	"3oFN8+RHjczWJDAbcaD2W0blBzMjtzMvbMeiyhTv6Jb+oFsI64N3erCiYt3j0X9etX2Ml8BfYbm90KwC",
+	"hrdg6Ms9HIo3n9kjuo8pPhhTHtIOXwb5lAzU853tFnjVCISJy2Arf8iqtvjF6xddxZ7/NW936bgyi/ZO",
+	"276HqxlPRgcDdXkWvw456xH5rvyJrc9nl28eP9nJfnDyoDS0mnl6gx+ahIPybBFJRotgoblXRMte2lLr",
+	"AqKtylL/ha/blKbGtUJBf6KIw6AalMao8vzPl7Wh/MUN/+xxCC5ZW9jl0tUKDra7B3rt/uFw5So7qoS5",
+	"Oq5mJ7Fu71wdnfExnzsqZpOauB+RNqNZHtYq0DMx9w3G6LdII5ewVTq3cDmyv71Ypd7g3MjzwpzWtDOE",
+	"WIky8qmdmq7LtPwZN4X1M4lf2Ki8C1F9gjn5XlS23Za8+9o/RA390yLoXJ2cBG4hKUjPLXN/7hE790rT",
+	"Zf6fV0ZcyY+6b8jcF+EZ/60i0KSf1Qfjdl00XCeH2Gqk70516VOhNRJehjOewhGbDGHmdP8mpT75+ccr",
+	"torFAUu4MQJsvS/2kvplmfHgsxJ7I+3nBu71KKjPuCmEXIe+2yjztW4A+XNsnQHf4mGpqnHWiSq2Tzm9",
+	"u8Ft1gcwdZmPLihm2HlLIx3IiKbO5fbZ4SHPxbCRgYySaPFcHM5PaOsOPViz3HdFZPk8TF45r8xz65r/",
+	"efswUetilwYEP2br1Sk4tO/shj8VIcF2JSsOgH106d3N3f8PAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
