@@ -66,21 +66,23 @@ func (f *Fake) routes() *http.ServeMux {
 		id     string
 		handle func(request) reply
 	}{
-		"GET " + BasePath + "/sessions":               {OpListSessions, f.listSessions},
-		"POST " + BasePath + "/sessions":              {OpCreateSession, f.createSession},
-		"GET " + one:                                  {OpGetSession, f.getSession},
-		"PATCH " + one:                                {OpStopSession, f.updateSession},
-		"DELETE " + one:                               {OpDeleteSession, f.deleteSession},
-		"POST " + one + "/purge":                      {OpPurgeSession, f.purgeSession},
-		"GET " + one + "/public-share":                {OpGetPublicShare, f.getShare},
-		"POST " + one + "/public-share":               {OpCreatePublicShare, f.createShare},
-		"DELETE " + one + "/public-share":             {OpDeletePublicShare, f.deleteShare},
-		"GET " + BasePath + "/tasks":                  {OpListTasks, f.listTasks},
-		"POST " + BasePath + "/tasks":                 {OpCreateTask, f.createTask},
-		"GET " + BasePath + "/tasks/{task_id}":        {OpGetTask, f.getTask},
-		"PATCH " + BasePath + "/tasks/{task_id}":      {OpStopTask, f.updateTask},
-		"GET " + BasePath + "/tasks/{task_id}/status": {OpGetTaskStatus, f.getTaskStatus},
-		"GET " + BasePath + "/tasks/{task_id}/logs":   {OpTaskLogsURL, f.getTaskLogs},
+		"GET " + BasePath + "/sessions":                                     {OpListSessions, f.listSessions},
+		"POST " + BasePath + "/sessions":                                    {OpCreateSession, f.createSession},
+		"GET " + one:                                                        {OpGetSession, f.getSession},
+		"PATCH " + one:                                                      {OpStopSession, f.updateSession},
+		"DELETE " + one:                                                     {OpDeleteSession, f.deleteSession},
+		"POST " + one + "/purge":                                            {OpPurgeSession, f.purgeSession},
+		"GET " + one + "/public-share":                                      {OpGetPublicShare, f.getShare},
+		"POST " + one + "/public-share":                                     {OpCreatePublicShare, f.createShare},
+		"DELETE " + one + "/public-share":                                   {OpDeletePublicShare, f.deleteShare},
+		"GET " + BasePath + "/tasks":                                        {OpListTasks, f.listTasks},
+		"POST " + BasePath + "/tasks":                                       {OpCreateTask, f.createTask},
+		"GET " + BasePath + "/tasks/{task_id}":                              {OpGetTask, f.getTask},
+		"PATCH " + BasePath + "/tasks/{task_id}":                            {OpStopTask, f.updateTask},
+		"GET " + BasePath + "/tasks/{task_id}/status":                       {OpGetTaskStatus, f.getTaskStatus},
+		"GET " + BasePath + "/tasks/{task_id}/logs":                         {OpTaskLogsURL, f.getTaskLogs},
+		"POST " + BasePath + "/files/sessions/{session_id}/presigned-url":   {OpUploadFile, f.createUploadURL},
+		"GET " + BasePath + "/files/tasks/{task_id}/output-files/{file_id}": {OpOutputFileURL, f.getTaskOutputFile},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
 		path := pattern[strings.IndexByte(pattern, ' ')+1:]
