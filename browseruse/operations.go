@@ -29,6 +29,8 @@ const (
 	opUpdateTask
 	opGetTaskStatus
 	opGetTaskLogs
+	opCreateUploadURL
+	opGetTaskOutputFile
 	opCount
 )
 
@@ -77,6 +79,10 @@ var operationTable = [opCount]operationInfo{
 	opUpdateTask:        {id: "updateTask", method: "StopTask", retry: retryIdempotent, notFound: ErrTaskNotFound}, // stopping twice is harmless
 	opGetTaskStatus:     {id: "getTaskStatus", method: "GetTaskStatus", retry: retryIdempotent, notFound: ErrTaskNotFound},
 	opGetTaskLogs:       {id: "getTaskLogs", method: "TaskLogsURL", retry: retryIdempotent, notFound: ErrTaskNotFound},
+	// files.go. A presigned URL is asked for again harmlessly; the upload to
+	// the storage has its own retry rule (only a replayable body).
+	opCreateUploadURL:   {id: "createUploadUrl", method: "UploadFile", retry: retryIdempotent, notFound: ErrSessionNotFound, params: reflect.TypeFor[UploadFileParams]()},
+	opGetTaskOutputFile: {id: "getTaskOutputFile", method: "OutputFileURL", retry: retryIdempotent, notFound: ErrOutputFileNotFound},
 }
 
 // operation is an operation of the spec with the facade's information,

@@ -30,6 +30,8 @@ var opConstants = map[string]string{
 	"OpStopTask":          browserusetest.OpStopTask,
 	"OpGetTaskStatus":     browserusetest.OpGetTaskStatus,
 	"OpTaskLogsURL":       browserusetest.OpTaskLogsURL,
+	"OpUploadFile":        browserusetest.OpUploadFile,
+	"OpOutputFileURL":     browserusetest.OpOutputFileURL,
 }
 
 // TestOpConstantsAreNamedAfterTheClientsMethods: every Op constant is
