@@ -334,7 +334,7 @@ func (c *Client) UploadFile(ctx context.Context, sessionID string, p UploadFileP
 				if !canReplay {
 					err = fmt.Errorf("%w (not retried: Body was consumed and is not an io.ReadSeeker)", err)
 				}
-				return nil, &TransportError{Operation: method, Attempts: attempt, Err: maskedError{err, secrets}}
+				return nil, &TransportError{Operation: method, Attempts: attempt, Err: maskErr(err, secrets)}
 			}
 			return nil, storageError(method, status, raw, attempt, secrets)
 		}
@@ -481,14 +481,20 @@ func redactURLError(err error) error {
 	return err
 }
 
-// maskedError masks secrets in an error's text.
+// maskedError is an error with secrets masked in its text; it keeps the
+// text, not the secrets, so that no way of printing it shows them.
 type maskedError struct {
-	err     error
-	secrets []string
+	msg string
+	err error
 }
 
-func (m maskedError) Error() string { return maskAll(m.err.Error(), m.secrets) }
-func (m maskedError) Unwrap() error { return m.err }
+func maskErr(err error, secrets []string) maskedError {
+	return maskedError{msg: maskAll(err.Error(), secrets), err: err}
+}
+
+func (m maskedError) Error() string    { return m.msg }
+func (m maskedError) GoString() string { return m.msg }
+func (m maskedError) Unwrap() error    { return m.err }
 
 func maskAll(s string, secrets []string) string {
 	for _, secret := range secrets {
@@ -580,7 +586,7 @@ func (c *Client) download(ctx context.Context, method, taskID, fileID string, w 
 			(err != nil && !errors.Is(err, ErrResponseTooLarge) && !errors.Is(err, ErrCrossOriginRedirect) || retryableStatus[status])
 		if !retry {
 			if err != nil {
-				return n, &TransportError{Operation: method, Attempts: attempt, Err: maskedError{err, secrets}}
+				return n, &TransportError{Operation: method, Attempts: attempt, Err: maskErr(err, secrets)}
 			}
 			return n, storageError(method, status, raw, attempt, secrets)
 		}

@@ -271,7 +271,6 @@ func (f *Fake) storeUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fields := map[string]string{}
-	var order []string
 	var file []byte
 	gotFile := false
 	mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
@@ -300,7 +299,6 @@ func (f *Fake) storeUpload(w http.ResponseWriter, r *http.Request) {
 			gotFile, file = true, data
 		default:
 			fields[name] = string(data)
-			order = append(order, name)
 		}
 	}
 	if !gotFile {
