@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -276,6 +277,9 @@ func faultPresignedCredentialsStaySecret(t *testing.T, sink *secretSink) {
 	_, err = api.client(t, sink.option()).DownloadOutputFile(context.Background(), taskID, fileID, io.Discard)
 	var te *browseruse.TransportError
 	require.ErrorAs(t, err, &te)
+	var ue *url.Error
+	require.ErrorAs(t, err, &ue)
+	require.NotContains(t, ue.URL, presignSignature, "the unwrapped *url.Error too")
 	sink.add(err)
 
 	// An unusable presigned answer (Strict: method must be POST) keeps no body.

@@ -188,3 +188,28 @@ func TestCloseClosesTheStorage(t *testing.T) {
 	_, err := http.Get(storage + "/download/x")
 	require.Error(t, err, "the second listener is closed too")
 }
+
+// The storage notices the API key wherever it is sent: a test relies on it.
+func TestStorageNoticesTheAPIKey(t *testing.T) {
+	srv, _ := start(t)
+	for _, send := range []func(*http.Request){
+		func(r *http.Request) { r.Header.Set("X-Browser-Use-API-Key", srv.APIKey()) },
+		func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+srv.APIKey()) },
+		func(r *http.Request) { r.URL.RawQuery = "k=" + srv.APIKey() },
+	} {
+		req, err := http.NewRequest(http.MethodGet, srv.StorageURL+"/download/x", nil)
+		require.NoError(t, err)
+		send(req)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+	}
+	resp, err := http.Post(srv.StorageURL+"/upload", "text/plain", strings.NewReader("key="+srv.APIKey()))
+	require.NoError(t, err)
+	resp.Body.Close()
+	reqs := srv.StorageRequests()
+	require.Len(t, reqs, 4)
+	for _, r := range reqs {
+		require.True(t, r.SawAPIKey, "%s %s", r.Method, r.Path)
+	}
+}
