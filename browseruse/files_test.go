@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -472,4 +473,21 @@ func TestSaveOutputFilesRemovesAFailedFile(t *testing.T) {
 	require.Equal(t, []string{filepath.Join(dir, "small.txt")}, paths)
 	_, statErr := os.Stat(filepath.Join(dir, "big.bin"))
 	require.True(t, errors.Is(statErr, os.ErrNotExist))
+}
+
+// FuzzSafeFileName: whatever the server names a file, the name is one
+// element that stays in its directory.
+func FuzzSafeFileName(f *testing.F) {
+	for _, s := range []string{"../../etc/passwd", "/abs", `..\x`, "a\x00b", "", ".", "..", "CON", "\xff", strings.Repeat("é", 300)} {
+		f.Add(s, "id")
+	}
+	f.Fuzz(func(t *testing.T, name, fallback string) {
+		got := browseruse.SafeFileName(name, fallback)
+		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\\x00") || len(got) > 255 || !utf8.ValidString(got) {
+			t.Fatalf("SafeFileName(%q, %q) = %q", name, fallback, got)
+		}
+		if filepath.Base(got) != got || !filepath.IsLocal(got) {
+			t.Fatalf("SafeFileName(%q) = %q is not local", name, got)
+		}
+	})
 }
