@@ -78,7 +78,7 @@ func conformanceCases() []conformanceCase {
 		require.ErrorIs(t, err, want)
 		require.NotErrorIs(t, err, browseruse.ErrInvalidResponse, "the error body conforms to openapi.yaml")
 	}
-	return []conformanceCase{
+	return append(fileConformanceCases(), []conformanceCase{ // files_conformance_test.go
 		{op: "listSessions", status: 200, live: true, run: func(e *env) {
 			e.session()
 			page, err := e.client.ListSessions(e.ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(5), Status: browseruse.StatusActive})
@@ -455,7 +455,7 @@ func conformanceCases() []conformanceCase {
 				e.live.deleted = true
 			}
 		}},
-	}
+	}...)
 }
 
 func TestConformance(t *testing.T) {

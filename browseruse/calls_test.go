@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -70,6 +71,12 @@ var everyCall = map[string]operationCall{
 		return nil, c.DeleteProfile(ctx, profileID)
 	},
 	"getAccount": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.Account(ctx) },
+	"createUploadUrl": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.UploadFile(ctx, sessionID, browseruse.UploadFileParams{Name: "notes.txt", Body: strings.NewReader("hello")})
+	},
+	"getTaskOutputFile": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.OutputFileURL(ctx, taskID, fileID)
+	},
 }
 
 const profileID = "7d2f4c1a-8e3b-4f5a-9c6d-1e2f3a4b5c6d"
@@ -121,7 +128,16 @@ var okBodies = map[string]string{
 	"getProfile":        profileJSON,
 	"updateProfile":     profileJSON,
 	"getAccount":        accountJSON,
+	// {{host}}: the wire test's server puts its own host there, so that
+	// UploadFile's second request (to the storage) reaches it too.
+	"createUploadUrl":   `{"url":"http://{{host}}/api/v2/upload","method":"POST","fields":{"key":"uploads/notes.txt","policy":"cG9saWN5","x-amz-signature":"` + fakeSignature + `"},"fileName":"notes.txt","expiresIn":3600}`,
+	"getTaskOutputFile": `{"id":"` + fileID + `","fileName":"prices.csv","downloadUrl":"https://storage.example/prices.csv?X-Amz-Signature=` + fakeSignature + `"}`,
 }
+
+const (
+	fileID        = "33333333-3333-4333-8333-333333333333"
+	fakeSignature = "0123456789abcdef0123456789abcdef"
+)
 
 const taskItemJSON = `{"id":"` + taskID + `","sessionId":"` + sessionID + `","llm":"browser-use-llm","task":"find it",
 	"status":"finished","createdAt":"2026-01-02T03:04:06.123456Z","finishedAt":"2026-01-02T03:10:00Z","cost":"0.0125","metadata":{}}`

@@ -40,6 +40,9 @@ type Client struct {
 	pollFirst  time.Duration // WithPollInterval
 	pollMax    time.Duration
 	ops        [opCount]*operation
+	// files.go: the storage's hosts get plain requests (no key, no headers).
+	maxDownload int64
+	insecure    bool
 }
 
 // NewClient returns a client configured by opts, then by the environment
@@ -56,6 +59,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:            DefaultRetryPolicy(),
 		pollFirst:        DefaultPollFirst,
 		pollMax:          DefaultPollMax,
+		maxDownloadBytes: DefaultMaxDownloadBytes,
 	}
 	for _, opt := range opts {
 		if opt == nil {
@@ -101,21 +105,23 @@ func NewClient(opts ...Option) (*Client, error) {
 		header[name] = values
 	}
 	c := &Client{
-		baseURL:    base.String(),
-		server:     base.String() + "/",
-		basePath:   base.EscapedPath(),
-		apiKey:     cfg.apiKey,
-		http:       hc,
-		header:     header,
-		logger:     logger,
-		validation: cfg.validation,
-		maxBody:    cfg.maxResponseBytes,
-		attemptTO:  cfg.attemptTimeout,
-		stopTO:     cfg.stopTimeout,
-		retry:      cfg.retry,
-		pollFirst:  cfg.pollFirst,
-		pollMax:    cfg.pollMax,
-		ops:        ops,
+		baseURL:     base.String(),
+		server:      base.String() + "/",
+		basePath:    base.EscapedPath(),
+		apiKey:      cfg.apiKey,
+		http:        hc,
+		header:      header,
+		logger:      logger,
+		validation:  cfg.validation,
+		maxBody:     cfg.maxResponseBytes,
+		attemptTO:   cfg.attemptTimeout,
+		stopTO:      cfg.stopTimeout,
+		retry:       cfg.retry,
+		pollFirst:   cfg.pollFirst,
+		pollMax:     cfg.pollMax,
+		ops:         ops,
+		maxDownload: cfg.maxDownloadBytes,
+		insecure:    cfg.allowInsecureHTTP,
 	}
 	return c, nil
 }

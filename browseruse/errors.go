@@ -212,6 +212,9 @@ func (e *APIError) notFound() error {
 	if e.op.notFound == ErrShareNotFound && !strings.Contains(strings.ToLower(e.Detail), "share") {
 		return ErrSessionNotFound
 	}
+	if e.op.notFound == ErrOutputFileNotFound && !strings.Contains(strings.ToLower(e.Detail), "file") {
+		return ErrTaskNotFound // the output file operations answer 404 for a missing task too
+	}
 	return e.op.notFound
 }
 

@@ -35,6 +35,8 @@ const (
 	opUpdateProfile
 	opDeleteProfile
 	opGetAccount
+	opCreateUploadURL
+	opGetTaskOutputFile
 	opCount
 )
 
@@ -92,6 +94,10 @@ var operationTable = [opCount]operationInfo{
 	opUpdateProfile:     {id: "updateProfile", method: "UpdateProfile", retry: retryIdempotent, notFound: ErrProfileNotFound, params: reflect.TypeFor[UpdateProfileParams]()}, // sets, so twice is harmless
 	opDeleteProfile:     {id: "deleteProfile", method: "DeleteProfile", retry: retryIdempotent},
 	opGetAccount:        {id: "getAccount", method: "Account", retry: retryIdempotent},
+	// files.go. A presigned URL is asked for again harmlessly; the upload to
+	// the storage has its own retry rule (only a replayable body).
+	opCreateUploadURL:   {id: "createUploadUrl", method: "UploadFile", retry: retryIdempotent, notFound: ErrSessionNotFound, params: reflect.TypeFor[UploadFileParams]()},
+	opGetTaskOutputFile: {id: "getTaskOutputFile", method: "OutputFileURL", retry: retryIdempotent, notFound: ErrOutputFileNotFound},
 }
 
 // startsSessions: a create that starts a session (a task without a

@@ -80,6 +80,7 @@ type config struct {
 	allowInsecureHTTP bool
 	pollFirst         time.Duration
 	pollMax           time.Duration
+	maxDownloadBytes  int64 // WithMaxDownloadBytes (files.go)
 }
 
 // WithAPIKey sets the API key (else $BROWSER_USE_API_KEY).

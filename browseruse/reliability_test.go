@@ -73,10 +73,11 @@ func TestFaultCases(t *testing.T) {
 		"attempt timeout":                            faultAttemptTimeoutBoundsACallWithoutDeadline,
 		"server echoes the secrets":                  faultServerEchoesTheSecrets,
 		"task secrets":                               faultTaskSecretsStaySecret,
+		"presigned upload and download credentials":  faultPresignedCredentialsStaySecret, // files_test.go
 	} {
 		t.Run(name, func(t *testing.T) { fault(t, sink) })
 	}
-	sink.check(t, proxyPassword, testKey, taskSecret)
+	sink.check(t, proxyPassword, testKey, taskSecret, presignPolicy, presignSignature)
 }
 
 func (s *secretSink) check(t *testing.T, secrets ...string) {

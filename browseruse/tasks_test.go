@@ -41,7 +41,7 @@ func TestRunTaskReturnsTheFinishedTask(t *testing.T) {
 	var got browserusetest.TaskInput
 	srv, c := taskEnv(t, func(in browserusetest.TaskInput) browserusetest.TaskResult {
 		got = in
-		return browserusetest.TaskResult{Output: "EUR 89.99", Steps: 3, OutputFiles: []string{"prices.csv"}}
+		return browserusetest.TaskResult{Output: "EUR 89.99", Steps: 3, OutputFiles: []browserusetest.File{{Name: "prices.csv"}}}
 	})
 	ctx := context.Background()
 	s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})

@@ -3,6 +3,7 @@ package browseruse_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,8 @@ func TestEveryOperationOnTheWire(t *testing.T) {
 		"updateProfile":     {"PATCH", "/api/v2/profiles/" + profileID, "", `{"name":"Alice B."}`},
 		"deleteProfile":     {"DELETE", "/api/v2/profiles/" + profileID, "", ""},
 		"getAccount":        {"GET", "/api/v2/billing/account", "", ""},
+		"createUploadUrl":   {"POST", "/api/v2/files/sessions/" + sessionID + "/presigned-url", "", `{"contentType":"text/plain","fileName":"notes.txt","sizeBytes":5}`},
+		"getTaskOutputFile": {"GET", "/api/v2/files/tasks/" + taskID + "/output-files/" + fileID, "", ""},
 	}
 	spec, err := specval.Load()
 	require.NoError(t, err)
@@ -70,9 +73,9 @@ func TestEveryOperationOnTheWire(t *testing.T) {
 			tc, ok := cases[id]
 			require.True(t, ok, "openapi.yaml has %s: add its request to this test", id)
 			success := spec.Operation(id).Success
-			srv := newAPIServer(t, func(w http.ResponseWriter, _ *http.Request) {
+			srv := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
 				if body, ok := okBodies[id]; ok {
-					writeJSON(w, success, body)
+					writeJSON(w, success, strings.ReplaceAll(body, "{{host}}", r.Host))
 					return
 				}
 				w.WriteHeader(success)
@@ -80,6 +83,12 @@ func TestEveryOperationOnTheWire(t *testing.T) {
 			_, err := everyCall[id](context.Background(), srv.client(t, browseruse.WithValidation(browseruse.ValidationStrict)))
 			require.NoError(t, err)
 			got := srv.received()
+			if id == "createUploadUrl" { // then the upload itself, to the storage: never with the key
+				require.Len(t, got, 2)
+				require.Equal(t, "/api/v2/upload", got[1].Path)
+				require.Empty(t, got[1].Header.Get("X-Browser-Use-API-Key"))
+				got = got[:1]
+			}
 			require.Len(t, got, 1)
 			require.Equal(t, tc.method, got[0].Method)
 			require.Equal(t, tc.path, got[0].Path)

@@ -21,7 +21,7 @@ func TestEndingATaskNow(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
 	srv, c := start(t, browserusetest.WithClock(clock), browserusetest.WithTaskRunner(func(in browserusetest.TaskInput) browserusetest.TaskResult {
-		return browserusetest.TaskResult{Output: "by the script", Steps: 3, Cost: "0.5", OutputFiles: []string{"a.csv"},
+		return browserusetest.TaskResult{Output: "by the script", Steps: 3, Cost: "0.5", OutputFiles: []browserusetest.File{{Name: "a.csv"}},
 			StartAfter: time.Minute, Duration: time.Hour}
 	}))
 	ctx := context.Background()

@@ -51,6 +51,8 @@ const (
 	OpStopTask          = "updateTask"
 	OpGetTaskStatus     = "getTaskStatus"
 	OpTaskLogsURL       = "getTaskLogs"
+	OpUploadFile        = "createUploadUrl"   // UploadFile's first step: the presigned POST
+	OpOutputFileURL     = "getTaskOutputFile" // also DownloadOutputFile's and SaveOutputFiles' first step
 )
 
 // Fake is the fake API as an http.Handler, serving under BasePath. Use
@@ -85,13 +87,21 @@ type Fake struct {
 	maxProfiles  int
 	account      Account
 	projectID    string
+	// The storage (storage.go): another origin, as S3 is.
+	storageURL         string
+	storageSecret      string
+	storageLog         []StorageRequest
+	storageFaults      int
+	storageFaultStatus int
+	downloads          map[string]download // by token
 }
 
 type session struct {
 	view      gen.SessionView // Tasks is left empty: see sessionViewLocked
 	tasks     []*task         // oldest first
 	share     *gen.ShareView
-	recording bool // the recording URL appears once the session stops
+	recording bool   // the recording URL appears once the session stops
+	files     []File // uploaded, oldest first
 }
 
 // Option configures a Fake.
@@ -170,7 +180,10 @@ func NewFake(opts ...Option) *Fake {
 		keepHistory: 10_000,
 		runner:      DefaultTaskRunner,
 		tasks:       map[string]*task{},
+		storageURL:  "http://storage.browserusetest.invalid", // NewServer serves it; see WithStorageURL
+		downloads:   map[string]download{},
 	}
+	f.storageSecret = randomHex(16)
 	for _, opt := range opts {
 		opt(f)
 	}

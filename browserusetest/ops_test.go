@@ -36,6 +36,8 @@ var opConstants = map[string]string{
 	"OpUpdateProfile":     browserusetest.OpUpdateProfile,
 	"OpDeleteProfile":     browserusetest.OpDeleteProfile,
 	"OpAccount":           browserusetest.OpAccount,
+	"OpUploadFile":        browserusetest.OpUploadFile,
+	"OpOutputFileURL":     browserusetest.OpOutputFileURL,
 }
 
 // TestOpConstantsAreNamedAfterTheClientsMethods: every Op constant is

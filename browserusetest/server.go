@@ -16,14 +16,20 @@ type Server struct {
 	*Fake
 	// URL is the API's base URL, e.g. http://127.0.0.1:41234/api/v2.
 	URL string
-	ts  *httptest.Server
+	// StorageURL is the fake storage's origin (uploads and downloads), a
+	// second listener: another origin than URL's, as S3 is.
+	StorageURL string
+	ts         *httptest.Server
+	storage    *httptest.Server
 }
 
 // NewServer starts a fake on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
 	f := NewFake(opts...)
+	storage := httptest.NewServer(f.StorageHandler())
+	f.storageURL = storage.URL // before the API serves anything
 	ts := httptest.NewServer(f)
-	return &Server{Fake: f, URL: ts.URL + BasePath, ts: ts}
+	return &Server{Fake: f, URL: ts.URL + BasePath, StorageURL: storage.URL, ts: ts, storage: storage}
 }
 
 // Start starts a fake server for the test tb, like NewServer, and registers
@@ -47,8 +53,11 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down, waiting for running requests.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server and its storage down, waiting for running requests.
+func (s *Server) Close() {
+	s.ts.Close()
+	s.storage.Close()
+}
 
 // CloseClientConnections closes every client connection (an outage).
 func (s *Server) CloseClientConnections() { s.ts.CloseClientConnections() }

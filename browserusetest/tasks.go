@@ -1,6 +1,7 @@
 package browserusetest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,6 +40,9 @@ type TaskInput struct {
 	Metadata, Secrets map[string]string
 	// AllowedDomains are the domains the agent may visit (nil: any).
 	AllowedDomains []string
+	// Files are the files uploaded to the task's session so far (names and
+	// bytes, copies), as the agent sees them: by name.
+	Files []File
 }
 
 // TaskResult is the script of a task: how long it runs and how it ends.
@@ -58,8 +62,9 @@ type TaskResult struct {
 	Duration time.Duration
 	// Cost is its cost in US dollars ("" means "0.01").
 	Cost string
-	// OutputFiles are the names of the files it produced.
-	OutputFiles []string
+	// OutputFiles are the files it produced: they appear in the task's
+	// outputFiles, and their download links serve Data.
+	OutputFiles []File
 }
 
 // TaskRunner decides the script of each task created in the fake.
@@ -132,6 +137,7 @@ type task struct {
 	startURL string
 	startAt  time.Time
 	endAt    time.Time
+	files    map[string]File // output files by id
 }
 
 func (t *task) running() bool {
@@ -183,8 +189,13 @@ func (f *Fake) endLocked(t *task) {
 			Number: i + 1, Memory: "", EvaluationPreviousGoal: "", NextGoal: fmt.Sprintf("step %d", i+1), URL: url, Actions: []string{},
 		})
 	}
-	for _, name := range s.OutputFiles {
-		t.view.OutputFiles = append(t.view.OutputFiles, gen.FileView{ID: newUUID(), FileName: name})
+	for _, file := range s.OutputFiles {
+		id := newUUID()
+		t.view.OutputFiles = append(t.view.OutputFiles, gen.FileView{ID: id, FileName: file.Name})
+		if t.files == nil {
+			t.files = map[string]File{}
+		}
+		t.files[id] = File{Name: file.Name, Data: bytes.Clone(file.Data)}
 	}
 	if sess := t.session; sess != nil && sess.view.KeepAlive != nil && !*sess.view.KeepAlive {
 		f.stopSessionLocked(sess, t.endAt)
@@ -312,6 +323,7 @@ func (f *Fake) createTask(req request) reply {
 	input := TaskInput{
 		ID: newUUID(), SessionID: s.view.ID, Task: in.Task, LLM: "browser-use-2.0", StartURL: deref(in.StartURL),
 		StructuredOutput: deref(in.StructuredOutput), MaxSteps: 100, AllowedDomains: derefSlice(in.AllowedDomains),
+		Files: cloneFiles(s.files),
 	}
 	if in.LLM != nil {
 		input.LLM = string(*in.LLM)

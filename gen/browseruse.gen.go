@@ -1011,6 +1011,75 @@ func (e ThinkingLevel) Valid() bool {
 	}
 }
 
+// Defines values for UploadContentType.
+const (
+	UploadContentTypeApplicationMsword                                                  UploadContentType = "application/msword"
+	UploadContentTypeApplicationPdf                                                     UploadContentType = "application/pdf"
+	UploadContentTypeApplicationVndMsExcel                                              UploadContentType = "application/vnd.ms-excel"
+	UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet       UploadContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentWordprocessingmlDocument UploadContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	UploadContentTypeImageGif                                                           UploadContentType = "image/gif"
+	UploadContentTypeImageJpeg                                                          UploadContentType = "image/jpeg"
+	UploadContentTypeImageJpg                                                           UploadContentType = "image/jpg"
+	UploadContentTypeImagePng                                                           UploadContentType = "image/png"
+	UploadContentTypeImageSvgXML                                                        UploadContentType = "image/svg+xml"
+	UploadContentTypeImageWebp                                                          UploadContentType = "image/webp"
+	UploadContentTypeTextCsv                                                            UploadContentType = "text/csv"
+	UploadContentTypeTextMarkdown                                                       UploadContentType = "text/markdown"
+	UploadContentTypeTextPlain                                                          UploadContentType = "text/plain"
+)
+
+// Valid indicates whether the value is a known member of the UploadContentType enum.
+func (e UploadContentType) Valid() bool {
+	switch e {
+	case UploadContentTypeApplicationMsword:
+		return true
+	case UploadContentTypeApplicationPdf:
+		return true
+	case UploadContentTypeApplicationVndMsExcel:
+		return true
+	case UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentSpreadsheetmlSheet:
+		return true
+	case UploadContentTypeApplicationVndOpenxmlformatsOfficedocumentWordprocessingmlDocument:
+		return true
+	case UploadContentTypeImageGif:
+		return true
+	case UploadContentTypeImageJpeg:
+		return true
+	case UploadContentTypeImageJpg:
+		return true
+	case UploadContentTypeImagePng:
+		return true
+	case UploadContentTypeImageSvgXML:
+		return true
+	case UploadContentTypeImageWebp:
+		return true
+	case UploadContentTypeTextCsv:
+		return true
+	case UploadContentTypeTextMarkdown:
+		return true
+	case UploadContentTypeTextPlain:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadFilePresignedURLResponseMethod.
+const (
+	UploadFilePresignedURLResponseMethodPOST UploadFilePresignedURLResponseMethod = "POST"
+)
+
+// Valid indicates whether the value is a known member of the UploadFilePresignedURLResponseMethod enum.
+func (e UploadFilePresignedURLResponseMethod) Valid() bool {
+	switch e {
+	case UploadFilePresignedURLResponseMethodPOST:
+		return true
+	default:
+		return false
+	}
+}
+
 // AccountNotFoundError The answer when no project belongs to the API key.
 type AccountNotFoundError struct {
 	Detail *string `json:"detail,omitempty"`
@@ -1201,6 +1270,16 @@ type HTTPValidationError struct {
 
 // InsufficientCreditsError The answer when the plan or the credits do not allow what was asked.
 type InsufficientCreditsError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
+// InternalServerError The answer when the service failed.
+type InternalServerError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
+// OutputFileNotFoundError The answer when a task has no output file with the given ID.
+type OutputFileNotFoundError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
@@ -1504,6 +1583,18 @@ type TaskNotFoundError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// TaskOutputFileResponse Where to download a file a task produced.
+type TaskOutputFileResponse struct {
+	// DownloadURL A short-lived link to the file.
+	DownloadURL string `json:"downloadUrl"`
+
+	// FileName The file's name, as the agent gave it.
+	FileName string `json:"fileName"`
+
+	// ID The file's ID.
+	ID string `json:"id"`
+}
+
 // TaskStatus The state of a task. created has not started yet; started is running; finished completed; failed ended in an error; stopped was stopped by hand and cannot resume.
 type TaskStatus string
 
@@ -1623,6 +1714,11 @@ type TooManyConcurrentActiveSessionsError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// UnsupportedContentTypeError The answer when an upload's content type is not accepted.
+type UnsupportedContentTypeError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
 // UpdateProfileRequest The fields of a profile to change; a field left out is left as it is.
 type UpdateProfileRequest struct {
 	// Name A name for the profile.
@@ -1642,6 +1738,42 @@ type UpdateSessionRequest struct {
 type UpdateTaskRequest struct {
 	// Action An action on a task. stop ends the task; stop_task_and_session ends the task and then its session.
 	Action TaskUpdateAction `json:"action"`
+}
+
+// UploadContentType The media types a session accepts for an uploaded file.
+type UploadContentType string
+
+// UploadFilePresignedURLResponse An S3-style presigned POST. The URL and the fields are credentials until they expire.
+type UploadFilePresignedURLResponse struct {
+	// ExpiresIn Seconds until the URL and fields expire.
+	ExpiresIn int `json:"expiresIn"`
+
+	// Fields The form fields to send before the file part, in this order.
+	Fields map[string]string `json:"fields"`
+
+	// FileName The name under which tasks of the session see the file.
+	FileName string `json:"fileName"`
+
+	// Method The HTTP method of the upload, always POST.
+	Method UploadFilePresignedURLResponseMethod `json:"method"`
+
+	// URL Where to POST the multipart form (the storage's host, not the API's).
+	URL string `json:"url"`
+}
+
+// UploadFilePresignedURLResponseMethod The HTTP method of the upload, always POST.
+type UploadFilePresignedURLResponseMethod string
+
+// UploadFileRequest The file to upload to a session.
+type UploadFileRequest struct {
+	// ContentType The media types a session accepts for an uploaded file.
+	ContentType UploadContentType `json:"contentType"`
+
+	// FileName The file's name; tasks of the session refer to the file by it.
+	FileName string `json:"fileName"`
+
+	// SizeBytes The file's size in bytes, at most 10 MiB.
+	SizeBytes int `json:"sizeBytes"`
 }
 
 // ValidationError One broken rule, located by the path of the offending input.
@@ -1672,6 +1804,9 @@ type ValidationErrorList struct {
 	Detail []ValidationError `json:"detail"`
 }
 
+// FileID defines model for FileID.
+type FileID = string
+
 // ProfileID defines model for ProfileID.
 type ProfileID = string
 
@@ -1697,6 +1832,11 @@ type SessionNotFound = SessionNotFoundError
 
 // TaskNotFound The answer when no task has the given ID.
 type TaskNotFound = TaskNotFoundError
+
+// GetTaskOutputFile404JSONResponseBody defines parameters for GetTaskOutputFile.
+type GetTaskOutputFile404JSONResponseBody struct {
+	union json.RawMessage
+}
 
 // ListProfilesParams defines parameters for ListProfiles.
 type ListProfilesParams struct {
@@ -1752,6 +1892,9 @@ type ListTasksParams struct {
 type CreateTask400JSONResponseBody struct {
 	union json.RawMessage
 }
+
+// CreateUploadURLJSONRequestBody defines body for CreateUploadURL for application/json ContentType.
+type CreateUploadURLJSONRequestBody = UploadFileRequest
 
 // CreateProfileJSONRequestBody defines body for CreateProfile for application/json ContentType.
 type CreateProfileJSONRequestBody = CreateProfileRequest
@@ -1953,6 +2096,68 @@ func (t RejectedBody) MarshalJSON() ([]byte, error) {
 }
 
 func (t *RejectedBody) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsTaskNotFoundError returns the union data inside the GetTaskOutputFile404JSONResponseBody as a TaskNotFoundError
+func (t GetTaskOutputFile404JSONResponseBody) AsTaskNotFoundError() (TaskNotFoundError, error) {
+	var body TaskNotFoundError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTaskNotFoundError overwrites any union data inside the GetTaskOutputFile404JSONResponseBody as the provided TaskNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) FromTaskNotFoundError(v TaskNotFoundError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeTaskNotFoundError performs a merge with any union data inside the GetTaskOutputFile404JSONResponseBody, using the provided TaskNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) MergeTaskNotFoundError(v TaskNotFoundError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOutputFileNotFoundError returns the union data inside the GetTaskOutputFile404JSONResponseBody as a OutputFileNotFoundError
+func (t GetTaskOutputFile404JSONResponseBody) AsOutputFileNotFoundError() (OutputFileNotFoundError, error) {
+	var body OutputFileNotFoundError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOutputFileNotFoundError overwrites any union data inside the GetTaskOutputFile404JSONResponseBody as the provided OutputFileNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) FromOutputFileNotFoundError(v OutputFileNotFoundError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeOutputFileNotFoundError performs a merge with any union data inside the GetTaskOutputFile404JSONResponseBody, using the provided OutputFileNotFoundError
+func (t *GetTaskOutputFile404JSONResponseBody) MergeOutputFileNotFoundError(v OutputFileNotFoundError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t GetTaskOutputFile404JSONResponseBody) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *GetTaskOutputFile404JSONResponseBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2161,6 +2366,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /billing/account (the `GetAccount` operationId).
 	GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUploadURLWithBody Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURLWithBody(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateUploadURL Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURL(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskOutputFile Get a link to a task's output file
+	//
+	// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+	//
+	// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+	GetTaskOutputFile(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListProfiles List profiles
 	//
@@ -2376,6 +2606,61 @@ type ClientInterface interface {
 // Corresponds with GET /billing/account (the `GetAccount` operationId).
 func (c *Client) GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAccountRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUploadURLWithBody Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *Client) CreateUploadURLWithBody(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadURLRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateUploadURL Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *Client) CreateUploadURL(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateUploadURLRequest(c.Server, sessionID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskOutputFile Get a link to a task's output file
+//
+// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+//
+// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+func (c *Client) GetTaskOutputFile(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskOutputFileRequest(c.Server, taskID, fileID)
 	if err != nil {
 		return nil, err
 	}
@@ -2862,6 +3147,94 @@ func NewGetAccountRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/billing/account")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateUploadURLRequest calls the generic CreateUploadURL builder with application/json body
+func NewCreateUploadURLRequest(server string, sessionID SessionID, body CreateUploadURLJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateUploadURLRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewCreateUploadURLRequestWithBody constructs an http.Request for the CreateUploadURL method, with any body, and a specified content type
+func NewCreateUploadURLRequestWithBody(server string, sessionID SessionID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/files/sessions/%s/presigned-url", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetTaskOutputFileRequest constructs an http.Request for the GetTaskOutputFile method
+func NewGetTaskOutputFileRequest(server string, taskID TaskID, fileID FileID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "task_id", taskID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/files/tasks/%s/output-files/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3837,6 +4210,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /billing/account (the `GetAccount` operationId).
 	GetAccountWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAccountResponse, error)
 
+	// CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURLWithBodyWithResponse(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error)
+
+	// CreateUploadURLWithResponse Get a presigned upload for a file of a session
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+	CreateUploadURLWithResponse(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error)
+
+	// GetTaskOutputFileWithResponse Get a link to a task's output file
+	//
+	// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+	GetTaskOutputFileWithResponse(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*GetTaskOutputFileResponse, error)
+
 	// ListProfilesWithResponse List profiles
 	//
 	// Returns one page of the project's browser profiles, newest first, optionally only those whose name or user ID contains a search text.
@@ -4121,6 +4521,137 @@ func (r GetAccountResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateUploadURLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadFilePresignedURLResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UnsupportedContentTypeError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateUploadURLResponse) GetJSON200() *UploadFilePresignedURLResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateUploadURLResponse) GetJSON400() *UnsupportedContentTypeError {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateUploadURLResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateUploadURLResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateUploadURLResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateUploadURLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateUploadURLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateUploadURLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateUploadURLResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaskOutputFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskOutputFileResponse
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *GetTaskOutputFile404JSONResponseBody
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *DownloadURLGenerationError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON200() *TaskOutputFileResponse {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON404() *GetTaskOutputFile404JSONResponseBody {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetTaskOutputFileResponse) GetJSON500() *DownloadURLGenerationError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskOutputFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskOutputFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskOutputFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskOutputFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5214,6 +5745,51 @@ func (c *ClientWithResponses) GetAccountWithResponse(ctx context.Context, reqEdi
 	return ParseGetAccountResponse(rsp)
 }
 
+// CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *ClientWithResponses) CreateUploadURLWithBodyWithResponse(ctx context.Context, sessionID SessionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error) {
+	rsp, err := c.CreateUploadURLWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadURLResponse(rsp)
+}
+
+// CreateUploadURLWithResponse Get a presigned upload for a file of a session
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/sessions/{session_id}/presigned-url (the `CreateUploadURL` operationId).
+func (c *ClientWithResponses) CreateUploadURLWithResponse(ctx context.Context, sessionID SessionID, body CreateUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUploadURLResponse, error) {
+	rsp, err := c.CreateUploadURL(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateUploadURLResponse(rsp)
+}
+
+// GetTaskOutputFileWithResponse Get a link to a task's output file
+//
+// Returns a short-lived URL from which a file the agent produced in a task can be downloaded.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /files/tasks/{task_id}/output-files/{file_id} (the `GetTaskOutputFile` operationId).
+func (c *ClientWithResponses) GetTaskOutputFileWithResponse(ctx context.Context, taskID TaskID, fileID FileID, reqEditors ...RequestEditorFn) (*GetTaskOutputFileResponse, error) {
+	rsp, err := c.GetTaskOutputFile(ctx, taskID, fileID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskOutputFileResponse(rsp)
+}
+
 // ListProfilesWithResponse List profiles
 //
 // Returns one page of the project's browser profiles, newest first, optionally only those whose name or user ID contains a search text.
@@ -5638,6 +6214,107 @@ func ParseGetAccountResponse(rsp *http.Response) (*GetAccountResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateUploadURLResponse parses an HTTP response from a CreateUploadURLWithResponse call
+func ParseCreateUploadURLResponse(rsp *http.Response) (*CreateUploadURLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateUploadURLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadFilePresignedURLResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UnsupportedContentTypeError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskOutputFileResponse parses an HTTP response from a GetTaskOutputFileWithResponse call
+func ParseGetTaskOutputFileResponse(rsp *http.Response) (*GetTaskOutputFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskOutputFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskOutputFileResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GetTaskOutputFile404JSONResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest DownloadURLGenerationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
 
 	}
 
@@ -6439,159 +7116,176 @@ func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1/c9u4kuBXQfG2yvEuJcdOMm9f8seWJ5nM5J5nkoqdeVcV+15BZEtCBAIcArSt5Pzdr7oBkqBESpSj",
-	"JDO7+YeJRbDRABr9C92NT1Gis1wrUNZETz9FOS94BhYK+utNoadCwqsX+EcKJilEboVW0dPoYg4sd68P",
-	"DHv1YhzFkcAXObfzKI4UzwD/ck3+JdIojgr4oxQFpNFTW5QQRyaZQ8YR9lQXGbfR06gsqaVd5vi1sYVQ",
-	"s+juLo7OwRihVR8qxr3ehIpv8vmoXHCz6MPDcrPYhAS+/1wM7vBjk2tlgFbpVy7xE0jfwh8lGIu/JVpZ",
-	"UPRfnudSJByRPPpgENNPQWf/VsA0ehr9r6OGDo7cW3P0y8XFm9+5FCl9/FNR6MJ13x73KauphumC2Tmw",
-	"iU6XLNGlTJnSlk0AmxhI8f2k0AtgnBWlhHF0F1dU9pu2L3Wp0r2hvwK3F//fdEXJbM4Ns3PhFvAujt7C",
-	"B0gspD/qdLkTXlwtX0+jp+83Y7g2ufFO7c+EsdHdVceQkBQLRw1uLcJJZ3pKi+Sgjhk2LnNjC+AZC+Cw",
-	"FBLJCzBMK2ATXgBbQeCZgwPFtUggZi+5sadvXsWMK3MDhWGfLqMULBfyMnr6fjweX92xG2HnDK6hWOKk",
-	"TyRkY/ajtnNm5jwHw7AXniSQW0hpCfzG3zt1rMDdRB2ec6xRBzKCveMVAt2EFHKSFYzuKi5CbOE0SXSp",
-	"bBtWJ9Nyy8Vu5qCYos2AVM8mILWaGWY1LfPpm1dsAUtkbHmhcyiscPzHLbH735SXElmX75x2/5Tmp4uT",
-	"+l/0BPvDGfWf/S7gpgdVD9eTsMfpwFRIr2PH01QgAC6fF5AKa37kkqsE3pm0u4vENWMTXc7mlmnFrM7r",
-	"PVNOmv0hYWpjJhR7d85SLSUvzLgZpyqzCRRRHN2OZnrkf5xKze0Pj3GswrwsAC4EFK2pm3JpYHW9/zkH",
-	"OwfHW6spEIZwmwObFgDMCiiC3idaS+AKO8q0snO53HH4fsD+430O3InCTas71zKF4sAwbIqQVSkln0io",
-	"hGWblLAnnQkLWW6Xfgbv4iiXXL1SU71VTlTt7oh2kIxe9UzOqxcbKW+L5I6jgls4E5mwG8d/YBg2ZBJb",
-	"BhMrlIUZoJiIrLaDCPpUynpFO1aNPQjXmKvUUVi9ZZDzm8PBa3sXqjXv+5DcQJHxxu0azl+wvOGqXXUw",
-	"lecFcAteGwh0pFUtRsFNoNIi6dGMlAYK5K9OTKF80rnDcJ3ZdJP2qQM29cqR7wO/zvjtGaiZnUdPjx8+",
-	"3Ebnd3GEyPQRZ8KlpF2jbxQTKSgrpgJ1MkexNI6g/4C/x8jjp8Ivf/1+ySRHpY6I5I8SZbaeMimM9ZNp",
-	"mAFeJHMwTNjDlQGdPHmydUB3vcvlxXPvcjml31qBI9BTxmn5vKQes59Iw5gKkCkxyt4VmxT6xkBxnhQA",
-	"6hcQs3lPZ77hgWGG2rI5Ncb9lItbkMYPX2RlFj199PjJD3GUCeX/POlf3GBXt5D5p0hxGgfhcoNte1D5",
-	"4fjx491RSUpjdfam0Lek+HIpB+izz4OP7q5WhdhbXVpw5oHDn9l5gULWqTA5fsaEMhZ4ikv6o2/1zoAj",
-	"6jH7DSA1jCvGEyuu2+J4XU7cxREo/PMtJLpIkeK2SlrX1Ou1RExOyS0qEAeGvXt7xnieAzJQrRIIW5NK",
-	"BipF7bVLGC8A8lMprqGFiluFNZmvGL1ozZmxfGlYmTM+xb3JnSIIKjUxK4CnS+IzXGlUGMaMoLiRttBM",
-	"pDaobhtmtFb4L4oIgoULK8GC6R5BDoURxv4KmS6WO42Cm4VBIg3xMHPkqBkBI3Y7F8bqYhkzo6vBJVyx",
-	"SSlkWik8ZI/AVBfQHqCzK+gbY3lhDZkburSMVPNb2zMi7+bokp/1vFdc8UGi9UKAiZnUM6HMIfJOqXnK",
-	"hPKacsWFOjSCrQyedsFz1AKK5XOdwvDN92b1S7cDK428NFHH2hQt4j2odiHcCmvG7HUmrIU0rs08KFCM",
-	"GFaaZwyHwmxZKFNJjVuUD9MufS3UFqp349/8f96vYn4V6hcjkeW6sM45hQwxmgk7LyfjRGdHmudilOgU",
-	"ZqCO6k7vws/NQuSjiv+Pco08rqj5A5HJu0J2rXzOZ4CLq3PksETH7X1YWLNdOd0g49DU26CPEB1XSgOf",
-	"gbJj9lpJT+DCsErX6jB6pNQ3kL7QGRfKdAuR1L1soLOML9m1ME7nRHWavlwj0Z7x8qLgS3w/ldzMf/W0",
-	"u4XbliroXyhiQlNuLMt0Ct27dS5mc4mi9ycJWeW33NzNL9Un1BlRgBcg4GGgvAGezN2itye9E4sPZTob",
-	"MMBf+DUwzqg14wb3mRcnppSW8RkugXXvfy7QUL4oSjvf0GfQaqM1j724buE2h8SadX1zkMZJMM5kNpwR",
-	"nZc57lhIz85+7VADLirEDgytsnzG9CqfEQm+9VPbKdjlZ2JUsUW/nUelgdHJ+GHUha3kalYiXRC6AcEW",
-	"pUINgJxBGb89t5C3qZGU+nWAmTaWGWy9svssX1SSjQnLZuIamW3e0uf8wtUK3XGX+paB5Sm3vO0BedNi",
-	"EmtL3Ub0XY7M7/ghmrmjay5LYDkXhQntCaeXxWwBuXWuPeud4BsYY8MGdf47zlO34D1+w425QWXsGhux",
-	"m7k2OCuQrc5aaYAUGUgKGMSS48i3/YzpQfMUTSwuV9GZCimZUDEaUOTAYBdzWJLl6Lt9xtoM2jHzRGcZ",
-	"aY71TGaDZtEL7z6zsNK0rEZ6ZUKN2T+9ViRsuOMqnallSrEHBmoY597gOryXarMCZIftu/JhN08JrUEc",
-	"VTgIkt71POF0K+22V7fZYBZCyldph+Q8xzfkE3WmRS0rkOifsfeX0b9fRlf+pcF1rvDxTooD83nSdbDG",
-	"4tlIQ5uDNRbspCgTWxaQvi5tXnaqJ//7/PVv/gwhxu3HmfseuTi3Tb/IIwgIy0pj2VQj6Tujyv8uaAcp",
-	"9x2BTXVSZl72bkd2aSyg1Znl9qdbC8oI53BvuPw6W4dby3iKm80r7RWuDhquVpbbbpm5hgGu/foU/bM1",
-	"DczM6Tws1eSDQ8a2KpKf1Jy97rCrs7lQi0G27BmE/dN3FVWQroMSqFvTqPo4g2uQwzfqReuz9W36i75h",
-	"KUCOOuy8EqcFcKOVWdEC6J33ZW3SA1BfdavdHLmtjedTBApF5fuIl1YHTsJqVkOVoMeKbfzvbjUBKu+L",
-	"mWtrYm/k0kIwtMBLq53nzH2QQiJSMGxa6KwZ4eF43WuKxNTpx2y7ZNY5YCORvTXmTLYYX6T9nhVsK5y1",
-	"37Yi5rrP80bgDwzDFs65iSNO0wKM6XIDbiFpMVO6gOdQWDqlGqDRn9IRIbs4O2cJIjwVCbdgWhZawhVy",
-	"+WsoxHQZE6P2Q3UC1oCcjoyYKUhbQHqcBF4b6ZmQSlcJnLy3y9gJHmErU80gWcxRbXBng9vnarvDwBvH",
-	"/Yt08fwNw1Ztr+CTJ4+ebNMikaD6T2vIobzq2f4ag17ZMESmfiK69s0LSETGVw4o1zX9U9qiGZfMHXIw",
-	"g9s2EGzMaCei6IwUEuI8KLykNjZmMJ6N2WX0cHzy5DIau7l4ZyD9dcLoVMewDGZ8srRgnjHv5jG2etc+",
-	"Scu5tVAgVv/3/X+Mrv7rweVl+h+Xl+P/urxM//3/XV6O8e/Df4u6TsIaTwvPhR/SuJqDoY4Vv4fQKprp",
-	"lb/IflZcHjXwaU1e6BslNU/fvT37GRQUQWDD1mPnUA1t4kYyTkELqQfMpFCLYefPL7mQTrbPHCrQQHn3",
-	"9mzYafRLIaH7KPqUkS+w4e55odMy6XLFUAhK7x4KDpvGXQeGIt34nYsz2h6yFG4XalJj1bVhuuJ+Nroa",
-	"NON1uAntkEGhP/3rWGvHuwXPrOjKXUv6SplyOhWJAGX9AeMOFJpLrqoQp+pUNdU0TjLo2A0O/gZ5hll0",
-	"EUMXqYYoVVCH0eeb4IB702Eyoc1VunZc0kYOm/VTKr7dRKkh7OdcJSAhPbVdWnG13cOIApyzxH9F1kTI",
-	"EG4KYemI0TudxRSlC36itL13eEAL4bIoQNk3UAid/qTSgWgfGJa4L9lESIkyIicQ/jymbxx7wbnX3m8j",
-	"+OqFn7XqKIRvOTW7ByrnltvSDELHWG7hS2C0wuVqYu7EdG0mt5BDL3l3sU9/OH4mjH3r4zTXp+a1Ameu",
-	"62l1tNShgdeMsDf41gcBCUPQWq6FAbGRJN3u1p0MCOs3F+rR2bnXkMiz4buOnSaDe4BMnOPuwBVsei4+",
-	"9jAZcozWI+NuhuZapmZDGMyr7klCYzPjatnAy7hN5jHT11CQYwahdwJelZjUQau31hQFo9pAD/cKxAui",
-	"UsH5q7zM3y5XfLe7huCFlLH9OBSVfZHM2QIgxwULIhNwo3eclhJxaNXySzp33W1H9J77fPA5Vj1jSDLM",
-	"943myWf43Hr4X0JHeJtFXIUOSTfXvqWvpdzCyAriUoNVv9Wo+61BZ5Ibi4ZIL6q8Xgts6rwFAfqN1FW4",
-	"bnNuegdxL0nSb2G2o7HuLarKPN1pqWgWkjlXs13W68uEZu1HGhJhNBQbTkkPx1oLQlhlBFLfQJFwA+zV",
-	"+Wv26PiHH0bHjMt8zkcnThQUS5boFNiDXJbIG6ZwwyTMeOJ+R14Q+g0ODIUdMKkbN0HttqPQQJx2PsUH",
-	"jpoLfKBJyzN8KHxofPyBD2TLHBk1x/HyEh83+PgYxdGE42OCD4Q8QcgThDxByJM5PhD85AM+sI8J9jHB",
-	"PibYxwT7mGAfE+xjgn1MrvGBfUyQa0ywowQ7ShJ80BJgHwn2kWAfCfaRLPCBfSTYR6JpqfCBkBNEPEHI",
-	"CUJObvGB4JOP5MHAByKZIpQUAaQIIMW3gP0CNgHsErBLEleAkMGSHYgPBDBFANOMyB0f2G6G2M8Q8RlC",
-	"mSH2MwQ1Q1Az/HaGiM/wsxlOzizHB07OjABgRzPsaIbjmOEQZoj9HHub42dz/GyOjefYbo7tiFwFdikQ",
-	"vMhcMk0cCYQssLEwxNGjOPqA7T5gkw+I+AfEYIG/LRDTBWK6QEwX2GSBUBbUBKEsEKEFIrTACZM4Xolk",
-	"IXHqJH4mEVOJjSV2KbFLiUhKXBS5JGcWPvCLjKJbsfMM5ypDDDLEIEMoGQ4mQzQyRVGw+EBcMhxWhn2Q",
-	"apFhHxn2kWEfGSKZ4cJn1NtHSifCB3apiO9ib8QLFOKssCOF4BWCVwUxEXzgtzojjQUf+G2O3+b4bY6Y",
-	"5guKrcUHtVMkk/FBWg952hChHHH5g1MmEz6wtwKbFNhRgU0MvjU4nQYxpQheQxo59mawN4PoGqQ/g/0a",
-	"7Ndgvwb7NQjUYOeGdHbs3OCUGJwNgxgYHJFF8JaEHw7GInjKurII2SJki5AtQraKVDl8IGSLQC0CtYiz",
-	"RXglIl4ilBK/JYOhxN5KfHuNb6+xy2sczDW2u8ZxXCPkaxz+DaJxg5/dIoAltltiRx/x24+IxsebjnOI",
-	"Ot3lF27elkoJNbvgZjFQZeR1ZJBn9UyEwp08M8KwwgFGJWxgMoc/8XBguHRhhnNyjVbA6MyfvZGAEuGG",
-	"C0vMXVgfWSzMnOmCGatz/DHjquRSLsfDdNIq+c9C1qeX1tihfV1HZwpF4cqGvB8+8rBxWrlZ6nLZIb7b",
-	"3BdVAKPVeQ5pZdLOUXwLmmcXYrRfXUmkw/IftyqFK3GofYdda1GnE7A3gFPAzaLnpAShbjygRjo0c33T",
-	"Pq6RfrLul+uxHpTaN6RmqlxAal8Eam+sqHPcb7OwK4979Y07CtjhqzriuGcuzVwXdoSz5hzjSNG1j7sV",
-	"shy7KGXuf4G0O1j5fm4gyws7cKsEZpBzR7pvh6vYpvYzDQkXcY07VWFTu4Fq9FdpKNwiV/08abiXx8/C",
-	"bl6e6qP7eXlW+eafzdNTj25Pnp4a3jfy9HTmlA7x9LQzTHf19Phud/X0nK/HY22PqmqUibW4Mco78BH7",
-	"fpdXHt469GrMXtFZf1ppLBU8YZpwrO8ZOkNQ2UNqy/d0iO/pEEE6xCYmsemEhzy9lINX59+dNilafoNT",
-	"rPQDFPsTIaU5fEZxFaQ7M+9WdKoI8ZGZ1mnLAUTASGDTJ5tsp3PXZI9GE+LmOx7GkasAq4C7Vd9XNhIx",
-	"zZVYW0rARS10xoXazTZ6Rw6908TWsY+tfeuWQyvUI4JlInsMVGpavJ2MJWtatp15hlaND6maACtV6u3H",
-	"aokQ1qZl6bbcXgcnAUKxaSll7MKzqnw0891AGx6c+Be21waO8K9ivuXlRIrkHLHrnFw636A2bggurzQO",
-	"w6EandBvtXtN9Xc7cj92pAvzNv11n4zPr3CWUqD1DLLVqKpUr6E22Ih1OHYaJ0hlO5omvLXCSrcoduAx",
-	"dPDFzhYKftRfDCZEpq1/rGEmuaGqMtsojEDVZ4DX9EVw/gnXrsjK/uQF9XihF6B6CAtfORY8K7iyhqoj",
-	"mboqT70S60Q+hPW8e3tWW3a9kHAaSB/tNr311LamD0llgjLHTd8AszuYhADvsONOgg6z+rpOKPvS9hJO",
-	"6ihDDegisGN5mvqUROMG9cxtZSmMZR90FWSgKVqPS3b+4h8Hhj0IUwhNumCPxsfH40eHdTmVrtpaLguo",
-	"Up1CCFLSSeNaWuKkHJ2MHo7QShzlBeDU0HmbHT0eHzf/owZRHOnH9f8e+bdPxk/q//0wMloGf1koCh78",
-	"LUs6YZoB9XcyfjKirN72Tzkd+vgfHuGfIWb+5/FxzwsHseuLtc5cS8kt0BFQ+1dhoXmVSF6mMDJaKbCj",
-	"x6OThydPHj45ftzx6ol7+feTv3e8/GHttyfNLzovTQ3g+Pjh8dqrv6398p8rv9BSyGz0ZHwSeduf344y",
-	"WqtCL0aPxz/ULR7V85EC5AZgMbp+7Ifv81/iSEqe8dHjUcavoRDJYnT8t8no+OQ/YSSUS+dqMHg0+ls1",
-	"LJqDk+O/r2vu3mr0hQspc9aVPHPJ62m/1/Oi45QlDvPR6tplRdnBq/tU6FZtxa3688CsSOGzeIViD5wx",
-	"hsao98spJwvIMXV4z0jrBo8uHtaS+n01ALxaUYu3wEDSpU10Br1es3cGfkdVW6uNfirkM+zaNXTCpuAq",
-	"SGvMhDHuyJBRaa7GnLiX0Et6E4v8GpP/lWGzrnpVpsxQaOH4KYn60OcfruRvuCkjRLow/evlWHxGJBrR",
-	"Uag3P3h38fxZ6MjK+JIy8Oi3j0j6ejo1YA+Hq9WDzPKqXI3HIQ77Yrk2RkzkssoFPFy12nGvfh2DfTdu",
-	"I8x5SXrZ5rNHX+fCGpBTVwQhbSaFM+NgbNhXlSnbMxgC+TsUqUh6NlhVeeHaNarn151DuIIRBVefiUIG",
-	"akv/U+y2ANwdfve2En+3bd5BS+trROxQ0KE0LX21Wd971lPwRtCnzgKtq3UV6khAbi1P5k1qMlHHg7Wa",
-	"MeMKqcNn7NNdI7OCAXhBM9AB3DWN1W8fodB10q3uSQq/CPKop0Jx6dWA+3sFNgvxphxjeCzlZCanUgeD",
-	"NIUBroemptROfKsp5dEk3+/RdhzkxkCKaXwYppzNwODwOljVaUp20FQXLNFqKmYl5T3WEzABFJkxSwt+",
-	"o9zhry/ia5ihU66aT/O256N7z/QUtLhPOHZ3Cv4Flftx6i+ShztXDTP+x7tqcY6t+A4DJ0wjhfv0vOGh",
-	"Aj1u7w1xAs7/dK8ggc2Op28cIeDGtafwAAfsG8UGEAXo2UuqQdpHBP4IMnDA8koRkXrGqrKhK163Ku92",
-	"uH8XyT8EuHkHhB30DW33mIeggPWuAQ/Y4a6+xIANbjvFdLGMlabsPJ+25v5LsM/qP5pwymesUn/rAorp",
-	"MzZ1echO30WdRjFwldOrs8+b5myRTZZszpVzavujtgJMmbXO2Txejd83ajRv/C/1uOWktJmMfu+qK5h2",
-	"LdAkrmbFV1HQlOvYla2zxa4ji85oNuVF27D7n23BfTecvrXhtKtGGzeFX2s+9tkHYDsqcxvOhK56GSDk",
-	"G87hLeRhwSCtO6otuDgC05dzbl20otfKLeSxqzW0xb7rz81bVUfS0hWW6JbzUnt91Y1F6wVVWzKQaJVu",
-	"oo+gsHnH4gDaadTtmwKuhS7Nz5rLzeTiLeyqZm3uPyTMDgybaVeOusPU7IthbpWTopJ7QrFMoMCw/tCx",
-	"XdEpyHCEW9uN8grYDDgtPdU1aFfMDfMl+9VBPzzXJN6o/zXlk3pUl0pd4UGlpTZtkTJR+WktX8D9E9rL",
-	"3qMyFwTRRD7ccFf1cZveVNNUVoUU99BRsD4Oj7jeZn07ead4H6fQtIN9nGMXf/sXXUrEVfqvyopuNarO",
-	"sVxx1uCEtRX44/SNNVC92kc/F3LhWGuhQK5cJuLiq8b1pMzv0/H99R3c3z3Zf0VP9ndl67uX+ut6qc13",
-	"L/Wfx0vtOnqJ8qi/WpfpqRY2yEf3ckOtls/wkbuD7y/iJP/zOsCbIt1dqqtZMYC8t2Inb2ptZXWt1uf7",
-	"3//HOtarxWvvuE4NebV+7fA6tGRT+DgV98K4OLOqcFel9qbC4FwS4ppS9CEVJZU0ELN5t+Kr9a9cLZ9r",
-	"5cuGnVIEug803bUS3YFhCc9Rw09qgHK5knfha4sTpx7oXNXaucsbqKsw1xO9UcuqM71jthCS7g6LmS5Y",
-	"mc8KngJb6rIgxAdmNjgTZ9u9XY6/gkz9NVBVYpLVvoTLM8b9RVASppZpV3Ca/u+SxYX5b3OR156u4HIz",
-	"v+0KrsbIRBM9p92kNwXh8tpaHRB23TJwV1mHh3TVi/vmq1V6EK9MvvtgvWaT74Dy1lqbaBZT7UxFpTNj",
-	"VyPHHRgQIXA7r6hDT6egUhQbQuVlR0ktqZPegydHVBMJGRPGl7R9fxlNdLq8jGJ22ZH/eBldtQXSahnu",
-	"muY/rbmArjoEZGZmPU4qYdhNodXMH0KAzmV3vLL7YQiMQs8KnpntsgonzeHmWw5YR7qedw0Nf0nugemv",
-	"nhqWSY07bsx1x15fpYBq6xjQgV8fubtPoyyEXZ4jbIfN6ZtX/4DlL8DTPldhfSNCdZtmXNdcFoY9UJpd",
-	"Rj8CL6C4jFhewFTcHtb3as8d4Ppm7f8z8kl3o3cGRqdvXo3+ActmXXku8G+6S1f01kxtEtJVWuV0gNFl",
-	"kUDt1A6Kp7PnUpcpozuPKyfSyZidXqog8Q9FY0LtKv/hA4nC9FrATVyVzK7L6VU2T5N1c3iphPJl9rxe",
-	"WiWbxAScW+RdIoMxa+qgUJJlR7ZbfKmMZokUdOuRv5PAeQaJxAIjYel09vGlulQXc2ECs9ewjAtluVDB",
-	"qaVoXZDl3D/1ZcLUgJTrS2WEmklgbl5pWovSzn3BGFNXbE6pTFjsUhH9/kAw1eXnl+q6puA6Z3HKF5Uj",
-	"aMxe8sQiIfEMTMyQEkzMJrh5TFzdKmBi5lTNS1VXJaNavrbKkqAz3TqI//okjON3jqcbt1K02mVBVxVe",
-	"UpUhYVHuRp0kg5BGHRRHdYW85zI6GT8cP3RX5YDiuYieRo/GD8ePXI3wOW20I1979shX/MXfZtDBet5C",
-	"k5+87SLlwPPqahKzibuI1cTB5bSEdaXSISviVWVaxMDf5hyt3Fd/8vDh3m7LDi+M7rkH3Y+ULml6/PDx",
-	"vrseeL38xhu1EbOTk74O68k7Wrvpn1hvmWW8WEZPo5+r+z7qebd8ZpB1/+goJLrCD46qgqhbCUWHMUkt",
-	"hr1SBsDETMENbtCpKIxt2JhcMk1X1tHlTe4Kp+q+CH+xLt3NSBU8ub9OllVXNbYpKrx4lui/4BlYKAxp",
-	"G9uKv9ZjqaOISIzQtbaNFKlDeOKACoLrvNr3cG2+PwE1nlUVRFRXzFnNCprlzlipPtTqUKMu5HbFxq2y",
-	"W596mrYsEZ0y4vK461pczQ8p+3Cu/mzQDa2Tjrt07q6+ILPoKszcsWG7SzPvaY9i5zXUYIfWhH1Fd3p0",
-	"aY7OtUrX35KPZnUThuK/ik+qmfirF8zw6/YNKRuq9FLxDmHXs5FRVTAskcCVXMbE/7m/JrpOz63ugTNI",
-	"Rdixrw/jbr7h1vXavqTZcxi0NFYvbG5zgSS8zTtyGioY+6NOl3sjlM4bw+/unELcIs7jfRPnJknWWU6Y",
-	"pNrJ3tDovSChDye6WwAVJsoPznTRlCZ/tlLZPbyz1HGO9kXzwzfZW0A5BCmtenuDubVrHEHdeywUg0ef",
-	"/P/+JdI7t+0k2A4L8gX9HpS5rlekSvV02wk3WupuM41b1UzalOy6CSm5RVqPN9ZEJiJwENK9MSc3wG1z",
-	"F29XGlY5U5d22Dvwh99gT4Xa4eYpXKnmvk/dbeu8r6g8XR02TSpMX72g0kc5t0lHsarn5CM1Td++2HYg",
-	"/VGurDhQV7j1mjO1vdhl6Mj9Qiy701l813Zh+HPBPwG5+cvb6R4ZWoBvTn9u/oawzcpi/QzroQKx3WqA",
-	"6uiBzhj8T0HZKNNtJlQnKoPNhKDO4nczod9MaA6Vqion7jqXIbbAVEgLxY9tc2CXOp5f0jToqua5xTRo",
-	"6nnu0zQwDeVW+68m5n7T4Dy8ubftbKxrfQ3Qtp81toXz7TZXAq8r9+Rja27pNn2qukf/i6rqK0dVX1hV",
-	"Xyur2s3rw3JFdYmiRl3v9VS5pBit6cKE6poxq+uKcfX52p4dWp331PSMzS8lpLVESzW4PBm4FcbeV5XH",
-	"j/6+txENOm/fYNjsfsLOyFHu75dujnUaj6kLuQ02lC7WTtFBpeM+q8bUu6mDPYTi+eiT/99wq6a5kWfm",
-	"ggFps/srrFvl+LoMmXCfDzFkwu3RMmSGaEErlXb3bgBtnOYBBlCLXbrwZSqC8u7tWeDq77SLeudx79Ju",
-	"APP65ivi7KIty7GbXVSx74120SlOrnO2BbECjTTFOSKVyL/1FT6r+7A6a2q6EzYfJSekrAtskqugt8Bm",
-	"lzH1ZYVqZ/zHVzamhtNoYEy5xfjyRLvB/3TeYu878ukjV5ZtRDXQNjHtt5Dpypu7sQxep8upKU053O0U",
-	"doIsuyAM/nws+8C0cL0XB984qw1Pp9xYZOzCWJF0c/ONc73H3VJXSuxTZ1qFG++hOTZxPQN27YoOGQ9A",
-	"fuWTq817ngILcQ3CccX3VkJ3EUIDCeyzZNLm8582bbqy++G8FAEZozIibHhpT++RyiZKPf42lMoeUEW2",
-	"wq2nULPDb85vVjXxQeSwieEXM3BZVfuml1PrkpSh4KYSFVAYOm5JueW+di7dxuAOfx80aZYm9nl2JmZl",
-	"LjVP3emgiasCy3FdpMLEPjCJlNxD5JaBDjxmr/0JM8pM49jnRyi0Q6IApCnkqxlfslSTX2mdRmme7mli",
-	"HBjXFYotglNJrUcb49IabjLn19CJsruD4dsLwTc4qhZNUhpQLy3WlYzv6cCl74fFfLSJgbKx6W9nD+mi",
-	"XXbfigzYjVCpvun27F74EKlhbt2qLM53n26/T9c25YOm66WrO7AJUzYaZLaWxtyIA/XfcirvzY3cLpmw",
-	"HYu6srhF6qxsC2FciGUPVtSsez76E03b+bcE/gLb7YRmXVZ1C4au3f5Q/JLe+LVqWVtc8d6Zsk8/fBWK",
-	"WTFQx3e2e+BVEKMbVyGxLjuq8fjF6xcjxY7/hbeBdFyxRLLTtO9tCsN+KKNPV0n0TWBwj8p34VKtvpxf",
-	"PkzDGOQ/ONkrDa1WKu7ROOuUcp4kkFe3Ctx4D40X7g+/nLXUurBmq7HUf0HoNqMpuIbG208UF+5Ng8oZ",
-	"VeXBfF0fyl/c8c8e+HuE1jZ2tXW1gsPtxwO9fn+fFbnKjmpl7ugTld7wvv6tat3ORTbWHBs17/iCMmCT",
-	"mbgbkYYl6vbrFehZmF0dAFSFcaNH+pwiL6s6bP4yXXfbrUqdwzko0MKs1iQZfKyEu5ZvtaZcl2v5CwqF",
-	"9dy8r+xUHkJUn+FOvheVbfclD9/7R2ihb2UAvFUT8t3bM2d+uJML21QVgVtISrJzq1qRdHXGBGrLH9Je",
-	"3nCm6fL3L6sjrtTT7FnVupimFOrr84w4erLHYb+oanG+PfvZ5Uk1+Xt9wt+pkAmleuH+zzilF65OSwdz",
-	"awpwNVVIzT65XRcNN1Udtjrpu2tUuhpmQaVKhla2RFaJbNLlbFFpF1ez5OefLtgqFocs4UUhwDRysZfU",
-	"z6tSBV+U2IN6nRu4Vx3Tz1XqixS6YaPO17ox4s8hOj2+5X6pKshIpQ/buajvr1DMugCmLvfRGyrPYp2n",
-	"kcrCRXNrc/P06IjnYhyUDqPqVzwXR9cnJLr9CNY8910RWa6AkjPOa/fcuuV/2k75bF0EEkBwc7b++TnF",
-	"ogfXAname7isjEqtdYWHVUqB7EEfdSDoejdB+NKBqYOWwuxAD6PKRLu7uvv/AQAA//8=",
+	"7H1/c9s4suBXQelelZO3lBw7yexu8scrTzLZyW1m4oqd3asa57YgsiUhBgEOAVpWcv7uV90ASFAiJcqx",
+	"k9n38o9siSDQABr9G92fR6nOC61AWTN69nlU8JLnYKGkb6+EhNcv8b8MTFqKwgqtRs9G5wtgurJFZdlM",
+	"SDgw7PXLySgZCXxYcLsYJSPFcxg9G+Hzf4lslIxK+L0SJWSjZ7asIBmZdAE5x85nusy5HT0bVRW1tKsC",
+	"XzW2FGo+urlJRqelnm2BpXCPt8Hhm3w5KGdgjNCqDxTjHm8DxTf5clDOubnsg8Nyc7kNCHz+pRDc4Mum",
+	"0MoAocsvXOIrkL2D3yswFn9LtbKg6F9eFFKkHIE8/GgQ0s/RYP9Rwmz0bPS/DhuEPHRPzeHP5+en/+BS",
+	"ZPTyT2WpSzd8e94nrEZfpktmF8CmOluxVFcyY0pbNgVsYiDD59NSXwLjrKwkTEYNlv2q7StdqezOwF/r",
+	"txf+X3XAZLbghtmFcBt4k4zewUdILWQ/6my1F1xcrd7ORs9+2w7hxuIme7V/I4wd3XzomBKiYumwwe1F",
+	"vOhMz2iTXK8Tho2rwtgSeM6iflgGqeQlGKYVsCkvga0B8Nz1A+WVSCFhr7ixJ6evE8aVWUJp2OeLUQaW",
+	"C3kxevbbZDL5cMOWwi4YXEG5wkWfSsgn7EdtF8wseAGG4Sg8TaGwkNEW+IN/59ix1u827PCUYwM7kBDc",
+	"OVxxp9uAQkqyBtFNoCJEFk7SVFfKtvvqJFpuu9hyAYopOgyI9WwKUqu5YVbTNp+cvmaXsELCVpS6gNIK",
+	"R3/cFrv/ZrySSLr84HT6Z7Q+XZTU/6KnOB6uqH/tHwKWPaD6fj0Ke5gOTAB6EzqeZQI74PJFCZmw5kcu",
+	"uUrhvcm6h0hdMzbV1XxhmVbM6qI+M9W0OR8SZjZhQrH3ZyzTUvLSTJp5qiqfQjlKRtfjuR77H2dSc/vD",
+	"E5yrMK9KgHMBZWvpZlwaWN/vfy7ALsDR1rAEwhBsC2CzEoBZAWU0+lRrCVzhQLlWdiFXe07fT9i/fJcT",
+	"d6xw2+4utMygPDAMm2LPqpKSTyUEZtlGJRxJ58JCXtiVX8GbZFRIrl6rmd7JJ0K7G8IdRKPXPYvz+uVW",
+	"zNvBuZNRyS28EbmwW+d/YBg2ZBJbRgsrlIU5IJsYWW0HIfSJlPWOduwaexDvMVeZw7D6yCDlNw8H7+1N",
+	"LNb81gfkFoxMth7XeP2i7Y137UMHUXlRArfgpYFIRlqXYhQsI5EWUY9WpDJQIn11bAr5ky4chJvEphu1",
+	"T1xnMy8c+THw7ZxfvwE1t4vRs6NHj3bh+U0yQmD6kDPlUtKp0UvFRAbKiplAmcxhLM0jGj+i7wnS+Jnw",
+	"218/XzHJUagjJPm9Qp6tZ0wKY/1iGmaAl+kCDBP24dqEjp8+3Tmhm97t8uy5d7uc0G+twBnoGeO0fZ5T",
+	"T9hPJGHMBMiMCGXvjk1LvTRQnqUlgPoZxHzRM5hveGCYobZsQY3xPBXiGqTx0xd5lY+ePX7y9IdklAvl",
+	"vx73b250qlvA/FNkuIyDYFli2x5Qfjh68mR/UNLKWJ2flvqaBF8u5QB59kX00s2HdSb2TlcWnHrg4Gd2",
+	"USKTdSJMga8xoYwFnuGW/uhbvTfgkHrCfgXIDOOK8dSKqzY73uQTN8kIFH59B6kuM8S4nZzWNfVyLSGT",
+	"E3LL0MWBYe/fvWG8KAAJqFYpxK1JJAOVofTaxYwvAYoTKa6gBYrbhQ2erxg9aK2ZsXxlWFUwPsOzyZ0g",
+	"CCozCSuBZyuiM1xpFBgmjHpxM22BmUptUNw2zGit8C+yCOoLN1aCBdM9gwJKI4z9BXJdrvaaBTeXBpE0",
+	"hsMskKLm1BmR24UwVperhBkdJpdyxaaVkFkQeEgfgZkuoT1Bp1fQO8by0hpSN3RlGYnm17ZnRt7M0cU/",
+	"63UPVPFBqvWlAJMwqedCmYdIO6XmGRPKS8qBCnVIBDsJPJ2CFygFlKsXOoPhh+90/U13AoNEXplRx96U",
+	"LeQ9CKcQroU1E/Y2F9ZCltRqHpTIRgyrzHOGU2G2KpUJXOMa+cOsS16LpYXwbPKr/+e3dcg/xPLFWOSF",
+	"Lq2zkiFBHM2FXVTTSarzQ80LMU51BnNQh/WgN/Hr5lIU40D/x4VGGlfW9IHQ5H0pu3a+4HPAzdUFUljC",
+	"4/Y5LK3ZLZxu4XGo6m2RRwiPg9DA56DshL1V0iO4MCzIWh1Kj5R6CdlLnXOhTDcTydzDpneW8xW7EsbJ",
+	"nChO05sbKNozX16WfIXPZ5KbxS8ed3dQ20pF4wtFRGjGjWW5zqD7tC7EfCGR9f4kIQ8G1O3D/BxeocEI",
+	"AzwDAd8H8hvg6cJtenvRO6H4WGXzARP8mV8B44xaM27wnHl2YippGZ/jFlj3/G8lKsrnZWUXW8aMWm3V",
+	"5nEUNyxcF5BasylvDpI4qY83Mh9OiM6qAk8sZG/e/NIhBpwHwA4M7bJ8zvQ6nREpPvVL28nY5RdCFMii",
+	"P87jysD4ePJo1AWt5GpeIV4QuBHClpVCCYCMQTm/PrNQtLGRhPrNDnNtLDPYeu30WX4ZOBsTls3FFRLb",
+	"oiXP+Y2rBbqjLvEtB8szbnnbAnLaIhIbW90G9H2BxO/oEaq54ysuK2AFF6WJ9QknlyXsEgrrTHvWG8G3",
+	"EMaGDOriH7hO3Yz36JQbs0Rh7AobseVCG1wVyNdXrTJAggykJQwiycnIt/2C5UH1FFUsLtfBmQkpmVAJ",
+	"KlBkwGDnC1iR5uiHfc7aBNoR81TnOUmO9Urmg1bRM+8+tTBIWlYjvjKhJuyfXioSNj5xQWZqqVLsgYG6",
+	"jzOvcD28lWiz1skex3ftxW6aEmuDOKt4EsS963XC5VbaHa9utcFcCilfZx2c8wyfkE3UqRY1r0Ckf85+",
+	"uxj958Xog39ocJ8DPN5IcWC+jLsOllg8GWlwc7DEgoOUVWqrErK35G/sGux/n7391fsQEjx+nLn3kYpz",
+	"24yLNMI5LfPKWDbTiPpOqfK/CzpByr1H3WY6rXLPe3cDuzIWUOvMC/vTtQVlhDO4N1R+k6zDtWU8w8Pm",
+	"hfYAq+sNdysvbDfP3IAA935zif7ZWgZmFuQPyzTZ4JCwrbPkpzVlrwfsGmwh1OUgXfYNxOPTewErSNZB",
+	"DtQtaYQx3sAVyOEH9bz12uYx/VkvWQZQoAy7COy0BG60MmtSAD3ztqxtcgDKq263G5fbxnw+j0Ahq/xt",
+	"xCurIyNhWNVYJOjRYhv7u9tNgGB9MQttTeKVXNoIhhp4ZbWznLkXMkhFBobNSp03M3w42bSaIjJ12jHb",
+	"JplNCthwZK+NOZUtwQdZv2UF2wqn7be1iIXus7xR9weGYQtn3MQZZ1kJxnSZAXegtJgrXcILKC15qQZI",
+	"9CfkImTnb85YigDPRMotmJaGlnKFVP4KSjFbJUSo/VQdgzUgZ2Mj5gqyVic9RgIvjfQsSJBVIiPv9Spx",
+	"jEfYoKoZRIsFig3ON7h7rXYbDLxy3L9J5y9OGbZqWwWfPn38dJcUiQjV760hg/K6ZftrTHrtwBCa+oXo",
+	"OjcvIRU5X3NQbkr6J3REcy6Zc3Iwg8c2YmzMaMeiyEcKKVEeZF5SG5swmMwn7GL0aHL89GI0cWvx3kD2",
+	"y5SRV8ewHOZ8urJgnjNv5jE2PGt70gpuLZQI1f/97U/jD//14OIi+9PFxeS/Li6y//x/FxcT/P7wP0Zd",
+	"nrDG0sIL4ac0CWsw1LDizxBqRXO99o30Z8XlYdM/7clLvVRS8+z9uzd/AwVlFNiw0+0ci6FN3EjOKWgh",
+	"8x0zKdTlMP/zKy6k4+1zBwo0vbx/92aYN/qVkNDtij6hAKyIHRSlzqq0yxRDISi9ZyhyNk26HIYi2/qe",
+	"izPaHbIUHxdqUkPVdWC64n62mho043W4CZ2QQaE//ftYS8f7Bc+sycpdW/pamWo2E6kAZb2DcQ8MLSRX",
+	"IcQpeFUzTfMkhY4tcfJLpBnmsgsZulA1Bin0Ogw/X/uDeEZs/hYnbUanZGBEh2Lh4AdTMOCITKdpVSJu",
+	"DYLZ6ROvNuKydsLNm4gXpeMwyMbuQPqcPxO7J/Q26mLPMJXTKLJgmxef8IWrbMNP1YYOm/WTCHy6jUTE",
+	"fb/gKgUJ2YntUkfC7sehHIisqX+L1LgYP5alsOTb9dZ+MUO2vqQtsLeOy2gBjKij7CmUQmc/qWwg2AeG",
+	"pe5NNhVSInMuqAvvCOubx53A3GtoaQP4+qVfteCD4jvclbcA5cxyW5lB4BjLLdwHRGvspUbmTkg3VnIH",
+	"OvSidxff8lEJb4Sx73yA7ObSvFXg7CR6Fnx6HapPzYF6o5599JUw1FvLpjMgKJXEiptN6w729auLsekc",
+	"3IumZFLyQydOhMQzQLrlUXfEEDY9E596iAxZpOuZcbdCCy0zsyX+6HX3IqGWn3O1avrLuU0XCdPINLiU",
+	"1Htnx+uiCg3QGq21RNGstuDDrSIgo3DgfRmLH3ZvphJhxm4/NGpZIl2wS4ACNywKCcGD3uGmJuTQqmUQ",
+	"dnbS646wSff6YAdivWKIMsyPjXrhFxg7e+hfSr7T7SwugEPczbVvCcoZtzC2gqjUYJl7/brDzmg/yY1F",
+	"DbAXVF7vBTZ1ZpoI/IbrKty3BTe9k7gVJ+lX7dthcLdmVVWR7bVVtArpgqv5Pvt1PzFxd8MNCTEajI2X",
+	"pIdibUR/rBMCqZdQptwAe332lj0++uGH8RHjsljw8bFjBeWKpToD9qCQFdKGGSyZhDlP3e9IC2KDzYGh",
+	"eA8mdWOfqe2lFJOJy85n+IGz5gI/JH7k+KHwQ+PH7/iBZJkjoeY4X17hxxI/Po2S0ZTjxxQ/sOcp9jzF",
+	"nqfY83SBH9j99CN+4BhTHGOKY0xxjCmOMcUxpjjGFMeYXuEHjjFFqjHFgVIcKE3xg7YAx0hxjBTHSHGM",
+	"9BI/cIwUx0g1bRV+YM8pAp5izyn2nF7jB3affiLTEX4gkBn2kmEHGXaQ4VPAcQGbAA4JOCSxK8CewZIC",
+	"jh/YwQw7mOWE7viB7eYI/RwBn2Mvc4R+jl3Nsas5vjtHwOf42hwXZ17gBy7OnDrAgeY40BznMccpzBH6",
+	"BY62wNcW+NoCGy+w3QLbEboKHFJg9yJ3t5iSkcCeBTYWhij6KBl9xHYfsclHBPwjQnCJv10ipJcI6SVC",
+	"eolNLrGXS2qCvVwiQJcI0CUumMT5SkQLiUsn8TWJkEpsLHFIiUNKBFLipsgVWRHxA9/IKawYB89xrXKE",
+	"IEcIcuwlx8nkCEauKPwYPxCWHKeV4xgkWuQ4Ro5j5DhGjkDmuPE5jfaJ7nHhBw6piO7iaEQLFMKscCCF",
+	"3SvsXpVERPAD39U5SSz4ge8W+G6B7xYIaXFJQc34Qe0U8WT8IKmHTJwIUIGw/M7pChl+4GglNilxoBKb",
+	"GHxqcDkNQkqh04YkchzN4GgGwTWIfwbHNTiuwXENjmuwU4ODG5LZcXCDS2JwNQxCYHBGFru3xPxwMha7",
+	"p+tuFnu22LPFni32bBWJcviBPVvs1GKnFmG22F+FgFfYS4XvksJQ4WgVPr3Cp1c45BVO5grbXeE8rrDn",
+	"K5z+EsFY4mvX2MEK261woE/47icE49OywwFU3zP6mZt3lVJCzc+5udzPNiFqYYOJmLmTSUwYVrqOUQgb",
+	"aHPxribXDZcuvnNBNunQGQVbsFMJyBGWXFgi7sL6kG5hFkyXzFhd4I85VxWXcjUZJpOGW5cW8j65tIYO",
+	"9es6LFYoihM3ZP3wIZ+NtdCtUpetFOHdZb4IkaNWFwVkQaVdIPsWtM4ututuZSWRDbt4ulMoXAsA7vMy",
+	"boT7TsEuAZeAm8seFxX2ujUyAPHQLPSy7SeTfrFud8lmMxq4b0rNUrlI4L7Q394gXecx2aVhB1dHeMf5",
+	"YPZ4qw717llLs9ClHeOqOY8EYnTtXGjFiicuPJz7XyDrjhK/nRnI8tIOPCqRGuTMke7d4SK2qe1MQ+J0",
+	"XONOUdjUZqAa/HUcio/Ih36aNNzK41dhPytPeOl2Vp51uvlHs/TUs7sjS0/d3zey9HRe5h1i6Wlf7d3X",
+	"0uOH3dfSc7YZCLc7nK0RJjYC9ujCh78q4U95sPDWMW8T9pqCLLIgsYT+hGni4L5fjRoCyh3cKfp+D+X7",
+	"PZToHso2IrHNw0OWXrr8WF98PGnuxvkDTkHqD5DtT4WU5uFzCmgh2Zl5s6ITRYiOzLXOWgYg6owYNr2y",
+	"TXc6c03uUGlC2PzAwyhyiGyLqFt4P+hIRDTXgpzp5jNKoXMu1H660Xsy6J2ktg46bZ1btx1aoRwRbRPp",
+	"Y6Ay06LtpCxZ09LtzHPUanws2xRYpTKvP4Ytwr62bUu35vY28gQIxWaVlIlzpYeLgOa7gjY8KvTfWF8b",
+	"OMN/F/WtqKZSpGcIXefikn+D2rgpuAu9SRwd08iE/qjdaqm/65F3o0e6+HrTn3DL+IstTlOKpJ5Buhql",
+	"8+pV1AYrsQ7GTuUEsWzvaKd4h5VuYexAN3T0xt4aCr7Un4UnBqYtf2xAJrmhdD67MIy6qn2AV/RG5P+E",
+	"K5fd5u74BY14ri9B9SAWPnIkeF5yZQ2lpTJ1OqR6JzaRfAjpef/uTa3Z9faEy0DyaLfqrWe2tXyIKlPk",
+	"OW75Bqjd0SJEcMcDdyJ0fJ2yy0PZd18y5SSOMpSAziM9lmeZvwtq3KSeu6MshbHsow5BBprCJLlkZy//",
+	"fmDYg/jupsku2ePJ0dHk8cM6j01XUjN3/SqITnEPUpKnceM+6LQaH48fjVFLHBcl4NKQv82On0yOmv+o",
+	"wSgZ6Sf1f4/906eTp/V/P4yNltE3C2XJo++yIg/THGi848nTMV2nbv9UkNPH//AYv8aQ+Z8nRz0PXI9d",
+	"b2wM5lpKboFcQO1fhYXmUSp5lcHYaKXAjp+Mjx8dP3309OhJx6On7uFfj//a8fCHjd+eNr/oojJ1B0dH",
+	"j442Hv1545e/rP1CWyHz8dPJ8cjr/vx6nNNelfpy/GTyQ93icb0eGUBhAC7HV0/89P3Fo2QkJc/5+Mk4",
+	"51dQivRyfPTn6fjo+C8wFsrdo2sgeDz+c5gWrcHx0V83JXevNfqMkXRl2eWac1kDsn6r53mHlyWJLwLW",
+	"IbRl1UGr+0ToVlLLnfLzwOuowl+fFoo9cMoYKqPeLqccLyDD1MNbhrg3cHTRsBbX70u+4MWKmr1FCpKu",
+	"bKpz6LWavTfwDxS1tdpqp0I6w65cQ8dsSq6i+6S5MMa5DBnlRGvUiVsxvbT3RpffY7K/MmzWlSjMVDky",
+	"LZw/3V5/6C9+rl2ccUtGgHRB+u93ueULItEIj2K5+cH78xfPY0NWzld09ZF++4Sor2czA/bhcLF6kFoe",
+	"8gR5GJJ4LFZoY8RUrsIlzIfrWjue1a+jsO9HbYQ5q0gu2+579AlGrAE5c9knsmZRODOujy3nKqiyPZOh",
+	"Lv8BZSbSngMWUl5cuUb1+jo/hMvUUXL1hSDkoHaMP8NhS8DT4U9v68b1rsM7aGt9co49MmlUpiWvNvt7",
+	"y0QWXgn63JkZdz2hRR0JyK3l6aK5E07Y8WAjWc8kAPXwOft80/CsaAKe0Qw0AHctY/jtE5S6vu2se27j",
+	"n0cX2GdCcenFgNtbBbYz8SYPZuyWcjyTU46JQZLCANNDk8xrL7rV5FBpsh7coe44yIyBGNPYMEw1n4PB",
+	"6XWQqpPM3cfSJUu1mol5RRdO6wWYArLMhGUlXyrn/PXZkw0z5OWq6TRvWz66z0xPJpHbhGN35z44pzxL",
+	"TvxF9HB+1TjVwmRfKc6RFT9gZIRpuHCfnDc8VKDH7L0lTsDZn24VJLDd8PSNIwTcvO4oPMB19o1iAwgD",
+	"9PwVJX/tQwLvgowMsDwIIlLPWcjXumZ1Cxeeh9t3Ef3jDrefgHiAvqntH/MQZQ7fN+ABB9zXlojvNLc+",
+	"99sC8nR7R2H/Fetb7kPPHiTDr2zXFw2dEDPnV8CE/TYXuZNB2DLQneyCSoPK4kzQtmbDK7DP6y9NXOtz",
+	"FvSQOoVo9tzfMfaKBwqXyt0bfl47oZeNk5dNV2zBlfMueJ9nCabKWw5PD1djgB81KhD+SyPucFk3i9Fv",
+	"5nYpA68ELJtV8XlENF067bo2tUPBJtXaaDbjZVvD/p+tSn/XYL+1BruvapE0qY9rhvLFnsg9peotzrl+",
+	"AgjFloAIC0WcMkvrjnwjLqDD9F3+ty5s1KtHForEZdvaoWj3X5JclwuzyqVW6Ra4pPaKg5uL1peUb8xA",
+	"qlW2DT+i1P4dmwOoMNOwpyVcCV2Zv2kut6OLN3WErM2Ff5EgOzBsrl1C9g6dvy+YvJVQjZJOCsVygQzD",
+	"eu9vO6dZdNUUrm03yGvd5sBp6ymzRztndHxxtV8u99NzTZKtgniTQKxHdgnyCo9yjbVxi6S6YDC3/BJu",
+	"n1mg6vVZumiUJgRlyV3e010iSo1TeYjt7sGjaH8cHEl9zPpO8l6BV06gaUddOQs7/vYvKsvFVfavYM5o",
+	"NQoORZeeOHJ1tyKwnLyx0VWv9NFPhVxc3EZMlksYi7BE2U/M/Xogvr6n4btL4d/RpfBd2PruLvi67gLz",
+	"3V3wx3EX6Nq+Y/rNHKYnX94gY+mrLUlzvsBZ4SIQ7sVb8cf1RDRp6rtEV7OmAHlrxV5m7VrL6tqtL3eE",
+	"/I/1cITNa5+4Tgl5PYPz8EzMpFP4gCH3wLiAv5BBLYi9mTC4lgS4plwJkImKckuI+aJb8NX6F65WL7Ty",
+	"+dtO6CqAj/jdNxfjgWEpL1DCT+sO5WrtAozPrk+UeqCVW2vnt2h6Xe9z88Y9Sln1lfuEXQpJ1fMSpktW",
+	"FfOSZ8BWuioJ8IFXTN4rE0ItX7jaouerAoaGECtWFVLzjKyO9DbDEUL2+6bK6pA1iUBp9TZwIqSr7SrB",
+	"5xgFyMxXdAtX3az2SYGek0sAZEa1DJl2uePpf5d+QJj/NjX57qianlv5XdX0Gm3ZasYLIgt6W1g3r9Xu",
+	"AYH8LU19nQb6nj70wr69SlIP4EF3vQ3UG8aFvUDGExcd1h4XK2SC0/kxUai/O5H+Pm84vZDVjqpAd0XO",
+	"53D4kVLHhP+h+VKo5v+5mNX/L2Fa1F/M1fxP15QXJy5VXGSztV9yl/S8/eOVyia6AHWdSyfKmDHFZkNd",
+	"twFfKkqNWpJQ81xOwpOOnnIzhusU5N6DmKIEnpkFgM3lhP4iOYJre1hITnmL6EtKqWvo35yXl5ledltl",
+	"3OYhTz0twSWGf1/Kfo/liWJnj8fGriQZN30q+dO3Z+cuvJ3qBPpYdE/XeOkyB4fKMZWyghSbFYPrQnTd",
+	"7XC/m9cdZpwzZ9RteqmH9MM1fW7aHl2TL6iAQ+Ral3kYzGpmQGVxvDHRtIKXru4sGWh1mbUKFTdnZ7vb",
+	"lch1pTJibyJdhMiLtmRvALb7dnOwC91DrH8+Pz9lrkFNoAklEsblkq+M29voJOL3TlTqNKXWHm58zYlX",
+	"lbQC18ctpAuytbrkpHsvKK888mpfcfigVYu3R6h01lM/z3qbW57iBqX6adir3ZzasWa3RDv4RdqmiNvI",
+	"7yYJ3ccl/7wbL0qYuaD4GiunKy/N7lmrwohP8OPKblN0DwzDVojylO4/Ydy6qJqjR+wX8eNaOa8nf3n6",
+	"5x92VPRa2+NoL+OVjaHr2tmdSd3fKnBJ2hXlaE9cTkDnlycxhdtFWFo9m4HKUDsTqqg6UohKnfaeASfy",
+	"TCXkTBhfO+G3i9FUZ6uLUcIuOvI9XIw+tPW+9Xov9R593li+Dx16aG7mPb4gYdiy1Gruff2gix5iYjsZ",
+	"fFcfpZ6XPDe7Ty8umoPNtxywj29E1xl9xY0lmtGfpj/Ox+8dDa6EatgbCvP5Kpn6W2FPrvvNmbvCbVUp",
+	"7OoM+3bQnJy+/jusfgae9Xnk6tJboWx7Uhf3EIY9UJpdjH4EXkJ5MUJOPhPXRGgFdrBwHYd0qaP/M/ZJ",
+	"BsbvDYxPTl+P/w6rZl95IfD7DQIrenPENwl4UD5wd1jB6KpMoaZdUZUe9kLqKkPok9pXczxhJxcqSnSA",
+	"GmhK7YKb7oFEnfVKwDIJtVnq9MHBtNjcMn54oYTyzNWbf8Ll2oQ65xYla5HDhDV53yipRMft/uRCGc1S",
+	"Kai8pi9+5RxwhGKRLW7lTGOTC3WhzlFGaKzLhuVcKMuFioKDRKsSq/OyhD12ORTIhnWhUPaUwNy60rKW",
+	"lV34BHmmLg2SUVrUxKVe8OcDuym95HehrmoMrnM0zPhl8LdM2CueWkQkniO1J7k+YVM8PCYJ5atMwpxF",
+	"50LVWVipaIQNt0IpdKq+tHh1HN9bdP6dpdsp2u2qpJrYFyTmCota4agTZbCncQfGUR5F7yAcHU8eTR65",
+	"moygeCFGz0aPJ48mj10xmgUdtEOfa//QVzjA3+bQQXreQZOPxbcNSO0PoMvwghsWOThd8Qs2dRX/TcKo",
+	"bosUuXD7ESwnSIp4yMSPEJx4eJCMuC0jeI8fPYpkD+IZkX7x0ThV0FGpXTTMD+GMmjedsrCfKVUDffLo",
+	"yV0P3Q707IDh1+YQNGaEeNEdZMfHfQPWi3f4CyedC7IgARLprfKcl6vRs9HfQmG5et0tnxsk3T86DBl9",
+	"wBcOyep/GDDv8LP/718iuzmsFaaxl5ULXvIcLJSmN8VQ06TOsPaS0gsVnd7mgIa8V0+rK9A7qodEjoRD",
+	"qjgOjQYeC7dJTT9iIomCsIFWyU9SxoTP8BKE+jV5/vm6chj40ppm4FqQFkUKVNJUPal1LLo639Y8o46J",
+	"hBHotfQfBwW1z5SzODtJ3N0I93TxR52t7gyxNxWNm7Yo4N1Y93aodyj8Pee8QSGHH/7A3yFYW8y+PTB1",
+	"GXjJIh3fsnfmpZg+bacCa1n1voB6JKOnd7g+XXWPetalr6ZYsK7hSZl0UDe+scs+yx6dtjjlRUT8vDcm",
+	"In1EGw4/U0wQEj3ntRm7h5/xD/68k4/yVgw7Hm4KKvOiWl8tMuebd2kBHT0LEeLO6L/BRtuR+vfJTXvu",
+	"BPRs4lr9t1uw10ZX3AXVGpdNtr/RV83q5kPPVFwIuecfURhXwjIN7tjCtTB28oc5bFuq+u155jb2sePU",
+	"NfGOPq4nWqOOk5bsKTXQlauXvdsatcQRSLjAwxwK2ew8qDq+S9ZSPNfSN6IcAEtUNGaiNLZRx+SKaUVe",
+	"WW3A1zwPBVbJW/T6JRF7qryCRIiX6YJZH6faPtJSGHsaQN9Yql1Fe+q51Le/SB3+vQIK5PTacH31Konw",
+	"Kap/3y5cv8vItWlKQQoXylqXtMqdd9z6QKuviHUBty80bpfd/tTLtGOLyOaN2+PqGzsuImUfzOFrA25s",
+	"nuwoPo3S772R6a6CWh2Hvruk1h3pGjh43WtEAmrEJirQKf+7SCyS/ymkY/0QxmaMcJ2pVkZfv2SGX7VL",
+	"Cm+prkRJV4XdzCJnrC4MSyVwJVcJSeWcSW6jJJW1KG8Qi3Bgn9fXlYrm1o06YT+R5cR5wD2FmepsReYA",
+	"Tz/6ZHm/XPckyb+Ix4iE+U3h/eiukXObRt5ZBorEh+M7FEZ7Kor2wUQ1IaXUS8rrluuyKSn3fK0in4tc",
+	"cdqQoxy1pw7J8x6H7B0gH4KMdr19wNzeNeEW3WcsZoOHn/1/QXjNQILtsIS/pN+j8mT1jgS3qDtOeNBI",
+	"XBU2aWWhbWOyGybG5BZqPdlay4qQwPWQ3RlxchPctXbJbqFhnTJ1iee9E3/0Dc7UcC1yrQrfXdqgdq77",
+	"ftKhfzXYlLhNO5KMv6BIJNOM7R2PEfdHvrIWprRGrTdCltqbXcXhUvdmfMk6SfbXtL/sQcL5zPpQKRcK",
+	"9s3xz63fELIZ7J9foD2ELnZrDRAiFSkk0f8Upfs23WpCCMAcrCZE9TG+qwn9akITgxqy07oyvEN0gZmQ",
+	"Fsof2+rAPvVX7lM16KrCskM1aOqw3KVqYBrMDeevRuZ+1eDMSdgu8WDbaVrnaB8gbT9vdAvnow6iO+8Q",
+	"7slaeWBqf2CfqH5WGxbvT1RfCwi9Z1F9oxxOn+GoSTNdp5ZuxPVej5tLZqI1FboMdfmtrjP911FJd+yY",
+	"66wv3DM3v5WQ1Rzttga/tiiPL/317uyyQ8Lztyg2+wfkM3L4h5D02v3eeH7dDd3oQOlyI+geVDbp02o2",
+	"zfQReYjZc8s9OUyraSopz93dQTrsXMqQJbPOJ9WlyMTnfIgiEx+PliLzdX053QrQ1mUeoAC1yKW77UzJ",
+	"a9+/exOFLHTqRb3reOfcbgDx+uY74vSiHdvxRb72br3oBBfXGduiiPyGm+IakUjkn/rKLKGOeWctFBcp",
+	"5C/VCSnrwihkKugtjNKlTN0vU+28ZfGVlanhOBopU24z7h9pt9ifzlrkfU86fejS6Y8pd/02ov0Och2s",
+	"uVvLF3SanJqSIsPNTvEgSLJLguCPR7IPTAvWW1Hwrava0HRKpYWEXRgr0m5qvnWt7/C01BUu+sSZVsGN",
+	"e/M5d1Yu3OV27qgo0utxrqOWvNM5ntddep37mdBABLv7+K/a/9PGTRfIEa9LGaExCiPCxsWWe10q2zD1",
+	"6NtgKntAmfRLt59CzR9+c3qzLokPQodtBL+cw/3EC55Yl9MMSm4Cq4DSkLsl45b7mkdURdM5fx80WZlM",
+	"4mMVTOIjhpx30CShMFZSB0CYxIfqkJD7EKllJANP2FvvYUaeaRz5/ASldkCUgDiFdDXnK5Zpsitt4iit",
+	"0y1VjAPjhkK2Rf0ErvV4a3x9Q00W/Ao6QXa1M789EzzFWbVwkrKG9OJiXYHqlgZcen9YzEcbGVzIp4Kg",
+	"D+myXS7RihzYUqhML7stu+c+1HuYWTekM/5u0+236dom7fNss+RYBzRxhocGmJ3JXrfCQOO3jMp3ZkZu",
+	"Z1jcDUVdEc4idgbdQhh3VaQHKmrWvR79eana6bqo+3NstxeY9fXUHRC6dncH4od7jqfcxxTvjSl3aYcP",
+	"V0oCAXV0Z7cFXkVh9Em42uOSqTQWv2SzoHXi6F9cxbWjNDbxTtOutx2H/VACIB1y7jUXnHpEvnOXmeX+",
+	"7PJxsoNB9oPjO8Wh9QpTW6JYSTgIOURIMlp6C82t4uH30pZahYZ3KkvunZ+5eeesRzjRYUpTVD7Y6090",
+	"v82rBsEYFbJNfF0byr+54Z898KHpGwc7HF2t4OFu90Cv3d8nUVonR7Uw10TlDxLr9s7J2Rldf98x9dvU",
+	"xP2QNI6Fv1urQM/G3DaUu98ifUaRl7yJuXehmP4yIRmco3yuzGpNnMHHSoR7E+0U9F2m5XtkCpsZcL6y",
+	"UXkIUn2BOflWWLbbljz87B+ihv5l929sk4QUriGtSM8NNT72uHnzBiG5bxlxrQ7KvhduvgrN+G91f0W6",
+	"Xb0zateFw00SyJ1G+u6SFi7leVTYwmcUEpbIpL+kWknpU5z+7adztg7FQ5byshRgGr7Yi+pnIbPhvSJ7",
+	"VN5jC/WqY/q5ynxNAzdtlPlalT7/GKzTw1vdLVZFmTXoxXZOjd8+IJt1AUxd5qNTunFonaWRrnOPFtYW",
+	"5tnhIS/EJMo0TsmyeSEOr46JdfsZbFjuuyKyXL5lp5zX5rlNzf+knbqiVcA16sGt2ebrZxSLXg/dc93D",
+	"3coIYq2rVqQyCmSPxqgDQTeHicKXDkwdtBRnOfB9hBv1m13QJbi+O+ru9rcE01U+yXftbtHdfLj5/wEA",
+	"AP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

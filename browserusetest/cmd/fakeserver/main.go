@@ -45,7 +45,36 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, ln, browserusetest.NewFake(opts...), out)
+	// The storage of uploads and output files: another origin, as S3 is.
+	host, _, _ := net.SplitHostPort(addr)
+	storageLn, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	fake := browserusetest.NewFake(append(opts, browserusetest.WithStorageURL("http://"+storageLn.Addr().String()))...)
+	fmt.Fprintf(out, "fake file storage on http://%s (presigned upload and download URLs point here)\n", storageLn.Addr())
+	stopped := serveStorage(ctx, storageLn, fake)
+	defer func() { <-stopped }()
+	return serve(ctx, ln, fake, out)
+}
+
+// serveStorage serves the fake's storage on ln until ctx ends; the
+// channel is closed once it has stopped.
+func serveStorage(ctx context.Context, ln net.Listener, fake *browserusetest.Fake) <-chan struct{} {
+	srv := &http.Server{Handler: fake.StorageHandler(), ReadHeaderTimeout: 10 * time.Second}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		_ = srv.Serve(ln)
+	}()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	return stopped
 }
 
 func parseFlags(args []string) (string, []browserusetest.Option, error) {

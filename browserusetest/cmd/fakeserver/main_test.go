@@ -147,3 +147,28 @@ func TestProfileAndAccountFlags(t *testing.T) {
 	_, err = c.CreateProfile(ctx, browseruse.CreateProfileParams{})
 	require.NoError(t, err, "no cap by default")
 }
+
+// The storage listener takes uploads through the client, the key staying off it.
+func TestServesTheStorage(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	storageLn, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	fake := browserusetest.NewFake(browserusetest.WithAPIKey("curl-key"), browserusetest.WithStorageURL("http://"+storageLn.Addr().String()))
+	stopped := serveStorage(ctx, storageLn, fake)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, fake, io.Discard) }()
+	defer func() { cancel(); require.NoError(t, <-done); <-stopped }()
+
+	c, err := browseruse.NewClient(browseruse.WithAPIKey("curl-key"), browseruse.WithBaseURL("http://"+ln.Addr().String()+"/api/v2"))
+	require.NoError(t, err)
+	s, err := c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	require.NoError(t, err)
+	_, err = c.UploadFile(context.Background(), s.ID, browseruse.UploadFileParams{Name: "a.txt", Body: strings.NewReader("hi")})
+	require.NoError(t, err)
+	require.Equal(t, []browserusetest.File{{Name: "a.txt", Data: []byte("hi")}}, fake.SessionFiles(s.ID))
+	reqs := fake.StorageRequests()
+	require.Len(t, reqs, 1)
+	require.False(t, reqs[0].SawAPIKey)
+}
