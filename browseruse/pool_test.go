@@ -473,3 +473,45 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// A context that ends while a session create is on its way does not cut
+// the create short, which would leave a session started without its id:
+// the pool keeps the session (Close stops it) and Run returns the
+// context's error.
+func TestPoolCancelDuringCreateLeavesNoStray(t *testing.T) {
+	srv := browserusetest.Start(t)
+	pool, _ := newTestPool(t, srv, browseruse.PoolOptions{MaxSessions: 1})
+	srv.Inject(browserusetest.OpCreateSession, 1, browserusetest.Fault{Delay: 200 * time.Millisecond, AfterApplying: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := goRun(ctx, pool, "one")
+	until(t, "the create was received", func() bool { return srv.RequestCount(browserusetest.OpCreateSession) == 1 })
+	cancel()
+	r := <-ch
+	require.ErrorIs(t, r.err, context.Canceled)
+	require.NotErrorIs(t, r.err, browseruse.ErrOutcomeUnknown)
+	require.Zero(t, srv.RequestCount(browserusetest.OpCreateTask))
+
+	task, err := pool.Run(context.Background(), browseruse.CreateTaskParams{Task: "two"})
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.SessionCount(""), "the session of the cancelled create is used next")
+	require.NoError(t, pool.Close()) // and stopped here; Start checks
+	require.Equal(t, srv.ActiveSessionIDs(), []string(nil))
+	_ = task
+}
+
+// A task create whose answer is lost may have started the task: the pool
+// stops its session (which stops the task) rather than reuse a session
+// that may be busy, and returns ErrOutcomeUnknown without creating it again.
+func TestPoolTaskCreateWithAnUnknownOutcome(t *testing.T) {
+	srv := browserusetest.Start(t)
+	pool, _ := newTestPool(t, srv, browseruse.PoolOptions{MaxSessions: 1})
+	srv.Inject(browserusetest.OpCreateTask, 1, browserusetest.Fault{Drop: true, AfterApplying: true})
+	_, err := pool.Run(context.Background(), browseruse.CreateTaskParams{Task: "one"})
+	require.ErrorIs(t, err, browseruse.ErrOutcomeUnknown)
+	require.Equal(t, 1, srv.RequestCount(browserusetest.OpCreateTask))
+	require.Zero(t, srv.SessionCount(browseruse.StatusActive), "the session that may run the task is left up")
+
+	task, err := pool.Run(context.Background(), browseruse.CreateTaskParams{Task: "two"})
+	require.NoError(t, err)
+	require.Equal(t, browseruse.TaskFinished, task.Status)
+}
