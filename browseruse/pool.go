@@ -282,6 +282,11 @@ func (p *Pool) session(ctx context.Context) (string, error) {
 			p.mu.Unlock()
 			return "", fmt.Errorf("browseruse: Pool.Run: %w", ErrPoolClosed)
 		}
+		if ctx.Err() != nil {
+			unreserve()
+			p.mu.Unlock()
+			return "", fmt.Errorf("browseruse: Pool.Run: waiting for a session: %w", context.Cause(ctx))
+		}
 		if n := len(p.idle); n > 0 {
 			id := p.idle[n-1]
 			p.idle = p.idle[:n-1]

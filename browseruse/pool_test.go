@@ -152,6 +152,7 @@ func TestPoolFreshSessions(t *testing.T) {
 		require.Zero(t, srv.SessionCount(browseruse.StatusActive), "the session outlived its task")
 	}
 	require.Equal(t, 3, srv.SessionCount(""))
+	require.Equal(t, 3, srv.RequestCount(browserusetest.OpCreateTask), "a task was sent to a used session")
 	for _, r := range srv.Requests() {
 		if r.Operation == browserusetest.OpCreateSession {
 			require.Contains(t, r.Body, `"keepAlive":false`)
@@ -299,6 +300,7 @@ func TestPoolContextCancelsRunningAndQueuedTasks(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	running := goRun(ctx, pool, "running")
 	taskID := receive(t, created)
+	until(t, "the running task is waited for", func() bool { return srv.RequestCount(browserusetest.OpGetTaskStatus) > 0 })
 	queued := goRun(ctx, pool, "queued")
 	cancel()
 
