@@ -14,7 +14,7 @@ UPSTREAM    ?= ../shared/upstream/browser-use-api-v2.openapi.json
 ## pools under one cap; build tag load, no -race).
 test: lint
 	$(GO) test -race -count=1 ./...
-	$(GO) test -tags load -count=1 -run '^TestLoad$$' ./bench/
+	$(GO) test -tags load -count=1 -run '^(TestLoad|TestFleet)$$' ./bench/
 
 ## lint: gofmt, go vet and staticcheck must be clean.
 lint:
