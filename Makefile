@@ -10,10 +10,11 @@ UPSTREAM    ?= ../shared/upstream/browser-use-api-v2.openapi.json
 .PHONY: test lint generate check-generated check-deps drift cover bench fuzz
 
 ## test: lint, then every test (fuzz seeds included) under the race detector,
-## then the load test of bench/ (160,000 calls; build tag load, no -race).
+## then the load and fleet tests of bench/ (160,000 calls; 200 tasks over 4
+## pools under one cap; build tag load, no -race).
 test: lint
 	$(GO) test -race -count=1 ./...
-	$(GO) test -tags load -count=1 -run '^TestLoad$$' ./bench/
+	$(GO) test -tags load -count=1 -run '^(TestLoad|TestFleet)$$' ./bench/
 
 ## lint: gofmt, go vet and staticcheck must be clean.
 lint:
