@@ -1,0 +1,7 @@
+package browseruse
+
+// Decoders under test: FastUnmarshal is the first decoder unmarshal tries;
+// Unmarshal is unmarshal itself, first decoder and fallback.
+var FastUnmarshal = fastUnmarshal
+
+func Unmarshal[T any](data []byte, v *T) error { return unmarshal(data, v) }
