@@ -193,7 +193,7 @@ func (c *Client) check(k call, a answer, schema *openapi3.Schema) []string {
 		return []string{fmt.Sprintf("(body): content type %q is not application/json", ct)}
 	}
 	var value any
-	if err := unmarshal(a.body, &value); err != nil {
+	if err := unmarshal(a.body, &value, noCopy); err != nil {
 		if len(bytes.TrimSpace(a.body)) == 0 {
 			return []string{"(body): is empty"}
 		}

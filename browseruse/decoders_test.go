@@ -15,11 +15,12 @@ import (
 
 // FuzzDecodersAgree holds goccy/go-json, which decodes response bodies
 // first, to encoding/json on arbitrary bodies: into any (what kin-openapi
-// validates) and into every response model, both must accept or both
-// reject, and what they accept they must decode to deeply equal values;
-// and unmarshal, fallback included, must give exactly encoding/json's
-// value or error. Seeds: okBodies, the bodies of FuzzResponses' corpus, the
-// bench bodies (testdata/fuzz/FuzzDecodersAgree) and the edge cases below.
+// validates; its strings referring to the body, as check decodes it) and
+// into every response model, both must accept or both reject, and what
+// they accept they must decode to deeply equal values; and unmarshal,
+// fallback included, must give exactly encoding/json's value or error.
+// Seeds: okBodies, the bodies of FuzzResponses' corpus, the bench bodies
+// (testdata/fuzz/FuzzDecodersAgree) and the edge cases below.
 func FuzzDecodersAgree(f *testing.F) {
 	for _, body := range okBodies {
 		f.Add([]byte(body))
@@ -63,6 +64,18 @@ func FuzzDecodersAgree(f *testing.F) {
 			case stdErr == nil && !reflect.DeepEqual(std, fast):
 				t.Fatalf("%T %q:\nencoding/json %#v\ngoccy/go-json %#v", std, body, std, fast)
 			}
+		}
+		// check's any tree, whose strings refer to the body.
+		var std, fast, got any
+		stdErr, fastErr := json.Unmarshal(body, &std), browseruse.FastUnmarshal(body, &fast, browseruse.NoCopy)
+		switch {
+		case (stdErr == nil) != (fastErr == nil):
+			t.Fatalf("any (no copy) %q: encoding/json says %v, goccy/go-json %v", body, stdErr, fastErr)
+		case stdErr == nil && !reflect.DeepEqual(std, fast):
+			t.Fatalf("any (no copy) %q:\nencoding/json %#v\ngoccy/go-json %#v", body, std, fast)
+		}
+		if err := browseruse.UnmarshalNoCopy(body, &got); !reflect.DeepEqual(err, stdErr) || !reflect.DeepEqual(got, std) {
+			t.Fatalf("any (no copy) %q: unmarshal gives %#v, %v; encoding/json %#v, %v", body, got, err, std, stdErr)
 		}
 		checkUnmarshal[any](t, body)
 		checkUnmarshal[browseruse.Session](t, body)

@@ -5,3 +5,8 @@ package browseruse
 var FastUnmarshal = fastUnmarshal
 
 func Unmarshal[T any](data []byte, v *T) error { return unmarshal(data, v) }
+
+// UnmarshalNoCopy is unmarshal as check calls it, for the any tree.
+func UnmarshalNoCopy(data []byte, v *any) error { return unmarshal(data, v, noCopy) }
+
+var NoCopy = noCopy
