@@ -35,53 +35,65 @@ func FuzzDecodersAgree(f *testing.F) {
 		`{"totalItems":1e400}`, `{"totalItems":1.5}`, `{"totalItems":-0}`, `{"totalItems":99999999999999999999}`,
 		`{"viewCount":12345678901234567890123}`, `{"cost":12.5}`, `{"cost":"abc"}`, `{"startedAt":"2026-13-01T00:00:00Z"}`,
 		`{"metadata":{"a":null,"b":[1,{"c":true}]}}`, `{"metadata":null}`, `{"publicShareUrl":null}`, `{"items":null}`,
-		`{"a":` + strings.Repeat(`[`, 10001) + strings.Repeat(`]`, 10001) + `}`,
-		`{"a":` + strings.Repeat(`[`, 9990) + strings.Repeat(`]`, 9990) + `}`,
 		"{\"id\":\"a\tb\"}", "{\"id\":\"a\x01b\"}", `{"id":"x"` + "\x00",
 	} {
 		f.Add([]byte(body))
 	}
-	models := []func() any{
-		func() any { return new(any) },
-		func() any { return new(browseruse.Session) },
-		func() any { return new(browseruse.SessionItem) },
-		func() any { return new(browseruse.SessionPage) },
-		func() any { return new(browseruse.Task) },
-		func() any { return new(browseruse.TaskItem) },
-		func() any { return new(browseruse.TaskStatusView) },
-		func() any { return new(browseruse.CreatedTask) },
-		func() any { return new(browseruse.TaskPage) },
-		func() any { return new(browseruse.Share) },
-		func() any { return new(gen.TaskLogFileResponse) },
+	f.Fuzz(func(t *testing.T, body []byte) { decodersAgree(t, body) })
+}
+
+// TestDecodersAgreeDeep: both decoders stop at the same depth (10000).
+// Not fuzz seeds: mutating and minimizing 20 KB of brackets is all the
+// fuzzer would do.
+func TestDecodersAgreeDeep(t *testing.T) {
+	for _, depth := range []int{9990, 10000, 10001} {
+		decodersAgree(t, []byte(`{"id":"x","a":`+strings.Repeat(`[`, depth)+strings.Repeat(`]`, depth)+`}`))
+		decodersAgree(t, []byte(`{"id":"x","a":`+strings.Repeat(`{"b":`, depth)+`1`+strings.Repeat(`}`, depth)+`}`))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, model := range models {
-			std, fast := model(), model()
-			stdErr, fastErr := json.Unmarshal(body, std), browseruse.FastUnmarshal(body, fast)
-			switch {
-			case (stdErr == nil) != (fastErr == nil):
-				t.Fatalf("%T %q: encoding/json says %v, goccy/go-json %v", std, body, stdErr, fastErr)
-			case stdErr == nil && !reflect.DeepEqual(std, fast):
-				t.Fatalf("%T %q:\nencoding/json %#v\ngoccy/go-json %#v", std, body, std, fast)
-			}
-		}
-		// check's any tree, whose strings refer to the body.
-		var std, fast, got any
-		stdErr, fastErr := json.Unmarshal(body, &std), browseruse.FastUnmarshal(body, &fast, browseruse.NoCopy)
+}
+
+var models = []func() any{
+	func() any { return new(any) },
+	func() any { return new(browseruse.Session) },
+	func() any { return new(browseruse.SessionItem) },
+	func() any { return new(browseruse.SessionPage) },
+	func() any { return new(browseruse.Task) },
+	func() any { return new(browseruse.TaskItem) },
+	func() any { return new(browseruse.TaskStatusView) },
+	func() any { return new(browseruse.CreatedTask) },
+	func() any { return new(browseruse.TaskPage) },
+	func() any { return new(browseruse.Share) },
+	func() any { return new(gen.TaskLogFileResponse) },
+}
+
+func decodersAgree(t *testing.T, body []byte) {
+	t.Helper()
+	for _, model := range models {
+		std, fast := model(), model()
+		stdErr, fastErr := json.Unmarshal(body, std), browseruse.FastUnmarshal(body, fast)
 		switch {
 		case (stdErr == nil) != (fastErr == nil):
-			t.Fatalf("any (no copy) %q: encoding/json says %v, goccy/go-json %v", body, stdErr, fastErr)
+			t.Fatalf("%T %q: encoding/json says %v, goccy/go-json %v", std, body, stdErr, fastErr)
 		case stdErr == nil && !reflect.DeepEqual(std, fast):
-			t.Fatalf("any (no copy) %q:\nencoding/json %#v\ngoccy/go-json %#v", body, std, fast)
+			t.Fatalf("%T %q:\nencoding/json %#v\ngoccy/go-json %#v", std, body, std, fast)
 		}
-		if err := browseruse.UnmarshalNoCopy(body, &got); !reflect.DeepEqual(err, stdErr) || !reflect.DeepEqual(got, std) {
-			t.Fatalf("any (no copy) %q: unmarshal gives %#v, %v; encoding/json %#v, %v", body, got, err, std, stdErr)
-		}
-		checkUnmarshal[any](t, body)
-		checkUnmarshal[browseruse.Session](t, body)
-		checkUnmarshal[browseruse.SessionPage](t, body)
-		checkUnmarshal[browseruse.Task](t, body)
-	})
+	}
+	// check's any tree, whose strings refer to the body.
+	var std, fast, got any
+	stdErr, fastErr := json.Unmarshal(body, &std), browseruse.FastUnmarshal(body, &fast, browseruse.NoCopy)
+	switch {
+	case (stdErr == nil) != (fastErr == nil):
+		t.Fatalf("any (no copy) %q: encoding/json says %v, goccy/go-json %v", body, stdErr, fastErr)
+	case stdErr == nil && !reflect.DeepEqual(std, fast):
+		t.Fatalf("any (no copy) %q:\nencoding/json %#v\ngoccy/go-json %#v", body, std, fast)
+	}
+	if err := browseruse.UnmarshalNoCopy(body, &got); !reflect.DeepEqual(err, stdErr) || !reflect.DeepEqual(got, std) {
+		t.Fatalf("any (no copy) %q: unmarshal gives %#v, %v; encoding/json %#v, %v", body, got, err, std, stdErr)
+	}
+	checkUnmarshal[any](t, body)
+	checkUnmarshal[browseruse.Session](t, body)
+	checkUnmarshal[browseruse.SessionPage](t, body)
+	checkUnmarshal[browseruse.Task](t, body)
 }
 
 // checkUnmarshal: unmarshal gives encoding/json's value or error, exactly.
