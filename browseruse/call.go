@@ -84,7 +84,7 @@ func decode[T any](c *Client, k call, a answer) (*T, error) {
 		// off, this still keeps null or [] from passing as a zero value.
 		return nil, c.invalid(k, a, []string{"(body): must be a JSON object"}, nil, nil)
 	}
-	if err := json.Unmarshal(body, &out); err != nil {
+	if err := unmarshal(body, &out); err != nil {
 		return nil, c.invalid(k, a, []string{"(body): cannot be decoded: " + jsonProblem(err)}, nil, err)
 	}
 	return &out, nil
@@ -193,7 +193,7 @@ func (c *Client) check(k call, a answer, schema *openapi3.Schema) []string {
 		return []string{fmt.Sprintf("(body): content type %q is not application/json", ct)}
 	}
 	var value any
-	if err := json.Unmarshal(a.body, &value); err != nil {
+	if err := unmarshal(a.body, &value, noCopy); err != nil {
 		if len(bytes.TrimSpace(a.body)) == 0 {
 			return []string{"(body): is empty"}
 		}
