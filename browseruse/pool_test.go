@@ -1,13 +1,11 @@
 package browseruse_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -241,7 +239,7 @@ func TestPoolKeepsTheSessionOfAFailedTask(t *testing.T) {
 // backoff (logged), and runs the task once the other program lets go.
 func TestPoolWaitsOutTheCapHeldByOthers(t *testing.T) {
 	srv := browserusetest.Start(t, browserusetest.WithMaxActiveSessions(1))
-	var logs syncBuffer
+	var logs logBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	pool, client := newTestPool(t, srv, browseruse.PoolOptions{MaxSessions: 1}, browseruse.WithLogger(logger))
 	ctx := context.Background()
@@ -270,7 +268,7 @@ func TestPoolWaitsOutTheCapHeldByOthers(t *testing.T) {
 // blind second create), a Warn is logged, and Close reports it.
 func TestPoolReportsACreateWithAnUnknownOutcome(t *testing.T) {
 	srv := browserusetest.Start(t)
-	var logs syncBuffer
+	var logs logBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	client, err := srv.Client(browseruse.WithLogger(logger))
 	require.NoError(t, err)
@@ -456,24 +454,6 @@ func TestPoolRunAllCancelYieldsEveryTask(t *testing.T) {
 	}
 	require.Equal(t, 1, ok)
 	require.Equal(t, 5, cancelled)
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // A context that ends while a session create is on its way does not cut
