@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
 )
 
 // TestACreateThatNeverLeftHasAKnownOutcome: only a request that may have
@@ -141,4 +142,16 @@ func TestABodylessErrorReadsAsItsStatus(t *testing.T) {
 	var apiErr *browseruse.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+}
+
+// TestAnInjectedBodylessFaultReadsAsItsStatus: the same through the fake's
+// Inject, as a user's test would write it.
+func TestAnInjectedBodylessFaultReadsAsItsStatus(t *testing.T) {
+	srv := browserusetest.Start(t)
+	c, err := srv.Client(browseruse.WithValidation(browseruse.ValidationStrict), browseruse.WithRetry(browseruse.RetryPolicy{}))
+	require.NoError(t, err)
+	srv.Inject(browserusetest.OpCreateSession, 1, browserusetest.Fault{Status: http.StatusTooManyRequests})
+	_, err = c.CreateSession(context.Background(), browseruse.CreateSessionParams{})
+	require.ErrorIs(t, err, browseruse.ErrTooManyConcurrentSessions)
+	require.False(t, errors.Is(err, browseruse.ErrInvalidResponse), "%v", err)
 }
