@@ -235,8 +235,8 @@ func WithRetry(p RetryPolicy) Option {
 
 // WithPollInterval sets the default first and longest wait between two
 // status polls of every WaitForTask and RunTask of the client; a call's
-// PollInterval option overrides it. The default is DefaultPollFirst growing
-// to DefaultPollMax. Tests against browserusetest use milliseconds.
+// PollInterval option overrides it (see PollInterval for the schedule). The
+// default is DefaultPollFirst, growing after 40 polls to DefaultPollMax. Tests against browserusetest use milliseconds.
 func WithPollInterval(first, longest time.Duration) Option {
 	return func(c *config) error {
 		if first <= 0 || longest < first {

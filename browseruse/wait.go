@@ -12,10 +12,16 @@ import (
 
 // Defaults of WaitForTask and RunTask.
 const (
-	// DefaultPollFirst is the first wait between two status polls.
-	DefaultPollFirst = time.Second
-	// DefaultPollMax is the longest wait between two status polls.
-	DefaultPollMax = 5 * time.Second
+	// DefaultPollFirst is the wait between two status polls for the first
+	// pollFixedPolls polls (a minute, at 1.5 s): a median detection delay
+	// under 1 s for tasks of up to a minute.
+	DefaultPollFirst = 1500 * time.Millisecond
+	// DefaultPollMax is the longest wait between two status polls, reached
+	// by growing 1.5x per poll after the fixed ones.
+	DefaultPollMax = 10 * time.Second
+	// pollFixedPolls is how many polls keep the first interval before the
+	// waits grow; a count, not a duration, so the schedule scales with first.
+	pollFixedPolls = 40
 	// maxPollFailures ends a wait after this many polls in a row failed,
 	// even with errors that retrying can cure (a 503, a reset connection).
 	maxPollFailures = 10
@@ -31,8 +37,9 @@ type waitConfig struct {
 }
 
 // PollInterval sets the first and the longest wait between two status
-// polls; each wait is 1.5 times the one before, up to longest, with up to
-// 20 % jitter. The default is the client's (WithPollInterval), else
+// polls: the first 40 waits are first, each later one 1.5 times the one
+// before, up to longest, all with up to 20 % jitter (at the default 1.5 s,
+// a fixed poll for about a minute, then growing to 10 s). The default is the client's (WithPollInterval), else
 // DefaultPollFirst growing to DefaultPollMax.
 // A first of 0 or less keeps the default; a longest below first is first.
 func PollInterval(first, longest time.Duration) WaitOption {
@@ -68,7 +75,8 @@ func (c *Client) newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig 
 // or stopped one gives a *TaskError carrying it, matching ErrTaskFailed or
 // ErrTaskStopped.
 //
-// Polls back off from 1 s to 5 s (see PollInterval). A poll that fails
+// Polls come every 1.5 s for about a minute, then back off to 10 s (see
+// PollInterval). A poll that fails
 // with an error the retry table retries (5xx, 429, a lost connection) is
 // retried by the client and then, if it still fails, by the next poll:
 // the wait goes on, up to 10 failed polls in a row. Other errors (the task
@@ -98,7 +106,7 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 	delay := cfg.first
 	var timer *time.Timer // one per wait, reset for every poll
 	failures := 0
-	for {
+	for polls := 1; ; polls++ {
 		st, err := c.GetTaskStatus(ctx, taskID)
 		switch {
 		case err == nil:
@@ -127,7 +135,9 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
 		case <-timer.C:
 		}
-		delay = min(delay*3/2, cfg.max)
+		if polls >= pollFixedPolls {
+			delay = min(delay*3/2, cfg.max)
+		}
 	}
 }
 
