@@ -53,8 +53,14 @@ type TaskResult struct {
 	Failed bool
 	// Success is its isSuccess; nil means !Failed.
 	Success *bool
-	// Steps is how many steps it reports (0 means 1).
+	// Steps is how many steps it reports (0 means 1, or len(StepDurations)).
+	// They appear one by one while it runs: step k once k of them have
+	// taken their time (StepDurations, else Duration/Steps each), so that
+	// GET /tasks/{id} shows them growing; the last appears as it ends.
 	Steps int
+	// StepDurations are the steps' durations, in order (optional); when
+	// set, Steps is its length, and a Duration of 0 is their sum.
+	StepDurations []time.Duration
 	// StartAfter is how long it stays created before it starts.
 	StartAfter time.Duration
 	// Duration is how long it runs once started; it then ends by itself
@@ -119,8 +125,12 @@ func DefaultTaskRunner(in TaskInput) TaskResult {
 		}
 		return TaskResult{Output: out}
 	}
-	return TaskResult{Output: "Done: " + in.Task}
+	return TaskResult{Output: "Done: " + in.Task, Steps: DefaultTaskSteps}
 }
+
+// DefaultTaskSteps is how many steps DefaultTaskRunner's tasks take,
+// spread evenly over their duration.
+const DefaultTaskSteps = 3
 
 // WithTaskRunner sets the script of the tasks created from now on (the
 // default is DefaultTaskRunner). It is called once per task, under the
@@ -157,6 +167,8 @@ func (f *Fake) tickLocked() {
 		}
 		if t.view.Status == gen.TaskStatusStarted && !now.Before(t.endAt) {
 			f.endLocked(t)
+		} else if t.view.Status == gen.TaskStatusStarted {
+			f.revealStepsLocked(t, now)
 		}
 	}
 }
@@ -180,15 +192,7 @@ func (f *Fake) endLocked(t *task) {
 	t.view.IsSuccess = &success
 	t.view.Cost = ptr(gen.Decimal(s.Cost))
 	t.view.BrowserUseVersion = ptr("0.9.0-fake")
-	url := t.startURL
-	if url == "" {
-		url = "about:blank"
-	}
-	for i := range max(s.Steps, 1) {
-		t.view.Steps = append(t.view.Steps, gen.TaskStepView{
-			Number: i + 1, Memory: "", EvaluationPreviousGoal: "", NextGoal: fmt.Sprintf("step %d", i+1), URL: url, Actions: []string{},
-		})
-	}
+	t.appendStepsLocked(max(s.Steps, 1))
 	for _, file := range s.OutputFiles {
 		id := newUUID()
 		t.view.OutputFiles = append(t.view.OutputFiles, gen.FileView{ID: id, FileName: file.Name})
@@ -199,6 +203,39 @@ func (f *Fake) endLocked(t *task) {
 	}
 	if sess := t.session; sess != nil && sess.view.KeepAlive != nil && !*sess.view.KeepAlive {
 		f.stopSessionLocked(sess, t.endAt)
+	}
+}
+
+// revealStepsLocked shows the steps a running task has taken by now.
+func (f *Fake) revealStepsLocked(t *task, now time.Time) {
+	n := max(t.script.Steps, 1)
+	elapsed := now.Sub(t.startAt)
+	done := 0
+	if d := t.script.StepDurations; len(d) > 0 {
+		var sum time.Duration
+		for _, step := range d {
+			sum += step
+			if sum > elapsed {
+				break
+			}
+			done++
+		}
+	} else if t.script.Duration > 0 {
+		done = int(int64(elapsed) * int64(n) / int64(t.script.Duration))
+	}
+	t.appendStepsLocked(min(done, n-1)) // the last step comes with the end
+}
+
+// appendStepsLocked adds steps up to n.
+func (t *task) appendStepsLocked(n int) {
+	url := t.startURL
+	if url == "" {
+		url = "about:blank"
+	}
+	for i := len(t.view.Steps); i < n; i++ {
+		t.view.Steps = append(t.view.Steps, gen.TaskStepView{
+			Number: i + 1, Memory: "", EvaluationPreviousGoal: "", NextGoal: fmt.Sprintf("step %d", i+1), URL: url, Actions: []string{},
+		})
 	}
 }
 
@@ -267,6 +304,14 @@ func (f *Fake) endTaskNow(taskID string, script func(TaskResult) TaskResult) err
 
 // normalized fills in a script's defaults.
 func normalized(script TaskResult) TaskResult {
+	if len(script.StepDurations) > 0 {
+		script.Steps = len(script.StepDurations)
+		if script.Duration <= 0 {
+			for _, d := range script.StepDurations {
+				script.Duration += d
+			}
+		}
+	}
 	if script.Duration <= 0 {
 		script.Duration = DefaultTaskDuration
 	}
