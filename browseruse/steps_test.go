@@ -94,6 +94,7 @@ func TestTaskStepsBreakAndCancel(t *testing.T) {
 	require.Equal(t, 1, countOp(srv, browserusetest.OpGetTask))
 
 	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var last error
 	for _, err := range c.TaskSteps(cctx, created.ID, browseruse.PollInterval(time.Millisecond, time.Millisecond)) {
 		cancel() // after step 1, which stays the only one: the clock is still
