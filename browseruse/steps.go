@@ -55,9 +55,7 @@ func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOptio
 				return
 			case <-timer.C:
 			}
-			if polls >= pollFixedPolls {
-				delay = min(delay*3/2, cfg.max)
-			}
+			delay = cfg.next(polls, delay)
 		}
 	}
 }

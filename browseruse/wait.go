@@ -102,6 +102,16 @@ func (c *Client) RunTask(ctx context.Context, p CreateTaskParams, opts ...WaitOp
 	return c.waitForTask(ctx, "RunTask", created.ID, cfg)
 }
 
+// next is the wait after poll number polls (from 1), given the wait
+// before it: first for the first pollFixedPolls polls, then 1.5 times the
+// one before, up to max.
+func (cfg waitConfig) next(polls int, delay time.Duration) time.Duration {
+	if polls >= pollFixedPolls {
+		return min(delay*3/2, cfg.max)
+	}
+	return delay
+}
+
 func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg waitConfig) (*Task, error) {
 	delay := cfg.first
 	var timer *time.Timer // one per wait, reset for every poll
@@ -135,9 +145,7 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
 		case <-timer.C:
 		}
-		if polls >= pollFixedPolls {
-			delay = min(delay*3/2, cfg.max)
-		}
+		delay = cfg.next(polls, delay)
 	}
 }
 
