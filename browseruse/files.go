@@ -327,8 +327,7 @@ func (c *Client) UploadFile(ctx context.Context, sessionID string, p UploadFileP
 			return nil, &RequestValidationError{Operation: method, Violations: []string{fmt.Sprintf("Body: ended before Size (%d) bytes", p.Size)}}
 		}
 		canReplay := replayable || body.read == 0
-		retry := canReplay && ctx.Err() == nil && attempt <= c.retry.MaxRetries &&
-			(err != nil && !errors.Is(err, ErrCrossOriginRedirect) || retryableStatus[status])
+		wait, retry := c.retryStorage(ctx, attempt, status, err, canReplay)
 		if !retry {
 			if err != nil {
 				if !canReplay {
@@ -338,7 +337,7 @@ func (c *Client) UploadFile(ctx context.Context, sessionID string, p UploadFileP
 			}
 			return nil, storageError(method, status, raw, attempt, secrets)
 		}
-		if !sleepCtx(ctx, backoff(c.retry.BaseDelay, c.retry.MaxDelay, attempt)) {
+		if !sleepCtx(ctx, wait) {
 			return nil, &TransportError{Operation: method, Attempts: attempt, Err: ctx.Err()}
 		}
 	}
@@ -521,15 +520,20 @@ func storageError(method string, status int, raw []byte, attempts int, secrets [
 	}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+// storageRetry is how a request to the storage retries: as an idempotent
+// operation of the table does, when its body can be sent again.
+var storageRetry = operationInfo{method: "storage", retry: retryIdempotent}
+
+// retryStorage decides, with the client's RetryPolicy, whether a failed
+// storage attempt (a status, or err) is retried and after how long. A body
+// that cannot be sent again, a cross-origin redirect and a download over
+// the cap are not retried.
+func (c *Client) retryStorage(ctx context.Context, attempt, status int, err error, canResend bool) (time.Duration, bool) {
+	if ctx.Err() != nil {
+		return 0, false
 	}
+	permanent := !canResend || errors.Is(err, ErrCrossOriginRedirect) || errors.Is(err, ErrResponseTooLarge)
+	return c.retry.next(&storageRetry, attempt, attemptOutcome{status: status, transport: err, sent: true, permanent: permanent})
 }
 
 // OutputFileURL returns a short-lived link to a file a task produced
@@ -582,15 +586,14 @@ func (c *Client) download(ctx context.Context, method, taskID, fileID string, w 
 		if err == nil && status/100 == 2 {
 			return n, nil
 		}
-		retry := n == 0 && ctx.Err() == nil && attempt <= c.retry.MaxRetries &&
-			(err != nil && !errors.Is(err, ErrResponseTooLarge) && !errors.Is(err, ErrCrossOriginRedirect) || retryableStatus[status])
+		wait, retry := c.retryStorage(ctx, attempt, status, err, n == 0)
 		if !retry {
 			if err != nil {
 				return n, &TransportError{Operation: method, Attempts: attempt, Err: maskErr(err, secrets)}
 			}
 			return n, storageError(method, status, raw, attempt, secrets)
 		}
-		if !sleepCtx(ctx, backoff(c.retry.BaseDelay, c.retry.MaxDelay, attempt)) {
+		if !sleepCtx(ctx, wait) {
 			return 0, &TransportError{Operation: method, Attempts: attempt, Err: ctx.Err()}
 		}
 	}

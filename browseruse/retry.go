@@ -1,6 +1,7 @@
 package browseruse
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -153,4 +154,16 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// sleepCtx waits for d, or until ctx ends (false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

@@ -33,10 +33,7 @@ func (c *Client) send(ctx context.Context, op *operation, method string, req *ht
 		c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: retrying",
 			slog.String("operation", method), slog.Int("attempt", attempt),
 			slog.Int("status", outcome.status), slog.Duration("wait", wait))
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if !sleepCtx(ctx, wait) {
 			err := outcome.transport
 			if err == nil {
 				// The last attempt was answered, and the next one was
@@ -44,7 +41,6 @@ func (c *Client) send(ctx context.Context, op *operation, method string, req *ht
 				err = notSentError{fmt.Errorf("gave up after status %d: %w", outcome.status, ctx.Err())}
 			}
 			return answer{attempts: attempt}, &TransportError{Operation: method, Attempts: attempt, Err: err}
-		case <-timer.C:
 		}
 	}
 }
