@@ -39,6 +39,8 @@ type Client struct {
 	retry      RetryPolicy
 	pollFirst  time.Duration // WithPollInterval
 	pollMax    time.Duration
+	events     *TaskEvents   // WithTaskEvents
+	safetyPoll time.Duration // DefaultSafetyPoll
 	ops        [opCount]*operation
 	// files.go: the storage's hosts get plain requests (no key, no headers).
 	maxDownload int64
@@ -119,6 +121,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:       cfg.retry,
 		pollFirst:   cfg.pollFirst,
 		pollMax:     cfg.pollMax,
+		events:      cfg.events,
+		safetyPoll:  DefaultSafetyPoll,
 		ops:         ops,
 		maxDownload: cfg.maxDownloadBytes,
 		insecure:    cfg.allowInsecureHTTP,

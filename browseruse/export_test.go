@@ -10,3 +10,6 @@ func Unmarshal[T any](data []byte, v *T) error { return unmarshal(data, v) }
 func UnmarshalNoCopy(data []byte, v *any) error { return unmarshal(data, v, noCopy) }
 
 var NoCopy = noCopy
+
+// Notify feeds TaskEvents as a verified webhook event would.
+func (e *TaskEvents) Notify(taskID string, ended bool) { e.notify(taskID, ended) }

@@ -80,6 +80,7 @@ type config struct {
 	allowInsecureHTTP bool
 	pollFirst         time.Duration
 	pollMax           time.Duration
+	events            *TaskEvents
 	maxDownloadBytes  int64 // WithMaxDownloadBytes (files.go)
 }
 
@@ -243,6 +244,16 @@ func WithPollInterval(first, longest time.Duration) Option {
 			return errors.New("browseruse: WithPollInterval: first must be positive and longest at least first")
 		}
 		c.pollFirst, c.pollMax = first, longest
+		return nil
+	}
+}
+
+// WithTaskEvents has the client's waits (WaitForTask, RunTask, TaskSteps)
+// woken by events's task events, fed by a webhook handler: see TaskEvents.
+// A call's WakeOn option overrides it.
+func WithTaskEvents(events *TaskEvents) Option {
+	return func(c *config) error {
+		c.events = events
 		return nil
 	}
 }

@@ -169,11 +169,11 @@ func TestEveryRequestFieldHasAGoName(t *testing.T) {
 }
 
 // TestThePollSchedule pins the default schedule bench/README.md measured:
-// 1.5 s for 40 waits, then each 1.5 times the one before, up to 10 s.
+// 1.5 s for 40 waits, then each 1.5 times the one before, up to 5 s.
 func TestThePollSchedule(t *testing.T) {
 	cfg := waitConfig{first: DefaultPollFirst, max: DefaultPollMax}
 	require.Equal(t, 1500*time.Millisecond, DefaultPollFirst)
-	require.Equal(t, 10*time.Second, DefaultPollMax)
+	require.Equal(t, 5*time.Second, DefaultPollMax)
 	delay := cfg.first
 	var waits []time.Duration
 	for polls := 1; polls <= 46; polls++ {
@@ -183,6 +183,6 @@ func TestThePollSchedule(t *testing.T) {
 	for i := range 40 {
 		require.Equal(t, 1500*time.Millisecond, waits[i], "wait %d", i+1)
 	}
-	require.Equal(t, []time.Duration{2250 * time.Millisecond, 3375 * time.Millisecond, 5062500 * time.Microsecond,
-		7593750 * time.Microsecond, 10 * time.Second, 10 * time.Second}, waits[40:])
+	require.Equal(t, []time.Duration{2250 * time.Millisecond, 3375 * time.Millisecond, 5 * time.Second,
+		5 * time.Second, 5 * time.Second, 5 * time.Second}, waits[40:])
 }

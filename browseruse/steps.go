@@ -3,7 +3,6 @@ package browseruse
 import (
 	"context"
 	"iter"
-	"time"
 )
 
 // TaskSteps yields a task's steps as they happen: each step once, in
@@ -20,11 +19,10 @@ import (
 func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOption) iter.Seq2[TaskStep, error] {
 	cfg := c.newWaitConfig(false, opts)
 	return func(yield func(TaskStep, error) bool) {
-		seen := 0
-		delay := cfg.first
-		var timer *time.Timer
-		failures := 0
-		for polls := 1; ; polls++ {
+		pace := c.newPacer(cfg, taskID)
+		defer pace.stop()
+		seen, failures := 0, 0
+		for {
 			task, err := c.GetTask(ctx, taskID)
 			switch {
 			case err == nil:
@@ -43,19 +41,12 @@ func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOptio
 				yield(TaskStep{}, err)
 				return
 			}
-			if timer == nil {
-				timer = time.NewTimer(jitter(delay))
-			} else {
-				timer.Reset(jitter(delay))
-			}
-			select {
-			case <-ctx.Done():
-				timer.Stop()
-				yield(TaskStep{}, context.Cause(ctx))
+			if woken, err := pace.sleep(ctx); err != nil {
+				yield(TaskStep{}, err)
 				return
-			case <-timer.C:
+			} else if woken {
+				pace.distrust() // if this GET finds it ended, the loop ends; if not, the event was early
 			}
-			delay = cfg.next(polls, delay)
 		}
 	}
 }

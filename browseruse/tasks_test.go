@@ -489,8 +489,8 @@ func TestAllTasksWalksEveryPage(t *testing.T) {
 }
 
 func TestWithPollIntervalSetsTheClientsWaits(t *testing.T) {
-	// A task of 150 ms: the default schedule polls at 0 and at about 1 s
-	// (2 polls); 1 ms polls make many more. Only the client option sets
+	// A task of 150 ms: the default schedule polls once, at about 1.5 s;
+	// 1 ms polls make many more. Only the client option sets
 	// them (NewClient itself, not srv.Client, which tunes polls for tests).
 	srv := browserusetest.Start(t, browserusetest.WithTaskRunner(script(browserusetest.TaskResult{Duration: 150 * time.Millisecond})), browserusetest.WithoutLeakCheck())
 	c, err := browseruse.NewClient(browseruse.WithAPIKey(srv.APIKey()), browseruse.WithBaseURL(srv.URL),

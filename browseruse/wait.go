@@ -17,8 +17,10 @@ const (
 	// under 1 s for tasks of up to a minute.
 	DefaultPollFirst = 1500 * time.Millisecond
 	// DefaultPollMax is the longest wait between two status polls, reached
-	// by growing 1.5x per poll after the fixed ones.
-	DefaultPollMax = 10 * time.Second
+	// by growing 1.5x per poll after the fixed ones: a median detection
+	// delay of about 2.5 s for long tasks, and fewer requests than a fixed
+	// 2 s poll from about a minute and a half on.
+	DefaultPollMax = 5 * time.Second
 	// pollFixedPolls is how many polls keep the first interval before the
 	// waits grow; a count, not a duration, so the schedule scales with first.
 	pollFixedPolls = 40
@@ -33,13 +35,16 @@ type WaitOption func(*waitConfig)
 type waitConfig struct {
 	first, max   time.Duration
 	stopOnCancel bool
-	secrets      []string // the task's, masked in a TaskError's reason (RunTask knows them)
+	secrets      []string    // the task's, masked in a TaskError's reason (RunTask knows them)
+	justCreated  bool        // RunTask's: the task cannot have ended yet, so the first poll waits too
+	events       *TaskEvents // nil: polls only
+	safetyPoll   time.Duration
 }
 
 // PollInterval sets the first and the longest wait between two status
 // polls: the first 40 waits are first, each later one 1.5 times the one
 // before, up to longest, all with up to 20 % jitter (at the default 1.5 s,
-// a fixed poll for about a minute, then growing to 10 s). The default is the client's (WithPollInterval), else
+// a fixed poll for about a minute, then growing to 5 s). The default is the client's (WithPollInterval), else
 // DefaultPollFirst growing to DefaultPollMax.
 // A first of 0 or less keeps the default; a longest below first is first.
 func PollInterval(first, longest time.Duration) WaitOption {
@@ -59,8 +64,25 @@ func StopTaskOnCancel(stop bool) WaitOption {
 	return func(c *waitConfig) { c.stopOnCancel = stop }
 }
 
+// WakeOn has the wait woken by events's task events (see TaskEvents),
+// overriding the client's (WithTaskEvents); nil makes the wait poll only.
+func WakeOn(events *TaskEvents) WaitOption {
+	return func(c *waitConfig) { c.events = events }
+}
+
+// SafetyPoll sets the wait between two polls while task events are
+// arriving (see TaskEvents); the default is DefaultSafetyPoll, a minute.
+// A d of 0 or less keeps it.
+func SafetyPoll(d time.Duration) WaitOption {
+	return func(c *waitConfig) {
+		if d > 0 {
+			c.safetyPoll = d
+		}
+	}
+}
+
 func (c *Client) newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig {
-	cfg := waitConfig{first: c.pollFirst, max: c.pollMax, stopOnCancel: stopOnCancel}
+	cfg := waitConfig{first: c.pollFirst, max: c.pollMax, stopOnCancel: stopOnCancel, events: c.events, safetyPoll: c.safetyPoll}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cfg)
@@ -75,7 +97,7 @@ func (c *Client) newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig 
 // or stopped one gives a *TaskError carrying it, matching ErrTaskFailed or
 // ErrTaskStopped.
 //
-// Polls come every 1.5 s for about a minute, then back off to 10 s (see
+// Polls come every 1.5 s for about a minute, then back off to 5 s (see
 // PollInterval). A poll that fails
 // with an error the retry table retries (5xx, 429, a lost connection) is
 // retried by the client and then, if it still fails, by the next poll:
@@ -99,6 +121,7 @@ func (c *Client) RunTask(ctx context.Context, p CreateTaskParams, opts ...WaitOp
 	}
 	cfg := c.newWaitConfig(true, opts)
 	cfg.secrets = p.secrets()
+	cfg.justCreated = true
 	return c.waitForTask(ctx, "RunTask", created.ID, cfg)
 }
 
@@ -113,16 +136,26 @@ func (cfg waitConfig) next(polls int, delay time.Duration) time.Duration {
 }
 
 func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg waitConfig) (*Task, error) {
-	delay := cfg.first
-	var timer *time.Timer // one per wait, reset for every poll
+	pace := c.newPacer(cfg, taskID)
+	defer pace.stop()
+	woken := false
+	if cfg.justCreated { // a task just created has not ended: the first poll waits too
+		var err error
+		if woken, err = pace.sleep(ctx); err != nil {
+			return nil, c.cancelWait(ctx, method, taskID, cfg)
+		}
+	}
 	failures := 0
-	for polls := 1; ; polls++ {
-		st, err := c.GetTaskStatus(ctx, taskID)
+	for {
+		status, task, err := c.pollTask(ctx, taskID, woken)
 		switch {
 		case err == nil:
 			failures = 0
-			if isTerminal(st.Status) {
-				return c.endedTask(ctx, taskID, st.Status, cfg.secrets)
+			if isTerminal(status) {
+				return c.endedTask(ctx, taskID, task, status, cfg.secrets)
+			}
+			if woken {
+				pace.distrust()
 			}
 		case ctx.Err() != nil:
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
@@ -131,34 +164,111 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 			c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: a status poll failed; the wait goes on",
 				slog.String("operation", method), slog.String("task_id", taskID), slog.Int("failures", failures), slog.String("error", err.Error()))
 		default:
-			return nil, err // it names GetTaskStatus and the task's fate (ErrTaskNotFound, ...)
+			return nil, err // it names the operation and the task's fate (ErrTaskNotFound, ...)
 		}
-		wait := jitter(delay)
-		if timer == nil {
-			timer = time.NewTimer(wait)
-		} else {
-			timer.Reset(wait)
-		}
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if woken, err = pace.sleep(ctx); err != nil {
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
-		case <-timer.C:
 		}
-		delay = cfg.next(polls, delay)
 	}
 }
 
-// endedTask fetches the full task once its status says it ended.
-func (c *Client) endedTask(ctx context.Context, taskID string, status TaskStatus, secrets []string) (*Task, error) {
-	task, err := c.GetTask(ctx, taskID)
+// pollTask reads a task's status: the light status view, or, when an event
+// said the task ended, the full task at once (the one GET that confirms it
+// and is the wait's result).
+func (c *Client) pollTask(ctx context.Context, taskID string, full bool) (TaskStatus, *Task, error) {
+	if full {
+		task, err := c.GetTask(ctx, taskID)
+		if err != nil {
+			return "", nil, err
+		}
+		return task.Status, task, nil
+	}
+	st, err := c.GetTaskStatus(ctx, taskID)
 	if err != nil {
-		return nil, err
+		return "", nil, err
+	}
+	return st.Status, nil, nil
+}
+
+// endedTask returns an ended task in full (fetching it unless task holds
+// it), or its TaskError.
+func (c *Client) endedTask(ctx context.Context, taskID string, task *Task, status TaskStatus, secrets []string) (*Task, error) {
+	if task == nil {
+		var err error
+		if task, err = c.GetTask(ctx, taskID); err != nil {
+			return nil, err
+		}
 	}
 	if status == TaskFailed || status == TaskStopped {
 		return nil, &TaskError{Task: task, Status: status, secrets: append(secrets, c.apiKey)}
 	}
 	return task, nil
+}
+
+// pacer paces one wait's polls: the schedule (waitConfig.next) with jitter
+// on one reused timer, woken early by a task event when the client has
+// TaskEvents (WithTaskEvents), and slowed to the safety poll while events
+// are arriving.
+type pacer struct {
+	cfg     waitConfig
+	delay   time.Duration // the schedule's next wait
+	polls   int
+	timer   *time.Timer
+	sub     *taskSubscription // nil without TaskEvents
+	trusted bool              // false once a woken poll found the task still running
+}
+
+func (c *Client) newPacer(cfg waitConfig, taskID string) *pacer {
+	p := &pacer{cfg: cfg, delay: cfg.first, trusted: true}
+	if cfg.events != nil {
+		p.sub = cfg.events.subscribe(taskID)
+	}
+	return p
+}
+
+// stop releases the pacer's timer and subscription.
+func (p *pacer) stop() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	if p.sub != nil {
+		p.sub.unsubscribe()
+	}
+}
+
+// distrust makes the pacer keep the usual schedule: an event said the task
+// ended, and the task said otherwise.
+func (p *pacer) distrust() { p.trusted = false }
+
+// sleep waits for the next poll: the schedule's wait (the safety poll's
+// while events are arriving), cut short by an event that says the task
+// ended (woken is then true), or by ctx's end (err is then its cause).
+func (p *pacer) sleep(ctx context.Context) (woken bool, err error) {
+	p.polls++
+	wait := jitter(p.delay)
+	var ended <-chan struct{}
+	if p.sub != nil {
+		ended = p.sub.ended
+		if p.trusted && p.sub.live() {
+			wait = max(wait, p.cfg.safetyPoll)
+		}
+	}
+	p.delay = p.cfg.next(p.polls, p.delay)
+	if p.timer == nil {
+		p.timer = time.NewTimer(wait)
+	} else {
+		p.timer.Reset(wait)
+	}
+	select {
+	case <-ctx.Done():
+		p.timer.Stop()
+		return false, context.Cause(ctx)
+	case <-ended:
+		p.timer.Stop()
+		return true, nil
+	case <-p.timer.C:
+		return false, nil
+	}
 }
 
 // cancelWait ends a wait whose context ended, stopping the task if asked.

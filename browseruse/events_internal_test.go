@@ -1,0 +1,67 @@
+package browseruse
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestAnEndHeardBeforeTheWaitStillWakesIt: RunTask's wait subscribes after
+// its create returned; a task that ended in between is remembered.
+func TestAnEndHeardBeforeTheWaitStillWakesIt(t *testing.T) {
+	e := NewTaskEvents()
+	e.notify("t1", true)
+	sub := e.subscribe("t1")
+	defer sub.unsubscribe()
+	select {
+	case <-sub.ended:
+	default:
+		t.Fatal("the wait was not woken by the earlier event")
+	}
+	other := e.subscribe("t2")
+	defer other.unsubscribe()
+	require.Empty(t, other.ended, "another task's end wakes nobody")
+}
+
+// TestTaskEventsMemoryIsBounded: ended tasks are forgotten past endedKept
+// or endedFor, and subscriptions leave nothing behind.
+func TestTaskEventsMemoryIsBounded(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	e := NewTaskEvents()
+	e.now = func() time.Time { return now }
+	for i := range endedKept + 10 {
+		e.notify(fmt.Sprint("task-", i), true)
+	}
+	require.Len(t, e.ended, endedKept)
+	require.Len(t, e.endedRing, endedKept)
+	require.NotContains(t, e.ended, "task-0", "the oldest went first")
+	now = now.Add(endedFor + time.Second)
+	e.notify("late", true)
+	require.Equal(t, map[string]time.Time{"late": now}, e.ended, "expired ones went too")
+
+	sub := e.subscribe("x")
+	require.False(t, sub.heard)
+	sub.unsubscribe()
+	require.Empty(t, e.waiters)
+}
+
+// TestEventsStopCountingAsLive: five minutes after the last event, waits
+// poll on their schedule again; an event for the wait's own task keeps it
+// trusting events for good.
+func TestEventsStopCountingAsLive(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	e := NewTaskEvents()
+	e.now = func() time.Time { return now }
+	sub := e.subscribe("mine")
+	defer sub.unsubscribe()
+	require.False(t, sub.live(), "no event yet")
+	e.notify("other", false)
+	require.True(t, sub.live())
+	now = now.Add(eventsLiveFor + time.Second)
+	require.False(t, sub.live(), "quiet for too long")
+	e.notify("mine", false)
+	now = now.Add(time.Hour)
+	require.True(t, sub.live(), "this task's own events arrive")
+}

@@ -1,0 +1,165 @@
+package browseruse_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browserusetest"
+)
+
+// eventsEnv is a fake whose tasks run for an hour unless ended by hand,
+// and a client whose waits TaskEvents wakes.
+func eventsEnv(t *testing.T) (*browserusetest.Server, *browseruse.Client, *browseruse.TaskEvents) {
+	t.Helper()
+	events := browseruse.NewTaskEvents()
+	srv, c := taskEnv(t, script(browserusetest.TaskResult{Output: "done", Duration: time.Hour}), browseruse.WithTaskEvents(events))
+	return srv, c, events
+}
+
+// TestAnEventEndsTheWait: polls an hour apart, so only the event can end
+// the wait; it costs one GET of the task, and no status poll.
+func TestAnEventEndsTheWait(t *testing.T) {
+	srv, c, events := eventsEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	var task *browseruse.Task
+	go func() {
+		var err error
+		task, err = c.WaitForTask(ctx, created.ID, browseruse.PollInterval(time.Hour, time.Hour))
+		done <- err
+	}()
+	for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 { // the wait's first poll
+		time.Sleep(time.Millisecond)
+	}
+	require.NoError(t, srv.FinishTask(created.ID, "done"))
+	events.Notify(created.ID, true)
+	require.NoError(t, <-done)
+	require.Equal(t, browseruse.TaskFinished, task.Status)
+	require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTaskStatus), "only the first poll")
+	require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTask), "one confirming GET, which is the result")
+}
+
+// TestAnEventForAnotherTaskDoesNotEndTheWait: the wait stays asleep.
+func TestAnEventForAnotherTaskDoesNotEndTheWait(t *testing.T) {
+	srv, c, events := eventsEnv(t)
+	created, err := c.CreateTask(context.Background(), browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.WaitForTask(ctx, created.ID, browseruse.PollInterval(time.Hour, time.Hour))
+		done <- err
+	}()
+	for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	events.Notify("another-task", true)
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	require.Zero(t, srv.RequestCount(browserusetest.OpGetTask), "no confirming GET for another task's event")
+}
+
+// TestWhileEventsArriveTheWaitPollsOnlyAsASafetyNet: 1 ms polls, but an
+// event arrived, so the next poll is the safety poll's (an hour away).
+// Without events, the same wait polls every millisecond.
+func TestWhileEventsArriveTheWaitPollsOnlyAsASafetyNet(t *testing.T) {
+	for _, live := range []bool{true, false} {
+		srv, c, events := eventsEnv(t)
+		if live {
+			events.Notify("another-task", false) // a task started elsewhere: events are arriving
+		}
+		created, err := c.CreateTask(context.Background(), browseruse.CreateTaskParams{Task: "t"})
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.WaitForTask(ctx, created.ID, browseruse.PollInterval(time.Millisecond, time.Millisecond), browseruse.SafetyPoll(time.Hour))
+			done <- err
+		}()
+		time.Sleep(200 * time.Millisecond)
+		cancel()
+		require.ErrorIs(t, <-done, context.Canceled)
+		if live {
+			require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTaskStatus), "the first poll, then the safety poll's wait")
+		} else {
+			require.Greater(t, srv.RequestCount(browserusetest.OpGetTaskStatus), 3, "no events: the usual schedule")
+		}
+	}
+}
+
+// TestAnEarlyEventFallsBackToTheSchedule: an event says the task ended,
+// the confirming GET says it runs; the wait then polls on its schedule,
+// not the safety poll's, and sees the end itself.
+func TestAnEarlyEventFallsBackToTheSchedule(t *testing.T) {
+	srv, c, events := eventsEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.WaitForTask(ctx, created.ID, browseruse.PollInterval(5*time.Millisecond, 5*time.Millisecond), browseruse.SafetyPoll(time.Hour))
+		done <- err
+	}()
+	for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	events.Notify(created.ID, true) // too early: the task runs on
+	for srv.RequestCount(browserusetest.OpGetTask) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	before := srv.RequestCount(browserusetest.OpGetTaskStatus)
+	for srv.RequestCount(browserusetest.OpGetTaskStatus) < before+2 { // polling again, 5 ms apart
+		select {
+		case err := <-done:
+			t.Fatalf("the wait ended before the task: %v", err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	require.NoError(t, srv.FinishTask(created.ID, "done"))
+	require.NoError(t, <-done)
+}
+
+// TestRunTaskWaitsBeforeItsFirstPoll: a task just created has not ended,
+// so RunTask's first status poll comes after the first interval, not at once.
+func TestRunTaskWaitsBeforeItsFirstPoll(t *testing.T) {
+	srv, c := taskEnv(t, script(browserusetest.TaskResult{Output: "done", Duration: time.Millisecond}))
+	start := time.Now()
+	_, err := c.RunTask(context.Background(), browseruse.CreateTaskParams{Task: "t"}, browseruse.PollInterval(300*time.Millisecond, 300*time.Millisecond))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, time.Since(start), 240*time.Millisecond, "the first poll waited (300 ms less 20 %% jitter)")
+	require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTaskStatus), "one poll was enough")
+}
+
+// TestTaskStepsEndsOnAnEvent: the stream's polls are an hour apart; the
+// event brings the last GET, with the last steps, at once.
+func TestTaskStepsEndsOnAnEvent(t *testing.T) {
+	srv, c, events := eventsEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	go func() {
+		for srv.RequestCount(browserusetest.OpGetTask) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		if err := srv.EndTask(created.ID, browserusetest.TaskResult{Output: "done", Steps: 2}); err == nil {
+			events.Notify(created.ID, true)
+		}
+	}()
+	var steps []int
+	for step, err := range c.TaskSteps(ctx, created.ID, browseruse.PollInterval(time.Hour, time.Hour)) {
+		require.NoError(t, err)
+		steps = append(steps, step.Number)
+	}
+	require.Equal(t, []int{1, 2}, steps)
+	require.Equal(t, 2, srv.RequestCount(browserusetest.OpGetTask))
+}
