@@ -38,7 +38,7 @@ def sign(secret, ts, canon):
     return hmac.new(secret.encode(), f"{ts}.{canon}".encode(), hashlib.sha256).hexdigest()
 
 
-def vector(name, body, secret="whsec_test_secret", ts=1764633600):
+def vector(name, body, secret="whsec_test_secret", ts=1796169600):
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")
     obj = json.loads(body)
