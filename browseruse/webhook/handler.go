@@ -197,20 +197,21 @@ func (h *handler) duplicate(ev Event, now time.Time) bool {
 	key := sha256.Sum256(canon)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	// Forget the expired, oldest first, and the oldest past the capacity.
+	// Forget the expired, oldest first (expiries grow with the clock).
 	for len(h.fifo) > 0 {
 		oldest := h.fifo[0]
-		exp, ok := h.seen[oldest]
-		if ok && now.Before(exp) && len(h.seen) < dedupeCapacity {
+		if exp, ok := h.seen[oldest]; ok && now.Before(exp) {
 			break
 		}
-		if ok {
-			delete(h.seen, oldest)
-		}
+		delete(h.seen, oldest)
 		h.fifo = h.fifo[1:]
 	}
-	if exp, ok := h.seen[key]; ok && now.Before(exp) {
+	if _, ok := h.seen[key]; ok {
 		return true
+	}
+	if len(h.seen) >= dedupeCapacity { // full: forget the oldest
+		delete(h.seen, h.fifo[0])
+		h.fifo = h.fifo[1:]
 	}
 	h.seen[key] = now.Add(h.window)
 	h.fifo = append(h.fifo, key)
