@@ -216,14 +216,29 @@ func TestHandlerAnswersBeforeFn(t *testing.T) {
 	for k, vs := range signed(t, testSecret, time.Now(), body) {
 		req.Header[k] = vs
 	}
-	resp, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
-	<-running // fn has started, and has not returned: release is still open
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	select { // fn cannot return before release is closed: the answer must come first
+	case status := <-answered:
+		assert.Equal(t, http.StatusNoContent, status)
+	case <-time.After(time.Minute): // a deadlock guard, not a timing: the answer never comes
+		t.Error("no answer while fn runs")
+	}
+	<-running
 	srv.Client().CloseIdleConnections()
 	close(release)
+	if t.Failed() {
+		<-answered
+	}
 	assert.NoError(t, <-done, "fn's context was canceled")
 	srv.Close() // waits for the handler to return
 	goleak.VerifyNone(t)
@@ -299,4 +314,25 @@ func TestHandlerNeverLogsTheSecret(t *testing.T) {
 			assert.NotContains(t, out, testSecret[:10])
 		})
 	}
+}
+
+// TestHandlerFnContext: fn's context keeps the request's values but not its
+// cancellation (the sender may hang up once it has its answer).
+func TestHandlerFnContext(t *testing.T) {
+	type key struct{}
+	var got context.Context
+	h := webhook.NewHandler(testSecret, func(ctx context.Context, _ webhook.Event) { got = ctx })
+	body := statusBody("finished")
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/", strings.NewReader(body))
+	for k, vs := range signed(t, testSecret, time.Now(), body) {
+		req.Header[k] = vs
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	require.Equal(t, http.StatusNoContent, w.Code)
+	require.NotNil(t, got)
+	assert.NoError(t, got.Err())
+	assert.Equal(t, "v", got.Value(key{}))
 }
