@@ -1,0 +1,13 @@
+package webhook_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package's tests if any goroutine outlives them: the
+// handler starts none of its own.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
