@@ -1,8 +1,11 @@
 package browseruse
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/browseruse-go/browseruse-go/browseruse/webhook"
 )
 
 // Defaults of the waits that task events wake.
@@ -66,6 +69,18 @@ type taskSubscription struct {
 	// task ended.
 	ended chan struct{}
 	heard bool // an event for this task arrived (under events.mu)
+}
+
+// Deliver passes a verified webhook event to the waits: its signature must
+// have been checked (webhook.NewHandler and webhook.Verify do), since an
+// event that says a task ended makes its waits GET the task at once. Its
+// signature fits webhook.NewHandler's callback. Events of another type
+// than webhook.TypeTaskStatusUpdate, or without a task ID, are ignored.
+func (e *TaskEvents) Deliver(_ context.Context, ev webhook.Event) {
+	if ev.Type != webhook.TypeTaskStatusUpdate || ev.Payload.TaskID == "" {
+		return
+	}
+	e.notify(ev.Payload.TaskID, ev.TaskEnded())
 }
 
 // notify records an event about a task: any event shows that events are

@@ -1,11 +1,14 @@
 package browseruse
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/browseruse-go/browseruse-go/browseruse/webhook"
 )
 
 // TestAnEndHeardBeforeTheWaitStillWakesIt: RunTask's wait subscribes after
@@ -64,4 +67,29 @@ func TestEventsStopCountingAsLive(t *testing.T) {
 	e.notify("mine", false)
 	now = now.Add(time.Hour)
 	require.True(t, sub.live(), "this task's own events arrive")
+}
+
+// TestDeliverWakesOnEitherVocabulary: the task statuses that end a task
+// and the documentation's idle and stopped wake a wait; running, started,
+// a test event and an event without a task do not.
+func TestDeliverWakesOnEitherVocabulary(t *testing.T) {
+	for _, tc := range []struct {
+		typ, taskID, status string
+		wakes               bool
+	}{
+		{webhook.TypeTaskStatusUpdate, "t", "finished", true},
+		{webhook.TypeTaskStatusUpdate, "t", "failed", true},
+		{webhook.TypeTaskStatusUpdate, "t", "stopped", true},
+		{webhook.TypeTaskStatusUpdate, "t", "idle", true},
+		{webhook.TypeTaskStatusUpdate, "t", "running", false},
+		{webhook.TypeTaskStatusUpdate, "t", "started", false},
+		{webhook.TypeTaskStatusUpdate, "", "finished", false},
+		{webhook.TypeTest, "t", "finished", false},
+	} {
+		e := NewTaskEvents()
+		sub := e.subscribe("t")
+		e.Deliver(context.Background(), webhook.Event{Type: tc.typ, Payload: webhook.StatusUpdate{TaskID: tc.taskID, Status: tc.status}})
+		require.Equal(t, tc.wakes, len(sub.ended) == 1, "%+v", tc)
+		sub.unsubscribe()
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browseruse/webhook"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
 )
 
@@ -18,6 +19,11 @@ func eventsEnv(t *testing.T) (*browserusetest.Server, *browseruse.Client, *brows
 	events := browseruse.NewTaskEvents()
 	srv, c := taskEnv(t, script(browserusetest.TaskResult{Output: "done", Duration: time.Hour}), browseruse.WithTaskEvents(events))
 	return srv, c, events
+}
+
+// notify delivers a task's status as a verified webhook event would.
+func notify(events *browseruse.TaskEvents, taskID, status string) {
+	events.Deliver(context.Background(), webhook.Event{Type: webhook.TypeTaskStatusUpdate, Payload: webhook.StatusUpdate{TaskID: taskID, Status: status}})
 }
 
 // TestAnEventEndsTheWait: polls an hour apart, so only the event can end
@@ -39,7 +45,7 @@ func TestAnEventEndsTheWait(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, srv.FinishTask(created.ID, "done"))
-	events.Notify(created.ID, true)
+	notify(events, created.ID, "finished")
 	require.NoError(t, <-done)
 	require.Equal(t, browseruse.TaskFinished, task.Status)
 	require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTaskStatus), "only the first poll")
@@ -60,7 +66,7 @@ func TestAnEventForAnotherTaskDoesNotEndTheWait(t *testing.T) {
 	for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	events.Notify("another-task", true)
+	notify(events, "another-task", "finished")
 	time.Sleep(50 * time.Millisecond)
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
@@ -74,7 +80,7 @@ func TestWhileEventsArriveTheWaitPollsOnlyAsASafetyNet(t *testing.T) {
 	for _, live := range []bool{true, false} {
 		srv, c, events := eventsEnv(t)
 		if live {
-			events.Notify("another-task", false) // a task started elsewhere: events are arriving
+			notify(events, "another-task", "started") // a task started elsewhere: events are arriving
 		}
 		created, err := c.CreateTask(context.Background(), browseruse.CreateTaskParams{Task: "t"})
 		require.NoError(t, err)
@@ -112,7 +118,7 @@ func TestAnEarlyEventFallsBackToTheSchedule(t *testing.T) {
 	for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	events.Notify(created.ID, true) // too early: the task runs on
+	notify(events, created.ID, "finished") // too early: the task runs on
 	for srv.RequestCount(browserusetest.OpGetTask) == 0 {
 		time.Sleep(time.Millisecond)
 	}
@@ -152,7 +158,7 @@ func TestTaskStepsEndsOnAnEvent(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		if err := srv.EndTask(created.ID, browserusetest.TaskResult{Output: "done", Steps: 2}); err == nil {
-			events.Notify(created.ID, true)
+			notify(events, created.ID, "finished")
 		}
 	}()
 	var steps []int

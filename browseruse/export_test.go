@@ -11,5 +11,3 @@ func UnmarshalNoCopy(data []byte, v *any) error { return unmarshal(data, v, noCo
 
 var NoCopy = noCopy
 
-// Notify feeds TaskEvents as a verified webhook event would.
-func (e *TaskEvents) Notify(taskID string, ended bool) { e.notify(taskID, ended) }
