@@ -10,4 +10,3 @@ func Unmarshal[T any](data []byte, v *T) error { return unmarshal(data, v) }
 func UnmarshalNoCopy(data []byte, v *any) error { return unmarshal(data, v, noCopy) }
 
 var NoCopy = noCopy
-
