@@ -24,6 +24,39 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for BrowserSessionStatus.
+const (
+	BrowserSessionStatusActive  BrowserSessionStatus = "active"
+	BrowserSessionStatusStopped BrowserSessionStatus = "stopped"
+)
+
+// Valid indicates whether the value is a known member of the BrowserSessionStatus enum.
+func (e BrowserSessionStatus) Valid() bool {
+	switch e {
+	case BrowserSessionStatusActive:
+		return true
+	case BrowserSessionStatusStopped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrowserSessionUpdateAction.
+const (
+	BrowserSessionUpdateActionStop BrowserSessionUpdateAction = "stop"
+)
+
+// Valid indicates whether the value is a known member of the BrowserSessionUpdateAction enum.
+func (e BrowserSessionUpdateAction) Valid() bool {
+	switch e {
+	case BrowserSessionUpdateActionStop:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateTaskRequestVision1.
 const (
 	CreateTaskRequestVision1Auto CreateTaskRequestVision1 = "auto"
@@ -1112,6 +1145,120 @@ type AccountView struct {
 	TotalCreditsBalanceUSD float64 `json:"totalCreditsBalanceUsd"`
 }
 
+// BrowserDownloadFile A file the browser downloaded.
+type BrowserDownloadFile struct {
+	// LastModified When the file was last written.
+	LastModified apitime.Time `json:"lastModified"`
+
+	// Path The file's name among the browser's downloads.
+	Path string `json:"path"`
+
+	// Size The file's size in bytes.
+	Size int `json:"size"`
+
+	// URL A short-lived link to the file (15 minutes); only with includeUrls.
+	URL *string `json:"url"`
+}
+
+// BrowserDownloadListResponse One page of a browser's downloaded files.
+type BrowserDownloadListResponse struct {
+	// Files The files on this page.
+	Files []BrowserDownloadFile `json:"files"`
+
+	// HasMore Whether more files follow this page.
+	HasMore *bool `json:"hasMore,omitempty"`
+
+	// NextCursor Pass as cursor to get the next page; null on the last.
+	NextCursor *string `json:"nextCursor"`
+}
+
+// BrowserSessionListResponse One page of browsers.
+type BrowserSessionListResponse struct {
+	// Items The browsers on this page.
+	Items []BrowserSessionView `json:"items"`
+
+	// PageNumber The number of this page, counting from 1.
+	PageNumber int `json:"pageNumber"`
+
+	// PageSize The most browsers a page holds.
+	PageSize int `json:"pageSize"`
+
+	// TotalItems How many browsers match, over all pages.
+	TotalItems int `json:"totalItems"`
+}
+
+// BrowserSessionStatus The state of a browser. An active browser runs (and bills); a stopped one has ended for good.
+type BrowserSessionStatus string
+
+// BrowserSessionUpdateAction An action on a browser. stop ends it; it cannot be undone.
+type BrowserSessionUpdateAction string
+
+// BrowserSessionView A browser, as every browser operation answers it.
+type BrowserSessionView struct {
+	// AgentSessionID The agent session that started this browser; null for a browser started on its own.
+	AgentSessionID *string `json:"agentSessionId"`
+
+	// BrowserCost A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
+	BrowserCost *Decimal `json:"browserCost,omitempty"`
+
+	// CdpURL The browser's Chrome DevTools Protocol endpoint, an HTTP(S) origin; GET {cdpUrl}/json/version gives the WebSocket URL that CDP clients connect to. Null until the browser is ready.
+	CdpURL *string `json:"cdpUrl"`
+
+	// FinishedAt When the browser stopped; null while it is active.
+	FinishedAt *apitime.Time `json:"finishedAt"`
+
+	// ID The browser's ID.
+	ID string `json:"id"`
+
+	// LiveURL A page that shows the browser live.
+	LiveURL *string `json:"liveUrl"`
+
+	// ProxyCost A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
+	ProxyCost *Decimal `json:"proxyCost,omitempty"`
+
+	// ProxyUsedMb A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
+	ProxyUsedMb *Decimal `json:"proxyUsedMb,omitempty"`
+
+	// RecordingURL A short-lived link to download the recording, once a recorded browser has stopped.
+	RecordingURL *string `json:"recordingUrl"`
+
+	// StartedAt When the browser was created and started.
+	StartedAt apitime.Time `json:"startedAt"`
+
+	// Status The state of a browser. An active browser runs (and bills); a stopped one has ended for good.
+	Status BrowserSessionStatus `json:"status"`
+
+	// TimeoutAt When the service stops the browser if it has not been stopped before.
+	TimeoutAt apitime.Time `json:"timeoutAt"`
+}
+
+// CreateBrowserSessionRequest The settings of a new browser. Every field is optional.
+type CreateBrowserSessionRequest struct {
+	// AllowResizing Let the page resize the browser window while it runs; a fixed size is harder for sites to fingerprint.
+	AllowResizing *bool `json:"allowResizing,omitempty"`
+
+	// BrowserScreenHeight The browser's screen height in pixels.
+	BrowserScreenHeight *int `json:"browserScreenHeight,omitempty"`
+
+	// BrowserScreenWidth The browser's screen width in pixels.
+	BrowserScreenWidth *int `json:"browserScreenWidth,omitempty"`
+
+	// CustomProxy Route the browser through this proxy instead of Browser Use's own. Needs an active subscription.
+	CustomProxy *CustomProxy `json:"customProxy,omitempty"`
+
+	// EnableRecording Record the browser; the recording's URL appears once it has stopped.
+	EnableRecording *bool `json:"enableRecording,omitempty"`
+
+	// ProfileID A browser profile (cookies, logins) to load into the browser.
+	ProfileID *string `json:"profileId,omitempty"`
+
+	// ProxyCountryCode Where the browser's proxy exits. Omitted, the server uses us; null turns the proxy off.
+	ProxyCountryCode nullable.Nullable[ProxyCountryCode] `json:"proxyCountryCode,omitempty"`
+
+	// Timeout How many minutes the browser may run; past them the service stops it. At most 240 (4 hours); the whole timeout is charged at start and the unused minutes refunded at stop.
+	Timeout *int `json:"timeout,omitempty"`
+}
+
 // CreateProfileRequest A new profile's name and user ID. Both are optional.
 type CreateProfileRequest struct {
 	// Name A name for the profile.
@@ -1432,6 +1579,11 @@ type SessionStoppedError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// SessionTimeoutLimitExceededError The answer when a browser's timeout is longer than the service allows.
+type SessionTimeoutLimitExceededError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
 // SessionUpdateAction An action on a session. stop ends the session and its running tasks; it cannot be undone.
 type SessionUpdateAction string
 
@@ -1719,6 +1871,12 @@ type UnsupportedContentTypeError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// UpdateBrowserSessionRequest An action to apply to a browser.
+type UpdateBrowserSessionRequest struct {
+	// Action An action on a browser. stop ends it; it cannot be undone.
+	Action BrowserSessionUpdateAction `json:"action"`
+}
+
 // UpdateProfileRequest The fields of a profile to change; a field left out is left as it is.
 type UpdateProfileRequest struct {
 	// Name A name for the profile.
@@ -1804,6 +1962,9 @@ type ValidationErrorList struct {
 	Detail []ValidationError `json:"detail"`
 }
 
+// BrowserID defines model for BrowserID.
+type BrowserID = string
+
 // FileID defines model for FileID.
 type FileID = string
 
@@ -1832,6 +1993,30 @@ type SessionNotFound = SessionNotFoundError
 
 // TaskNotFound The answer when no task has the given ID.
 type TaskNotFound = TaskNotFoundError
+
+// ListBrowsersParams defines parameters for ListBrowsers.
+type ListBrowsersParams struct {
+	// PageSize How many browsers one page holds.
+	PageSize *int `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageNumber Which page to return, counting from 1.
+	PageNumber *int `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// FilterBy Return only browsers in this state; omit for all.
+	FilterBy *BrowserSessionStatus `form:"filterBy,omitempty" json:"filterBy,omitempty"`
+}
+
+// ListBrowserDownloadsParams defines parameters for ListBrowserDownloads.
+type ListBrowserDownloadsParams struct {
+	// Limit How many files one page holds.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where the page starts; the nextCursor of the page before. Omit for the first page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeUrls Give each file a short-lived download link (url).
+	IncludeUrls *bool `form:"includeUrls,omitempty" json:"includeUrls,omitempty"`
+}
 
 // GetTaskOutputFile404JSONResponseBody defines parameters for GetTaskOutputFile.
 type GetTaskOutputFile404JSONResponseBody struct {
@@ -1892,6 +2077,15 @@ type ListTasksParams struct {
 type CreateTask400JSONResponseBody struct {
 	union json.RawMessage
 }
+
+// CreateBrowserJSONRequestBody defines body for CreateBrowser for application/json ContentType.
+type CreateBrowserJSONRequestBody = CreateBrowserSessionRequest
+
+// UpdateBrowserJSONRequestBody defines body for UpdateBrowser for application/json ContentType.
+type UpdateBrowserJSONRequestBody = UpdateBrowserSessionRequest
+
+// CreateBrowserUploadURLJSONRequestBody defines body for CreateBrowserUploadURL for application/json ContentType.
+type CreateBrowserUploadURLJSONRequestBody = UploadFileRequest
 
 // CreateUploadURLJSONRequestBody defines body for CreateUploadURL for application/json ContentType.
 type CreateUploadURLJSONRequestBody = UploadFileRequest
@@ -2367,6 +2561,81 @@ type ClientInterface interface {
 	// Corresponds with GET /billing/account (the `GetAccount` operationId).
 	GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListBrowsers List browsers
+	//
+	// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+	//
+	// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+	ListBrowsers(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowserWithBody Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowser Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowser(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBrowser Get a browser
+	//
+	// Returns one browser with its state, its URLs and what it has cost so far.
+	//
+	// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+	GetBrowser(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBrowserWithBody Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowserWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBrowser Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowser(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBrowserDownloads List a browser's downloads
+	//
+	// Returns one page of the files the browser downloaded, oldest first. Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+	//
+	// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+	ListBrowserDownloads(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowserUploadURLWithBody Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURLWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowserUploadURL Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURL(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateUploadURLWithBody Get a presigned upload for a file of a session
 	//
 	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
@@ -2606,6 +2875,171 @@ type ClientInterface interface {
 // Corresponds with GET /billing/account (the `GetAccount` operationId).
 func (c *Client) GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAccountRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBrowsers List browsers
+//
+// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+//
+// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+func (c *Client) ListBrowsers(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBrowsersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowserWithBody Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *Client) CreateBrowserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowser Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *Client) CreateBrowser(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBrowser Get a browser
+//
+// Returns one browser with its state, its URLs and what it has cost so far.
+//
+// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+func (c *Client) GetBrowser(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBrowserRequest(c.Server, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBrowserWithBody Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *Client) UpdateBrowserWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBrowserRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBrowser Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *Client) UpdateBrowser(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBrowserRequest(c.Server, sessionID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBrowserDownloads List a browser's downloads
+//
+// Returns one page of the files the browser downloaded, oldest first. Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+//
+// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+func (c *Client) ListBrowserDownloads(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBrowserDownloadsRequest(c.Server, sessionID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowserUploadURLWithBody Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *Client) CreateBrowserUploadURLWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserUploadURLRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowserUploadURL Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *Client) CreateBrowserUploadURL(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserUploadURLRequest(c.Server, sessionID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3160,6 +3594,337 @@ func NewGetAccountRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListBrowsersRequest constructs an http.Request for the ListBrowsers method
+func NewListBrowsersRequest(server string, params *ListBrowsersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterBy", *params.FilterBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBrowserRequest calls the generic CreateBrowser builder with application/json body
+func NewCreateBrowserRequest(server string, body CreateBrowserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBrowserRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateBrowserRequestWithBody constructs an http.Request for the CreateBrowser method, with any body, and a specified content type
+func NewCreateBrowserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBrowserRequest constructs an http.Request for the GetBrowser method
+func NewGetBrowserRequest(server string, sessionID BrowserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateBrowserRequest calls the generic UpdateBrowser builder with application/json body
+func NewUpdateBrowserRequest(server string, sessionID BrowserID, body UpdateBrowserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateBrowserRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewUpdateBrowserRequestWithBody constructs an http.Request for the UpdateBrowser method, with any body, and a specified content type
+func NewUpdateBrowserRequestWithBody(server string, sessionID BrowserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListBrowserDownloadsRequest constructs an http.Request for the ListBrowserDownloads method
+func NewListBrowserDownloadsRequest(server string, sessionID BrowserID, params *ListBrowserDownloadsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers/%s/downloads", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeUrls != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "includeUrls", *params.IncludeUrls, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBrowserUploadURLRequest calls the generic CreateBrowserUploadURL builder with application/json body
+func NewCreateBrowserUploadURLRequest(server string, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBrowserUploadURLRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewCreateBrowserUploadURLRequestWithBody constructs an http.Request for the CreateBrowserUploadURL method, with any body, and a specified content type
+func NewCreateBrowserUploadURLRequestWithBody(server string, sessionID BrowserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/files/browsers/%s/presigned-url", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4210,6 +4975,87 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /billing/account (the `GetAccount` operationId).
 	GetAccountWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAccountResponse, error)
 
+	// ListBrowsersWithResponse List browsers
+	//
+	// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+	ListBrowsersWithResponse(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*ListBrowsersResponse, error)
+
+	// CreateBrowserWithBodyWithResponse Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error)
+
+	// CreateBrowserWithResponse Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowserWithResponse(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error)
+
+	// GetBrowserWithResponse Get a browser
+	//
+	// Returns one browser with its state, its URLs and what it has cost so far.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+	GetBrowserWithResponse(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*GetBrowserResponse, error)
+
+	// UpdateBrowserWithBodyWithResponse Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowserWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error)
+
+	// UpdateBrowserWithResponse Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowserWithResponse(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error)
+
+	// ListBrowserDownloadsWithResponse List a browser's downloads
+	//
+	// Returns one page of the files the browser downloaded, oldest first. Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+	ListBrowserDownloadsWithResponse(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*ListBrowserDownloadsResponse, error)
+
+	// CreateBrowserUploadURLWithBodyWithResponse Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURLWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error)
+
+	// CreateBrowserUploadURLWithResponse Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURLWithResponse(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error)
+
 	// CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
 	//
 	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
@@ -4521,6 +5367,357 @@ func (r GetAccountResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListBrowsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserSessionListResponse
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBrowsersResponse) GetJSON200() *BrowserSessionListResponse {
+	return r.JSON200
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListBrowsersResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBrowsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBrowsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBrowsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBrowsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateBrowserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BrowserSessionView
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *SessionTimeoutLimitExceededError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ProfileNotFoundError
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyConcurrentActiveSessionsError
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateBrowserResponse) GetJSON201() *BrowserSessionView {
+	return r.JSON201
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateBrowserResponse) GetJSON403() *SessionTimeoutLimitExceededError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateBrowserResponse) GetJSON404() *ProfileNotFoundError {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateBrowserResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateBrowserResponse) GetJSON429() *TooManyConcurrentActiveSessionsError {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBrowserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBrowserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBrowserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBrowserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBrowserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserSessionView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBrowserResponse) GetJSON200() *BrowserSessionView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetBrowserResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetBrowserResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBrowserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBrowserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBrowserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBrowserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateBrowserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserSessionView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateBrowserResponse) GetJSON200() *BrowserSessionView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateBrowserResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateBrowserResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateBrowserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateBrowserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateBrowserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateBrowserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListBrowserDownloadsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserDownloadListResponse
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBrowserDownloadsResponse) GetJSON200() *BrowserDownloadListResponse {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListBrowserDownloadsResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListBrowserDownloadsResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBrowserDownloadsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBrowserDownloadsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBrowserDownloadsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBrowserDownloadsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateBrowserUploadURLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadFilePresignedURLResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UnsupportedContentTypeError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON200() *UploadFilePresignedURLResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON400() *UnsupportedContentTypeError {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBrowserUploadURLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBrowserUploadURLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBrowserUploadURLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBrowserUploadURLResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5745,6 +6942,141 @@ func (c *ClientWithResponses) GetAccountWithResponse(ctx context.Context, reqEdi
 	return ParseGetAccountResponse(rsp)
 }
 
+// ListBrowsersWithResponse List browsers
+//
+// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+func (c *ClientWithResponses) ListBrowsersWithResponse(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*ListBrowsersResponse, error) {
+	rsp, err := c.ListBrowsers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBrowsersResponse(rsp)
+}
+
+// CreateBrowserWithBodyWithResponse Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *ClientWithResponses) CreateBrowserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error) {
+	rsp, err := c.CreateBrowserWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserResponse(rsp)
+}
+
+// CreateBrowserWithResponse Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *ClientWithResponses) CreateBrowserWithResponse(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error) {
+	rsp, err := c.CreateBrowser(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserResponse(rsp)
+}
+
+// GetBrowserWithResponse Get a browser
+//
+// Returns one browser with its state, its URLs and what it has cost so far.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+func (c *ClientWithResponses) GetBrowserWithResponse(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*GetBrowserResponse, error) {
+	rsp, err := c.GetBrowser(ctx, sessionID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBrowserResponse(rsp)
+}
+
+// UpdateBrowserWithBodyWithResponse Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *ClientWithResponses) UpdateBrowserWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error) {
+	rsp, err := c.UpdateBrowserWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBrowserResponse(rsp)
+}
+
+// UpdateBrowserWithResponse Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *ClientWithResponses) UpdateBrowserWithResponse(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error) {
+	rsp, err := c.UpdateBrowser(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBrowserResponse(rsp)
+}
+
+// ListBrowserDownloadsWithResponse List a browser's downloads
+//
+// Returns one page of the files the browser downloaded, oldest first. Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+func (c *ClientWithResponses) ListBrowserDownloadsWithResponse(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*ListBrowserDownloadsResponse, error) {
+	rsp, err := c.ListBrowserDownloads(ctx, sessionID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBrowserDownloadsResponse(rsp)
+}
+
+// CreateBrowserUploadURLWithBodyWithResponse Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *ClientWithResponses) CreateBrowserUploadURLWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error) {
+	rsp, err := c.CreateBrowserUploadURLWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserUploadURLResponse(rsp)
+}
+
+// CreateBrowserUploadURLWithResponse Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *ClientWithResponses) CreateBrowserUploadURLWithResponse(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error) {
+	rsp, err := c.CreateBrowserUploadURL(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserUploadURLResponse(rsp)
+}
+
 // CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
 //
 // Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
@@ -6214,6 +7546,267 @@ func ParseGetAccountResponse(rsp *http.Response) (*GetAccountResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListBrowsersResponse parses an HTTP response from a ListBrowsersWithResponse call
+func ParseListBrowsersResponse(rsp *http.Response) (*ListBrowsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBrowsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserSessionListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateBrowserResponse parses an HTTP response from a CreateBrowserWithResponse call
+func ParseCreateBrowserResponse(rsp *http.Response) (*CreateBrowserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBrowserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BrowserSessionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest SessionTimeoutLimitExceededError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ProfileNotFoundError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyConcurrentActiveSessionsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBrowserResponse parses an HTTP response from a GetBrowserWithResponse call
+func ParseGetBrowserResponse(rsp *http.Response) (*GetBrowserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBrowserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserSessionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateBrowserResponse parses an HTTP response from a UpdateBrowserWithResponse call
+func ParseUpdateBrowserResponse(rsp *http.Response) (*UpdateBrowserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateBrowserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserSessionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListBrowserDownloadsResponse parses an HTTP response from a ListBrowserDownloadsWithResponse call
+func ParseListBrowserDownloadsResponse(rsp *http.Response) (*ListBrowserDownloadsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBrowserDownloadsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserDownloadListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateBrowserUploadURLResponse parses an HTTP response from a CreateBrowserUploadURLWithResponse call
+func ParseCreateBrowserUploadURLResponse(rsp *http.Response) (*CreateBrowserUploadURLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBrowserUploadURLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadFilePresignedURLResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UnsupportedContentTypeError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
 
 	}
 
@@ -7116,176 +8709,201 @@ func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1/c9s4suBXQelelZO3lBw7yexu8scrTzLZyW1m4oqd3asa57YgsiUhBgEOAVpWcv7uV90ASFAiJcqx",
-	"k9n38o9siSDQABr9G92fR6nOC61AWTN69nlU8JLnYKGkb6+EhNcv8b8MTFqKwgqtRs9G5wtgurJFZdlM",
-	"SDgw7PXLySgZCXxYcLsYJSPFcxg9G+Hzf4lslIxK+L0SJWSjZ7asIBmZdAE5x85nusy5HT0bVRW1tKsC",
-	"XzW2FGo+urlJRqelnm2BpXCPt8Hhm3w5KGdgjNCqDxTjHm8DxTf5clDOubnsg8Nyc7kNCHz+pRDc4Mum",
-	"0MoAocsvXOIrkL2D3yswFn9LtbKg6F9eFFKkHIE8/GgQ0s/RYP9Rwmz0bPS/DhuEPHRPzeHP5+en/+BS",
-	"ZPTyT2WpSzd8e94nrEZfpktmF8CmOluxVFcyY0pbNgVsYiDD59NSXwLjrKwkTEYNlv2q7StdqezOwF/r",
-	"txf+X3XAZLbghtmFcBt4k4zewUdILWQ/6my1F1xcrd7ORs9+2w7hxuIme7V/I4wd3XzomBKiYumwwe1F",
-	"vOhMz2iTXK8Tho2rwtgSeM6iflgGqeQlGKYVsCkvga0B8Nz1A+WVSCFhr7ixJ6evE8aVWUJp2OeLUQaW",
-	"C3kxevbbZDL5cMOWwi4YXEG5wkWfSsgn7EdtF8wseAGG4Sg8TaGwkNEW+IN/59ix1u827PCUYwM7kBDc",
-	"OVxxp9uAQkqyBtFNoCJEFk7SVFfKtvvqJFpuu9hyAYopOgyI9WwKUqu5YVbTNp+cvmaXsELCVpS6gNIK",
-	"R3/cFrv/ZrySSLr84HT6Z7Q+XZTU/6KnOB6uqH/tHwKWPaD6fj0Ke5gOTAB6EzqeZQI74PJFCZmw5kcu",
-	"uUrhvcm6h0hdMzbV1XxhmVbM6qI+M9W0OR8SZjZhQrH3ZyzTUvLSTJp5qiqfQjlKRtfjuR77H2dSc/vD",
-	"E5yrMK9KgHMBZWvpZlwaWN/vfy7ALsDR1rAEwhBsC2CzEoBZAWU0+lRrCVzhQLlWdiFXe07fT9i/fJcT",
-	"d6xw2+4utMygPDAMm2LPqpKSTyUEZtlGJRxJ58JCXtiVX8GbZFRIrl6rmd7JJ0K7G8IdRKPXPYvz+uVW",
-	"zNvBuZNRyS28EbmwW+d/YBg2ZBJbRgsrlIU5IJsYWW0HIfSJlPWOduwaexDvMVeZw7D6yCDlNw8H7+1N",
-	"LNb81gfkFoxMth7XeP2i7Y137UMHUXlRArfgpYFIRlqXYhQsI5EWUY9WpDJQIn11bAr5ky4chJvEphu1",
-	"T1xnMy8c+THw7ZxfvwE1t4vRs6NHj3bh+U0yQmD6kDPlUtKp0UvFRAbKiplAmcxhLM0jGj+i7wnS+Jnw",
-	"218/XzHJUagjJPm9Qp6tZ0wKY/1iGmaAl+kCDBP24dqEjp8+3Tmhm97t8uy5d7uc0G+twBnoGeO0fZ5T",
-	"T9hPJGHMBMiMCGXvjk1LvTRQnqUlgPoZxHzRM5hveGCYobZsQY3xPBXiGqTx0xd5lY+ePX7y9IdklAvl",
-	"vx73b250qlvA/FNkuIyDYFli2x5Qfjh68mR/UNLKWJ2flvqaBF8u5QB59kX00s2HdSb2TlcWnHrg4Gd2",
-	"USKTdSJMga8xoYwFnuGW/uhbvTfgkHrCfgXIDOOK8dSKqzY73uQTN8kIFH59B6kuM8S4nZzWNfVyLSGT",
-	"E3LL0MWBYe/fvWG8KAAJqFYpxK1JJAOVofTaxYwvAYoTKa6gBYrbhQ2erxg9aK2ZsXxlWFUwPsOzyZ0g",
-	"CCozCSuBZyuiM1xpFBgmjHpxM22BmUptUNw2zGit8C+yCOoLN1aCBdM9gwJKI4z9BXJdrvaaBTeXBpE0",
-	"hsMskKLm1BmR24UwVperhBkdJpdyxaaVkFkQeEgfgZkuoT1Bp1fQO8by0hpSN3RlGYnm17ZnRt7M0cU/",
-	"63UPVPFBqvWlAJMwqedCmYdIO6XmGRPKS8qBCnVIBDsJPJ2CFygFlKsXOoPhh+90/U13AoNEXplRx96U",
-	"LeQ9CKcQroU1E/Y2F9ZCltRqHpTIRgyrzHOGU2G2KpUJXOMa+cOsS16LpYXwbPKr/+e3dcg/xPLFWOSF",
-	"Lq2zkiFBHM2FXVTTSarzQ80LMU51BnNQh/WgN/Hr5lIU40D/x4VGGlfW9IHQ5H0pu3a+4HPAzdUFUljC",
-	"4/Y5LK3ZLZxu4XGo6m2RRwiPg9DA56DshL1V0iO4MCzIWh1Kj5R6CdlLnXOhTDcTydzDpneW8xW7EsbJ",
-	"nChO05sbKNozX16WfIXPZ5KbxS8ed3dQ20pF4wtFRGjGjWW5zqD7tC7EfCGR9f4kIQ8G1O3D/BxeocEI",
-	"AzwDAd8H8hvg6cJtenvRO6H4WGXzARP8mV8B44xaM27wnHl2YippGZ/jFlj3/G8lKsrnZWUXW8aMWm3V",
-	"5nEUNyxcF5BasylvDpI4qY83Mh9OiM6qAk8sZG/e/NIhBpwHwA4M7bJ8zvQ6nREpPvVL28nY5RdCFMii",
-	"P87jysD4ePJo1AWt5GpeIV4QuBHClpVCCYCMQTm/PrNQtLGRhPrNDnNtLDPYeu30WX4ZOBsTls3FFRLb",
-	"oiXP+Y2rBbqjLvEtB8szbnnbAnLaIhIbW90G9H2BxO/oEaq54ysuK2AFF6WJ9QknlyXsEgrrTHvWG8G3",
-	"EMaGDOriH7hO3Yz36JQbs0Rh7AobseVCG1wVyNdXrTJAggykJQwiycnIt/2C5UH1FFUsLtfBmQkpmVAJ",
-	"KlBkwGDnC1iR5uiHfc7aBNoR81TnOUmO9Urmg1bRM+8+tTBIWlYjvjKhJuyfXioSNj5xQWZqqVLsgYG6",
-	"jzOvcD28lWiz1skex3ftxW6aEmuDOKt4EsS963XC5VbaHa9utcFcCilfZx2c8wyfkE3UqRY1r0Ckf85+",
-	"uxj958Xog39ocJ8DPN5IcWC+jLsOllg8GWlwc7DEgoOUVWqrErK35G/sGux/n7391fsQEjx+nLn3kYpz",
-	"24yLNMI5LfPKWDbTiPpOqfK/CzpByr1H3WY6rXLPe3cDuzIWUOvMC/vTtQVlhDO4N1R+k6zDtWU8w8Pm",
-	"hfYAq+sNdysvbDfP3IAA935zif7ZWgZmFuQPyzTZ4JCwrbPkpzVlrwfsGmwh1OUgXfYNxOPTewErSNZB",
-	"DtQtaYQx3sAVyOEH9bz12uYx/VkvWQZQoAy7COy0BG60MmtSAD3ztqxtcgDKq263G5fbxnw+j0Ahq/xt",
-	"xCurIyNhWNVYJOjRYhv7u9tNgGB9MQttTeKVXNoIhhp4ZbWznLkXMkhFBobNSp03M3w42bSaIjJ12jHb",
-	"JplNCthwZK+NOZUtwQdZv2UF2wqn7be1iIXus7xR9weGYQtn3MQZZ1kJxnSZAXegtJgrXcILKC15qQZI",
-	"9CfkImTnb85YigDPRMotmJaGlnKFVP4KSjFbJUSo/VQdgzUgZ2Mj5gqyVic9RgIvjfQsSJBVIiPv9Spx",
-	"jEfYoKoZRIsFig3ON7h7rXYbDLxy3L9J5y9OGbZqWwWfPn38dJcUiQjV760hg/K6ZftrTHrtwBCa+oXo",
-	"OjcvIRU5X3NQbkr6J3REcy6Zc3Iwg8c2YmzMaMeiyEcKKVEeZF5SG5swmMwn7GL0aHL89GI0cWvx3kD2",
-	"y5SRV8ewHOZ8urJgnjNv5jE2PGt70gpuLZQI1f/97U/jD//14OIi+9PFxeS/Li6y//x/FxcT/P7wP0Zd",
-	"nrDG0sIL4ac0CWsw1LDizxBqRXO99o30Z8XlYdM/7clLvVRS8+z9uzd/AwVlFNiw0+0ci6FN3EjOKWgh",
-	"8x0zKdTlMP/zKy6k4+1zBwo0vbx/92aYN/qVkNDtij6hAKyIHRSlzqq0yxRDISi9ZyhyNk26HIYi2/qe",
-	"izPaHbIUHxdqUkPVdWC64n62mho043W4CZ2QQaE//ftYS8f7Bc+sycpdW/pamWo2E6kAZb2DcQ8MLSRX",
-	"IcQpeFUzTfMkhY4tcfJLpBnmsgsZulA1Bin0Ogw/X/uDeEZs/hYnbUanZGBEh2Lh4AdTMOCITKdpVSJu",
-	"DYLZ6ROvNuKydsLNm4gXpeMwyMbuQPqcPxO7J/Q26mLPMJXTKLJgmxef8IWrbMNP1YYOm/WTCHy6jUTE",
-	"fb/gKgUJ2YntUkfC7sehHIisqX+L1LgYP5alsOTb9dZ+MUO2vqQtsLeOy2gBjKij7CmUQmc/qWwg2AeG",
-	"pe5NNhVSInMuqAvvCOubx53A3GtoaQP4+qVfteCD4jvclbcA5cxyW5lB4BjLLdwHRGvspUbmTkg3VnIH",
-	"OvSidxff8lEJb4Sx73yA7ObSvFXg7CR6Fnx6HapPzYF6o5599JUw1FvLpjMgKJXEiptN6w729auLsekc",
-	"3IumZFLyQydOhMQzQLrlUXfEEDY9E596iAxZpOuZcbdCCy0zsyX+6HX3IqGWn3O1avrLuU0XCdPINLiU",
-	"1Htnx+uiCg3QGq21RNGstuDDrSIgo3DgfRmLH3ZvphJhxm4/NGpZIl2wS4ACNywKCcGD3uGmJuTQqmUQ",
-	"dnbS646wSff6YAdivWKIMsyPjXrhFxg7e+hfSr7T7SwugEPczbVvCcoZtzC2gqjUYJl7/brDzmg/yY1F",
-	"DbAXVF7vBTZ1ZpoI/IbrKty3BTe9k7gVJ+lX7dthcLdmVVWR7bVVtArpgqv5Pvt1PzFxd8MNCTEajI2X",
-	"pIdibUR/rBMCqZdQptwAe332lj0++uGH8RHjsljw8bFjBeWKpToD9qCQFdKGGSyZhDlP3e9IC2KDzYGh",
-	"eA8mdWOfqe2lFJOJy85n+IGz5gI/JH7k+KHwQ+PH7/iBZJkjoeY4X17hxxI/Po2S0ZTjxxQ/sOcp9jzF",
-	"nqfY83SBH9j99CN+4BhTHGOKY0xxjCmOMcUxpjjGFMeYXuEHjjFFqjHFgVIcKE3xg7YAx0hxjBTHSHGM",
-	"9BI/cIwUx0g1bRV+YM8pAp5izyn2nF7jB3affiLTEX4gkBn2kmEHGXaQ4VPAcQGbAA4JOCSxK8CewZIC",
-	"jh/YwQw7mOWE7viB7eYI/RwBn2Mvc4R+jl3Nsas5vjtHwOf42hwXZ17gBy7OnDrAgeY40BznMccpzBH6",
-	"BY62wNcW+NoCGy+w3QLbEboKHFJg9yJ3t5iSkcCeBTYWhij6KBl9xHYfsclHBPwjQnCJv10ipJcI6SVC",
-	"eolNLrGXS2qCvVwiQJcI0CUumMT5SkQLiUsn8TWJkEpsLHFIiUNKBFLipsgVWRHxA9/IKawYB89xrXKE",
-	"IEcIcuwlx8nkCEauKPwYPxCWHKeV4xgkWuQ4Ro5j5DhGjkDmuPE5jfaJ7nHhBw6piO7iaEQLFMKscCCF",
-	"3SvsXpVERPAD39U5SSz4ge8W+G6B7xYIaXFJQc34Qe0U8WT8IKmHTJwIUIGw/M7pChl+4GglNilxoBKb",
-	"GHxqcDkNQkqh04YkchzN4GgGwTWIfwbHNTiuwXENjmuwU4ODG5LZcXCDS2JwNQxCYHBGFru3xPxwMha7",
-	"p+tuFnu22LPFni32bBWJcviBPVvs1GKnFmG22F+FgFfYS4XvksJQ4WgVPr3Cp1c45BVO5grbXeE8rrDn",
-	"K5z+EsFY4mvX2MEK261woE/47icE49OywwFU3zP6mZt3lVJCzc+5udzPNiFqYYOJmLmTSUwYVrqOUQgb",
-	"aHPxribXDZcuvnNBNunQGQVbsFMJyBGWXFgi7sL6kG5hFkyXzFhd4I85VxWXcjUZJpOGW5cW8j65tIYO",
-	"9es6LFYoihM3ZP3wIZ+NtdCtUpetFOHdZb4IkaNWFwVkQaVdIPsWtM4ututuZSWRDbt4ulMoXAsA7vMy",
-	"boT7TsEuAZeAm8seFxX2ujUyAPHQLPSy7SeTfrFud8lmMxq4b0rNUrlI4L7Q394gXecx2aVhB1dHeMf5",
-	"YPZ4qw717llLs9ClHeOqOY8EYnTtXGjFiicuPJz7XyDrjhK/nRnI8tIOPCqRGuTMke7d4SK2qe1MQ+J0",
-	"XONOUdjUZqAa/HUcio/Ih36aNNzK41dhPytPeOl2Vp51uvlHs/TUs7sjS0/d3zey9HRe5h1i6Wlf7d3X",
-	"0uOH3dfSc7YZCLc7nK0RJjYC9ujCh78q4U95sPDWMW8T9pqCLLIgsYT+hGni4L5fjRoCyh3cKfp+D+X7",
-	"PZToHso2IrHNw0OWXrr8WF98PGnuxvkDTkHqD5DtT4WU5uFzCmgh2Zl5s6ITRYiOzLXOWgYg6owYNr2y",
-	"TXc6c03uUGlC2PzAwyhyiGyLqFt4P+hIRDTXgpzp5jNKoXMu1H660Xsy6J2ktg46bZ1btx1aoRwRbRPp",
-	"Y6Ay06LtpCxZ09LtzHPUanws2xRYpTKvP4Ytwr62bUu35vY28gQIxWaVlIlzpYeLgOa7gjY8KvTfWF8b",
-	"OMN/F/WtqKZSpGcIXefikn+D2rgpuAu9SRwd08iE/qjdaqm/65F3o0e6+HrTn3DL+IstTlOKpJ5Buhql",
-	"8+pV1AYrsQ7GTuUEsWzvaKd4h5VuYexAN3T0xt4aCr7Un4UnBqYtf2xAJrmhdD67MIy6qn2AV/RG5P+E",
-	"K5fd5u74BY14ri9B9SAWPnIkeF5yZQ2lpTJ1OqR6JzaRfAjpef/uTa3Z9faEy0DyaLfqrWe2tXyIKlPk",
-	"OW75Bqjd0SJEcMcDdyJ0fJ2yy0PZd18y5SSOMpSAziM9lmeZvwtq3KSeu6MshbHsow5BBprCJLlkZy//",
-	"fmDYg/jupsku2ePJ0dHk8cM6j01XUjN3/SqITnEPUpKnceM+6LQaH48fjVFLHBcl4NKQv82On0yOmv+o",
-	"wSgZ6Sf1f4/906eTp/V/P4yNltE3C2XJo++yIg/THGi848nTMV2nbv9UkNPH//AYv8aQ+Z8nRz0PXI9d",
-	"b2wM5lpKboFcQO1fhYXmUSp5lcHYaKXAjp+Mjx8dP3309OhJx6On7uFfj//a8fCHjd+eNr/oojJ1B0dH",
-	"j442Hv1545e/rP1CWyHz8dPJ8cjr/vx6nNNelfpy/GTyQ93icb0eGUBhAC7HV0/89P3Fo2QkJc/5+Mk4",
-	"51dQivRyfPTn6fjo+C8wFsrdo2sgeDz+c5gWrcHx0V83JXevNfqMkXRl2eWac1kDsn6r53mHlyWJLwLW",
-	"IbRl1UGr+0ToVlLLnfLzwOuowl+fFoo9cMoYKqPeLqccLyDD1MNbhrg3cHTRsBbX70u+4MWKmr1FCpKu",
-	"bKpz6LWavTfwDxS1tdpqp0I6w65cQ8dsSq6i+6S5MMa5DBnlRGvUiVsxvbT3RpffY7K/MmzWlSjMVDky",
-	"LZw/3V5/6C9+rl2ccUtGgHRB+u93ueULItEIj2K5+cH78xfPY0NWzld09ZF++4Sor2czA/bhcLF6kFoe",
-	"8gR5GJJ4LFZoY8RUrsIlzIfrWjue1a+jsO9HbYQ5q0gu2+579AlGrAE5c9knsmZRODOujy3nKqiyPZOh",
-	"Lv8BZSbSngMWUl5cuUb1+jo/hMvUUXL1hSDkoHaMP8NhS8DT4U9v68b1rsM7aGt9co49MmlUpiWvNvt7",
-	"y0QWXgn63JkZdz2hRR0JyK3l6aK5E07Y8WAjWc8kAPXwOft80/CsaAKe0Qw0AHctY/jtE5S6vu2se27j",
-	"n0cX2GdCcenFgNtbBbYz8SYPZuyWcjyTU46JQZLCANNDk8xrL7rV5FBpsh7coe44yIyBGNPYMEw1n4PB",
-	"6XWQqpPM3cfSJUu1mol5RRdO6wWYArLMhGUlXyrn/PXZkw0z5OWq6TRvWz66z0xPJpHbhGN35z44pzxL",
-	"TvxF9HB+1TjVwmRfKc6RFT9gZIRpuHCfnDc8VKDH7L0lTsDZn24VJLDd8PSNIwTcvO4oPMB19o1iAwgD",
-	"9PwVJX/tQwLvgowMsDwIIlLPWcjXumZ1Cxeeh9t3Ef3jDrefgHiAvqntH/MQZQ7fN+ABB9zXlojvNLc+",
-	"99sC8nR7R2H/Fetb7kPPHiTDr2zXFw2dEDPnV8CE/TYXuZNB2DLQneyCSoPK4kzQtmbDK7DP6y9NXOtz",
-	"FvSQOoVo9tzfMfaKBwqXyt0bfl47oZeNk5dNV2zBlfMueJ9nCabKWw5PD1djgB81KhD+SyPucFk3i9Fv",
-	"5nYpA68ELJtV8XlENF067bo2tUPBJtXaaDbjZVvD/p+tSn/XYL+1BruvapE0qY9rhvLFnsg9peotzrl+",
-	"AgjFloAIC0WcMkvrjnwjLqDD9F3+ty5s1KtHForEZdvaoWj3X5JclwuzyqVW6Ra4pPaKg5uL1peUb8xA",
-	"qlW2DT+i1P4dmwOoMNOwpyVcCV2Zv2kut6OLN3WErM2Ff5EgOzBsrl1C9g6dvy+YvJVQjZJOCsVygQzD",
-	"eu9vO6dZdNUUrm03yGvd5sBp6ymzRztndHxxtV8u99NzTZKtgniTQKxHdgnyCo9yjbVxi6S6YDC3/BJu",
-	"n1mg6vVZumiUJgRlyV3e010iSo1TeYjt7sGjaH8cHEl9zPpO8l6BV06gaUddOQs7/vYvKsvFVfavYM5o",
-	"NQoORZeeOHJ1tyKwnLyx0VWv9NFPhVxc3EZMlksYi7BE2U/M/Xogvr6n4btL4d/RpfBd2PruLvi67gLz",
-	"3V3wx3EX6Nq+Y/rNHKYnX94gY+mrLUlzvsBZ4SIQ7sVb8cf1RDRp6rtEV7OmAHlrxV5m7VrL6tqtL3eE",
-	"/I/1cITNa5+4Tgl5PYPz8EzMpFP4gCH3wLiAv5BBLYi9mTC4lgS4plwJkImKckuI+aJb8NX6F65WL7Ty",
-	"+dtO6CqAj/jdNxfjgWEpL1DCT+sO5WrtAozPrk+UeqCVW2vnt2h6Xe9z88Y9Sln1lfuEXQpJ1fMSpktW",
-	"FfOSZ8BWuioJ8IFXTN4rE0ItX7jaouerAoaGECtWFVLzjKyO9DbDEUL2+6bK6pA1iUBp9TZwIqSr7SrB",
-	"5xgFyMxXdAtX3az2SYGek0sAZEa1DJl2uePpf5d+QJj/NjX57qianlv5XdX0Gm3ZasYLIgt6W1g3r9Xu",
-	"AYH8LU19nQb6nj70wr69SlIP4EF3vQ3UG8aFvUDGExcd1h4XK2SC0/kxUai/O5H+Pm84vZDVjqpAd0XO",
-	"53D4kVLHhP+h+VKo5v+5mNX/L2Fa1F/M1fxP15QXJy5VXGSztV9yl/S8/eOVyia6AHWdSyfKmDHFZkNd",
-	"twFfKkqNWpJQ81xOwpOOnnIzhusU5N6DmKIEnpkFgM3lhP4iOYJre1hITnmL6EtKqWvo35yXl5ledltl",
-	"3OYhTz0twSWGf1/Kfo/liWJnj8fGriQZN30q+dO3Z+cuvJ3qBPpYdE/XeOkyB4fKMZWyghSbFYPrQnTd",
-	"7XC/m9cdZpwzZ9RteqmH9MM1fW7aHl2TL6iAQ+Ral3kYzGpmQGVxvDHRtIKXru4sGWh1mbUKFTdnZ7vb",
-	"lch1pTJibyJdhMiLtmRvALb7dnOwC91DrH8+Pz9lrkFNoAklEsblkq+M29voJOL3TlTqNKXWHm58zYlX",
-	"lbQC18ctpAuytbrkpHsvKK888mpfcfigVYu3R6h01lM/z3qbW57iBqX6adir3ZzasWa3RDv4RdqmiNvI",
-	"7yYJ3ccl/7wbL0qYuaD4GiunKy/N7lmrwohP8OPKblN0DwzDVojylO4/Ydy6qJqjR+wX8eNaOa8nf3n6",
-	"5x92VPRa2+NoL+OVjaHr2tmdSd3fKnBJ2hXlaE9cTkDnlycxhdtFWFo9m4HKUDsTqqg6UohKnfaeASfy",
-	"TCXkTBhfO+G3i9FUZ6uLUcIuOvI9XIw+tPW+9Xov9R593li+Dx16aG7mPb4gYdiy1Gruff2gix5iYjsZ",
-	"fFcfpZ6XPDe7Ty8umoPNtxywj29E1xl9xY0lmtGfpj/Ox+8dDa6EatgbCvP5Kpn6W2FPrvvNmbvCbVUp",
-	"7OoM+3bQnJy+/jusfgae9Xnk6tJboWx7Uhf3EIY9UJpdjH4EXkJ5MUJOPhPXRGgFdrBwHYd0qaP/M/ZJ",
-	"BsbvDYxPTl+P/w6rZl95IfD7DQIrenPENwl4UD5wd1jB6KpMoaZdUZUe9kLqKkPok9pXczxhJxcqSnSA",
-	"GmhK7YKb7oFEnfVKwDIJtVnq9MHBtNjcMn54oYTyzNWbf8Ll2oQ65xYla5HDhDV53yipRMft/uRCGc1S",
-	"Kai8pi9+5RxwhGKRLW7lTGOTC3WhzlFGaKzLhuVcKMuFioKDRKsSq/OyhD12ORTIhnWhUPaUwNy60rKW",
-	"lV34BHmmLg2SUVrUxKVe8OcDuym95HehrmoMrnM0zPhl8LdM2CueWkQkniO1J7k+YVM8PCYJ5atMwpxF",
-	"50LVWVipaIQNt0IpdKq+tHh1HN9bdP6dpdsp2u2qpJrYFyTmCota4agTZbCncQfGUR5F7yAcHU8eTR65",
-	"moygeCFGz0aPJ48mj10xmgUdtEOfa//QVzjA3+bQQXreQZOPxbcNSO0PoMvwghsWOThd8Qs2dRX/TcKo",
-	"bosUuXD7ESwnSIp4yMSPEJx4eJCMuC0jeI8fPYpkD+IZkX7x0ThV0FGpXTTMD+GMmjedsrCfKVUDffLo",
-	"yV0P3Q707IDh1+YQNGaEeNEdZMfHfQPWi3f4CyedC7IgARLprfKcl6vRs9HfQmG5et0tnxsk3T86DBl9",
-	"wBcOyep/GDDv8LP/718iuzmsFaaxl5ULXvIcLJSmN8VQ06TOsPaS0gsVnd7mgIa8V0+rK9A7qodEjoRD",
-	"qjgOjQYeC7dJTT9iIomCsIFWyU9SxoTP8BKE+jV5/vm6chj40ppm4FqQFkUKVNJUPal1LLo639Y8o46J",
-	"hBHotfQfBwW1z5SzODtJ3N0I93TxR52t7gyxNxWNm7Yo4N1Y93aodyj8Pee8QSGHH/7A3yFYW8y+PTB1",
-	"GXjJIh3fsnfmpZg+bacCa1n1voB6JKOnd7g+XXWPetalr6ZYsK7hSZl0UDe+scs+yx6dtjjlRUT8vDcm",
-	"In1EGw4/U0wQEj3ntRm7h5/xD/68k4/yVgw7Hm4KKvOiWl8tMuebd2kBHT0LEeLO6L/BRtuR+vfJTXvu",
-	"BPRs4lr9t1uw10ZX3AXVGpdNtr/RV83q5kPPVFwIuecfURhXwjIN7tjCtTB28oc5bFuq+u155jb2sePU",
-	"NfGOPq4nWqOOk5bsKTXQlauXvdsatcQRSLjAwxwK2ew8qDq+S9ZSPNfSN6IcAEtUNGaiNLZRx+SKaUVe",
-	"WW3A1zwPBVbJW/T6JRF7qryCRIiX6YJZH6faPtJSGHsaQN9Yql1Fe+q51Le/SB3+vQIK5PTacH31Konw",
-	"Kap/3y5cv8vItWlKQQoXylqXtMqdd9z6QKuviHUBty80bpfd/tTLtGOLyOaN2+PqGzsuImUfzOFrA25s",
-	"nuwoPo3S772R6a6CWh2Hvruk1h3pGjh43WtEAmrEJirQKf+7SCyS/ymkY/0QxmaMcJ2pVkZfv2SGX7VL",
-	"Cm+prkRJV4XdzCJnrC4MSyVwJVcJSeWcSW6jJJW1KG8Qi3Bgn9fXlYrm1o06YT+R5cR5wD2FmepsReYA",
-	"Tz/6ZHm/XPckyb+Ix4iE+U3h/eiukXObRt5ZBorEh+M7FEZ7Kor2wUQ1IaXUS8rrluuyKSn3fK0in4tc",
-	"cdqQoxy1pw7J8x6H7B0gH4KMdr19wNzeNeEW3WcsZoOHn/1/QXjNQILtsIS/pN+j8mT1jgS3qDtOeNBI",
-	"XBU2aWWhbWOyGybG5BZqPdlay4qQwPWQ3RlxchPctXbJbqFhnTJ1iee9E3/0Dc7UcC1yrQrfXdqgdq77",
-	"ftKhfzXYlLhNO5KMv6BIJNOM7R2PEfdHvrIWprRGrTdCltqbXcXhUvdmfMk6SfbXtL/sQcL5zPpQKRcK",
-	"9s3xz63fELIZ7J9foD2ELnZrDRAiFSkk0f8Upfs23WpCCMAcrCZE9TG+qwn9akITgxqy07oyvEN0gZmQ",
-	"Fsof2+rAPvVX7lM16KrCskM1aOqw3KVqYBrMDeevRuZ+1eDMSdgu8WDbaVrnaB8gbT9vdAvnow6iO+8Q",
-	"7slaeWBqf2CfqH5WGxbvT1RfCwi9Z1F9oxxOn+GoSTNdp5ZuxPVej5tLZqI1FboMdfmtrjP911FJd+yY",
-	"66wv3DM3v5WQ1Rzttga/tiiPL/317uyyQ8Lztyg2+wfkM3L4h5D02v3eeH7dDd3oQOlyI+geVDbp02o2",
-	"zfQReYjZc8s9OUyraSopz93dQTrsXMqQJbPOJ9WlyMTnfIgiEx+PliLzdX053QrQ1mUeoAC1yKW77UzJ",
-	"a9+/exOFLHTqRb3reOfcbgDx+uY74vSiHdvxRb72br3oBBfXGduiiPyGm+IakUjkn/rKLKGOeWctFBcp",
-	"5C/VCSnrwihkKugtjNKlTN0vU+28ZfGVlanhOBopU24z7h9pt9ifzlrkfU86fejS6Y8pd/02ov0Och2s",
-	"uVvLF3SanJqSIsPNTvEgSLJLguCPR7IPTAvWW1Hwrava0HRKpYWEXRgr0m5qvnWt7/C01BUu+sSZVsGN",
-	"e/M5d1Yu3OV27qgo0utxrqOWvNM5ntddep37mdBABLv7+K/a/9PGTRfIEa9LGaExCiPCxsWWe10q2zD1",
-	"6NtgKntAmfRLt59CzR9+c3qzLokPQodtBL+cw/3EC55Yl9MMSm4Cq4DSkLsl45b7mkdURdM5fx80WZlM",
-	"4mMVTOIjhpx30CShMFZSB0CYxIfqkJD7EKllJANP2FvvYUaeaRz5/ASldkCUgDiFdDXnK5Zpsitt4iit",
-	"0y1VjAPjhkK2Rf0ErvV4a3x9Q00W/Ao6QXa1M789EzzFWbVwkrKG9OJiXYHqlgZcen9YzEcbGVzIp4Kg",
-	"D+myXS7RihzYUqhML7stu+c+1HuYWTekM/5u0+236dom7fNss+RYBzRxhocGmJ3JXrfCQOO3jMp3ZkZu",
-	"Z1jcDUVdEc4idgbdQhh3VaQHKmrWvR79eana6bqo+3NstxeY9fXUHRC6dncH4od7jqfcxxTvjSl3aYcP",
-	"V0oCAXV0Z7cFXkVh9Em42uOSqTQWv2SzoHXi6F9cxbWjNDbxTtOutx2H/VACIB1y7jUXnHpEvnOXmeX+",
-	"7PJxsoNB9oPjO8Wh9QpTW6JYSTgIOURIMlp6C82t4uH30pZahYZ3KkvunZ+5eeesRzjRYUpTVD7Y6090",
-	"v82rBsEYFbJNfF0byr+54Z898KHpGwc7HF2t4OFu90Cv3d8nUVonR7Uw10TlDxLr9s7J2Rldf98x9dvU",
-	"xP2QNI6Fv1urQM/G3DaUu98ifUaRl7yJuXehmP4yIRmco3yuzGpNnMHHSoR7E+0U9F2m5XtkCpsZcL6y",
-	"UXkIUn2BOflWWLbbljz87B+ihv5l929sk4QUriGtSM8NNT72uHnzBiG5bxlxrQ7KvhduvgrN+G91f0W6",
-	"Xb0zateFw00SyJ1G+u6SFi7leVTYwmcUEpbIpL+kWknpU5z+7adztg7FQ5byshRgGr7Yi+pnIbPhvSJ7",
-	"VN5jC/WqY/q5ynxNAzdtlPlalT7/GKzTw1vdLVZFmTXoxXZOjd8+IJt1AUxd5qNTunFonaWRrnOPFtYW",
-	"5tnhIS/EJMo0TsmyeSEOr46JdfsZbFjuuyKyXL5lp5zX5rlNzf+knbqiVcA16sGt2ebrZxSLXg/dc93D",
-	"3coIYq2rVqQyCmSPxqgDQTeHicKXDkwdtBRnOfB9hBv1m13QJbi+O+ru9rcE01U+yXftbtHdfLj5/wEA",
-	"AP//",
+	"7H1rc9s4tuBfQWlvVZx7KfmRpOdO/OGW43Q63kk6rtie2ap2dgoiIQkRCbAB0LKS9X/fOgcACVKkRNly",
+	"0j2TL0oskcABcHDej6+DWGa5FEwYPXj5dZBTRTNmmMK/Xim50EydvYY/EqZjxXPDpRi8HFzOGBnbn59o",
+	"cvZ6NIgGHH7IqZkNooGgGRu8HGimNZfinzwZRAPFfi+4YsngpVEFiwY6nrGMwtgTqTJqBi8HRYFPmmWO",
+	"bxvFxXRwdxcN3vCUdcEhC5MXhkx4ytbBAr8/HJBzJSdrYMntz+vgcI88HJQLu7ldoLi9/ybHc0n1vAsO",
+	"Q/V8HRDw+0MhuIOXdS6FZoi572kKr7DkI/u9YNrAd7EUhgn8L83zlMcUgNz/rAHSr8Fk/6HYZPBy8L/2",
+	"q7uxb3/V+28vL8//TlOe4Ms/KyWVnb6+7hNS3iQiFTFwW2SyJLEs0oQIaciYwSOaJfD7WMk5I5SoImWj",
+	"QYVlv0rzRhYi2Rn4jXE74f9VekwmM6qJmXF7gHfR4CP7zGLDklcyWW4FFxXLD5PBy9/WQ7iyudFWz7/j",
+	"2gzuPrUsCVBRWWywZxFuOpETPCQ76ojAw0WujWI0I8E4JGFxShXTRApGxlQx0gDg2I7D1A2PWUTeUG1O",
+	"zs8iQoVeMKXJ1+tBwgzl6fXg5W+j0ejTHVlwMyPshqklbPo4ZdmIvJJmRvSM5kwTmIXGMcsNS/AI3MXf",
+	"OXY0xl2HHY5yrGAHEIKdwxUOug4ooCQNiO48FUGycBLHshCmPlYr0bLHRRYzJojAywBYT8YslWKqiZF4",
+	"zCfnZ2TOlkDYciVzpgy39Mcesf3fhBYpkC43Od7+Ce5PGyV138gxzAc76l77O2eLDlDduA6FHUxPtAd6",
+	"FTqaJBwGoOmpYgk3+hVNqYjZlU7ap4jtY2Qsi+nMECmIkXl5Z4pxdT9SNjER4YJcXZBEpilVelStUxTZ",
+	"mKlBNLgdTuXQfTlJJTU/PYe1cv1GMXbJmapt3YSmmjXP+x8zZmbM0la/BVwjbDNGJooxYjhTwexjKVNG",
+	"BUyUSWFm6XLL5bsFu5d3uXDLCted7kymCcpa8CiMLIo0peOUeWZZRyWYSWbcsCw3S7eDd9EgT6k4ExO5",
+	"kU/45+4QdwCNzjo25+z1WszbwLmjgaKGveMZN2vX/0QTeJCk8GSwsVwYNmXAJgZGml4IfZKm5Ym2nBrZ",
+	"C8+YisRiWHllgPLrp73P9i4Ua37rAnINRkZrr2u4f8Hxhqf2qYWoOMn+tVyIVNIEpOuWjUKR2gov9nmS",
+	"uBeAETWpSkq1eS8TPuGsZdf/AZQUbyaMuaCawPNkobgxTNQwJaGGDQ3PWBu6oOzYiilO7ob7QWgmxTSE",
+	"/IkuYQ/vZTWu5l/Y2nHhAcCU8dIw3Y6BhUrbdlHPpDLDlN+whKRczD33wJ3YO3xBMi4Kw/TTYyJFurTy",
+	"ABdxWiTsSqX6nre9gXlO6MZ1RvXD6oEhIFd9dBL26ho/CJBmpyhG0ZYtZwkuVq8iDX7dve+OnnONw6MC",
+	"YVimN5GvNvSueCtVii7h7xnV76Vi/XlNJpWHayLTVC7qsK3yGcFuzWmhdJuYcU61JlSTGH8HpJgyg4gB",
+	"b+GgxwTO3fM0OLPd4ILd9TXH7iTB/qfuzrzlhMsD6zQgPOyQHagoH7WcMQz5q6XQrTBY6m1ZmIMgIshy",
+	"uJiSiZIZOWy/7fDoRSfVyCToGX6B1G4UMHG9hnudte/VW7kgGRXLaryMmngWEXnDFKFpiqO3Dtw4eLux",
+	"tdlqWxSsajN2XBhqio6j1Qa4dUgORuREEBobflOxE1UITfaAx455mgIBpEQbmeegFgurezKB5EMqMpUS",
+	"2Q4TRQaLsYMBTbOvBCBXdL0O8lUOzOUktpCukGoLoBSAkAHgMD7AoQk3x4QbElPhdPhCJFKwECp4uAck",
+	"7fL8iZ80AspgdUK/WXCpUHsqdUneJttPmTDeMtQhsuEzpQpnZtTAeSnDEnsJ3IyO+sDWl5tRPigFQZF4",
+	"IdqkvHsJp26KU2ntNevu/msW84ymsK1xkl+18d26hfJ0pmTGyGt2cyllqsm5kkbGMoVjzSUXBjR08vby",
+	"8nzv4imRik+5OCa//HxJvtoJ7lBn3b9hCjdtym+YRqr8Dza+kPGcGXL18Z3dzNPX5yROOUBMYikEaI5G",
+	"jsivsJ1AWdKaUMU1UYwmy3tL9RMuuJ6x5MSskbuqA8TL4g53MQMhhKPqZO9Tpyh2L9B40s92vFFNAPHp",
+	"ql2+QtJqsXgmF7q22tSt6H7akpK3yy3REd+50ix5P97iLcViqRIuplf9RUgvXOF6ywEiIkWMZi38hiXl",
+	"VgAxdYd/7x1xt78XooGMHytGgVoAiXfv9hf1dclf+osBjicBQ+UZk4VZC6oz0+G21PGGT+BSwJZZQs9E",
+	"yZjGbCIV67uMJgNOBuXCQhjDrW3jvKe4kfW1BrbtNuu/AQlGWx4s2KJiZz8jW5lwliZoMcmtctnCS0DE",
+	"/cg0/wJL2Sglv3PiK95HxVBhqiEEF4lcVCQHuD9w/Am/ZYnTrzSZUZUwhVxHc8PQ1jbhYspUrrgw7XK2",
+	"m+IiVoyJt4xPZ2YT3dH4LJnhw6DY5fyWWWUro7c8A27+7PmLn6JBxoX78+ig894EolwNmH/wpEthXYFl",
+	"Ac92gPLT4fPn24MSF9rI7BxokjvQHib40+Clu0/NU/4oC1M/VzNTspjOnAANrxEutGE0AeRzOEuuNGjR",
+	"IC+QXxlLNPBbJw6GhrRV0nQHshX8+dHTuM2oaB8NoTyuk8knGtk1zXNGUQGJmb/wAY1cRTTnFWmTrErZ",
+	"rXSd7MVSzjnTEUnllAv9FHAZSTYXzgbgL+XWMlTFngph1PJUJqz/CZ8337TH7C3VSJtWSKZiDYOKPWp2",
+	"y40ekQ8ZN4YlUUlXmSKFZpoU2okaplDCEln7opxM2vhQaEXzv41+df/5rQn5p9DuNuRZLpWxjmy4dYMp",
+	"N7NiPIplti9pzoexTNiUif1y0rvwdT3n+dCTwyGKhaA2OiR0xLqGfD8dRF26mjPq1G5KRpdA9Y5JTjXS",
+	"yqyFDXEzIifGKpBHzw/I3nMyk4UC7QgeXsxkyogDBghmPKNqCjzWSfGlzbIQhWZJCYhikwJ1KXxQ5khe",
+	"PD05bFUdO9iQ8yJ28p8T5DeVK9ya5EQCCKFA4LPuLarYGubTbhI/sYNNnFPVzeEo5TsmpnDshwcHPa4P",
+	"ANOlIcU0TRHH5UIQnjBh+IR7MwGz6wjmD/xCkeNXSf33JUmpYcoal38vgAHLCUm5Nm4zNdGMqnjGAAGe",
+	"NhZ09OLFxgV1H9f9xAWnHm4hLvxgwj+YcAcTdsjUgwkHT1fmn3ZePGcsPwGdqAaKPYU2gR9+aKjCdKlJ",
+	"kRM6gbtJrQOZiURHViO3tg8hzQzkZhzFrrQGZpxKYHQgOkgp4F9utB0LDjZldYdBKE0wpbk271km1XKr",
+	"VVA914CkIRx6BhQ1w8GQ3M64NlItI6KlX1xMBRkXPE28URnjGKxGU1ugtT3hO8hVNLolgOWgS//WfBv5",
+	"yFOhP498VIVd/ZvJR4gma000ksgcKOyqSQoQbLNRYg2Pu6R6vkYeQTz2QgOaP0fkg0gdgqMBzuroHUow",
+	"S17LjHLRYe1O7I/V6Cjp3XBtLbSlO2MFRTvWW3ovJinVs/cOdzdQ20IE83Nrnp2AnJnJpMM9NePTWQqs",
+	"9+eUZT4GdP00b/0rOBligGMgzI0B/IbReGYPvb7prVB8LpJpjwW+pTeMUIJPE6rhnjl2oovUEDqFIzD2",
+	"91+ULERyqQozWzNn8NTaKCCYxU7LbnMWG70qb/aSOHGMd2nWnxBdFDncWJa8e/e+RQy49IA90XjK6TGR",
+	"TTrDY/jVbW0rY08fCJEni+46DwvNhkejg0EbtCkV0wLwAsENEBZdQUDo73BrLwzL69iIQn2Hn03D043b",
+	"Z+jcczbQ7K3Bvshr8pw7uHVaUDTImKEJNbQeOXVeIxIrR10H9CoH4nd4QOZsObyhacFITrnSoT5h5bKI",
+	"zFlubAiAccGzawhjRQZl/nfYp3bGe3hOtV6AMHYDD4EOqWFXWNbctUIzFGRYrFgvkhwN3LMP2J5TxVDF",
+	"omkTnAlPU8JFBAoUBj6Ryxlboubopj0mdQJtiXkss8w6Dv1OZr12Ua93nJUuMwn4SrgYkX84qYibhiqP",
+	"MlNNlSJ7mpVjXDiF6+m9RJvGIFtc38aL7TQl1AZtQEK1COTe5T7Bdgtpr1e72qDnPE3PkhbOeQG/oH3X",
+	"qhYlrwCkPya/XQ/+83rwyf2o0c/t4HHBTU/0w7hrb4nFkZEKN3tLLDCJKmJTKJZ8wDyFtsn+98WHX13s",
+	"MTp+KbHvR9atVc4LNMImO2SFNi4GxSpV7nuON8g5dXHYRMZF5njvZmCX2jDQOrPc/HxrmNClo9xT+VWy",
+	"zm4NoQlcNie0e1jtaHBaWW7aeeYKBHD2bR6bcBuInmEcfSIxdg8IW5Mlvygpezlh22QzLuZb+Tbs/Pie",
+	"xwqUdYADtUsafo537Ial/S/qZe211Wv6Vi5IwlgOMuzMs1PFqJZCN6QA/M3ZstbJASCv2tOuQvVX1vO1",
+	"Cr8ojGwJdAhFgg4ttorbdYEIzFtf9EwaHTklFw+CgAZeGGktZ/aFhMU8YdpG55QrfDpajbYEZGp1p9VN",
+	"MqsUsOLIThuzKltE0KTaaVmBZ3lbnNtMdlnecPgnmsAT1rgJK04SxbRuMwNuQGk+FVKxU6YMRrf3kOhP",
+	"MLWAXL67IDEAPOExbRquXcDLDVN8soyQULulWgarWToZaj4VLKkN0mEkcNJIx4Z4WSUw8t4uI8t4uPGq",
+	"mga0mIHYYHMKNu/VZoOBU467D+ny9JzAU3Wr4IsXz15skiIBobqjvNGg3LRsf4tFNy4MoqnbiLZ740MW",
+	"ahxhVdI/wSua0dSH12m4tgFjI1paFoW5FSxGygPMK5XaRISNpiNyPTgYHb24HoxIEFNhQ/M0ydiUYiTu",
+	"MSmjNPxv9Qj8nBrDFED1f3/7r+Gn/9m7vk7+6/p69D/X18l//r/r6xH8/fQ/Bm0REJWlhebcLWnk96Cv",
+	"YcXdIdCKprLxF+rPgqb71fh4Jj5y9erju1+YcHFfPdNVQjG0yjfLKCY7lUEjKRfzfnkrbyhPLW+fWlBY",
+	"NcrVx3f9slje8JR1hbyVUeaWuudKJkXcZorB1LXOOxQ4m1ojvLtCkWr5mptTHVeiOUqo2i5MW77gWlOD",
+	"xNAdm6aGN6RXymD3OfYKpV1NumvIym1HeiZ0MZnwmDNhXGLCFhiap1T41EifjZFIXCcqdGQBi18AzdDz",
+	"NmRoQ9UQJD9qP/w8cxfxAtn8PW7aBG9Jz0wwQfzF96ZgBjMSGceFAtzqBbPVJ96s5HNuhJtWmXJChunT",
+	"ld0B9Tl3JzYv6EMwxJbpbedBRtK67B/EFwwja/ip6tDBY90kAn5dRyLCsU+piFm6IdatlgKGAW/uLVTj",
+	"QvxYKAxm4sZZ+22A2cIGmN0/Hi8EGFBHmHOmuEx+FklPsJ9gBgK8iUHYwJxzHMI5wrrWsROYOw0tdQDP",
+	"XvtwVWdtoRvclfcAZW00ex0cDG5/DIiaKTsemVshXdnJDejQid5tfMtFJfRPAHE+ve0SQPxL90sAcTD+",
+	"ITM/ypXtKPOjHO87ZX60Fg7omTkdlBHYlrG4abdmKgFmbPZDg5bF4xmZM5brWv6azWJZdVMjckhRMwj7",
+	"xK3VhdnXezsQyx0DlCFubtALH2Ds7KB/Ljx7LYvz4ATh3P1DuLtk7maZlM3h/1Qb0AA7QaXlWWBeKZpp",
+	"AvArritcYtFu8xy6Vft6GNy9WVWBmUv9jwp3IZ5RMd3mvB4nJm433BARo8LYcEs6KNZK9EeTEKRywVRM",
+	"NSNnFx/Is8OffhoeEprmMzo8sqxALUksE0b28rQA2jBhC5KyKY3t90ALQoPNE43xHiSVlX2mtJdiLjds",
+	"O53AB6yacvhI4SODDwEfEj5+hw8gyxQINYX10gI+FvDxZRANxhQ+xvABI49h5DGMPIaRxzP4gOHHn+ED",
+	"5hjDHGOYYwxzjGGOMcwxhjnGMMf4Bj5gjjFQjTFMFMNEcQwfeAQwRwxzxDBHDHPEc/iAOWKYI5Z4VPAB",
+	"I8cAeAwjxzByfAsfMHz8BU1H8AFAJjBKAgMkMEACvzKYl8EjDKZkMCWyKwYjM4MKOHzAABMYYJIhusMH",
+	"PDcF6KcA+BRGmQL0UxhqCkNN4d0pAD6F16awOdMcPmBzpjgATDSFiaawjiksYQrQz2C2Gbw2g9dm8PAM",
+	"npvBc4iuHKbkMDzPbPWjaMBhZA4Pc40UfRANPsNzn+GRzwD4Z4BgDt/NAdI5QDoHSOfwyBxGmeMjMMoc",
+	"AJoDQPMvmNkNH4AWKWxdCq+lAGkKD6cwZQpTpgBkCoeSLtGKCB/wRoblCGDyDPYqAwgygCCDUTJYTAZg",
+	"ZALLFsAHwJLBsjKYA0WLDObIYI4M5sgAyAwOPsPZvmD9J/iAKQXSXZgNaYEAmAVMJGB4AcMLhUQEPuBd",
+	"maHEAh/wbg7v5vBuDpDmcyyGAB/4nECeDB8o9aCJEwDKAZbfKZaegg+YTcEjCiZS8IiGXzVspwZIseSC",
+	"RokcZtM2pR4+AP80zKthXg3zaphXw6AaJtcos2OuD2yJht3QAIGGFRkY3iDzg8UYGB4z9g2MbGBkAyMb",
+	"GNkIFOXgA0Y2MKiBQQ3AbGC8AgAvYJQC3kWFoYDZCvj1Bn69gSkxg/YGnruBddzAyDew/AWAsYDXbmGA",
+	"JTy3hIm+wLtfAIwvi9ZMV+dkfkv1x0IILqaXVM+3s03wKneMh8wdTWJcE2UHJi75tofNpZbzSlMb3zlD",
+	"m7QfDIMtyHnKgCMsKDdI3LlxId1cz4i0CZTwZUZFQdN0Oeonk/qcXMOyLrm0hA706zIslguME9do/XAh",
+	"n5W10O5Sm620R05oGTn6h8gJbRas2ygUNgKAu7yMK+G+Y2YWDLaA6nmHi+q7pJuuRgN3LanaKhsJ3BX6",
+	"2xmk+y+Q19oaJf5oWa1l+Mu3yWptpLOuzSKtwG/iUHhFPnXTpP5WHrcL21l5/Ev3s/I06eYfzdJTrm5H",
+	"lp5yvO9k6WktAtjH0lMvCbitpcdNu62l52I1EG5zOFslTKwE7NliFzZVwt1yb+EtY95G5AyDLBIvsfjx",
+	"uK7i4H6kRvUBZQc5RT/yUH7koQR5KOuIRL96RWXiY1WvyF/wb1CvqIQVH9mh0tRIbd9MkX1kW0Dd/Pte",
+	"R3L5xrX4YMw+Bil0SrnYTje6tEnNWM3w59uYsWSLHaioVZAbnUoxRZGZ1qk9hhjofvvw3pK4ajer4V1m",
+	"Ntk7en5QVvHbbs1bVaQqUbOqSBXyM1QQja7ps/r+BavWVqr6EHg/uCCTIk0jV7nQJT/qH0pp/0jYP7GO",
+	"2nOFfxaVNS/GKY8vALrOumL2GbsEm8QchRFBlRzsrtq9tvqH7rwb3dnmFOju5gTaJfNY7TCQ9Hrpp9j6",
+	"oFM57a24WxhbFTLAsq0jvMITFrKGsT1d78EbW2tl8FJ3xfIQmLrM1VpUGAbahGE4VOn3vME3Ap8vu2nU",
+	"2Hkwv8AZL+WciQ7Egp8sCZ4qKozGEv66LB1fnsQqkvchPVcf35XabOdIsA0og7ebG+TE1LYPUAUrndnt",
+	"62FqCDYhgDucuBWhwxTSNq9sV45oTFEEJyABXYbSXJK4/FdtF3Vsr3LKtSGfpQ+skBgaSlNy8fpvTzTZ",
+	"C/NVdTInz0aHh6NnT6v6OS0NIGzKmRedwhHSFL2rKzmw42J4NDwYgmY8zBWDrUEfoxk+Hx1W/8MHBtFA",
+	"Pi//98z9+mL0ovzfT0Mt0+Avw5Siwd9pgV61KcP5jkYvhphCXv8qR0eX++IZ/BlC5r4eHXb8YEdse2Nl",
+	"MvtkSg1Dt1f9W25Y9VOc0iJhQy2FYGb4fHh0cPTi4MXh85afXtgf/3r015Yff1r57kX1jcwLXQ5weHhw",
+	"uPLTX1a++e/GN3gUaTZ8MTry9ZPo7TDDs1JyPnw++ql84lm5HwljuWZsPrx57pbvkq2iQZrSjA6fDzN6",
+	"wxSP58PDv4yHh0f/zYZc2NzBCoJnw7/4ZeEeHB3+dVVyd5qy666Dadq2L4etlJB0W3ovWzxLUZj8WIYN",
+	"q6KFVneJ0LUGQBvl554puK5+ILDtPauAggLubJHC8gI0xj29Z1h/BUcbDatx/a6CE06sKNlboCDJwsQy",
+	"Y52WwivN/m5Lza61zQGdIb4mLTIb5TRdm0Obca2tm5Rg/4hKnbgX04s7s9jcGaPNmcBjbU0VdJEB04L1",
+	"Y8b+U5fs2kgWsluGgLRB+udL6HlA9B3iUSg3711dnh6HxruMLjHdE7/7AqgvJxPNzNP+YnUvtdzXRnIw",
+	"ROFcJJda83G69ImnT5taO9zVb6Owb0dtuL4oUC5b7291RVWMZunEVtxIqk2hRNsx1twrr8p2LAaH/DtT",
+	"CY87Lpgv83FjHyr31/pebHUSRcUDQciY2DD/BKZVDG6Hu721LPNNl7fX0bqCJFtUDyl0TV6tzveexTuc",
+	"EvS1tYtYs4hHGf1IjaHxrMqDR+zYWylQNPJAPT0mX+8qnhUswDGankbvtm30331hSpYZ3rKjAsFlkLQ/",
+	"4YKmTgy4v1VgPROvegaFrjjLMynW1eglKfQwPVQFzLaiW1XdmKrSww51x15mDMCYyoahi+mUaVheC6k6",
+	"SWwOmlQklmLCpwUm2ZYbMGbAMiOSKLoQ1uHtOs1potGzV9JpWrd8tN+Zjuop9wlBb6/3cIm1paz468vt",
+	"i1p5idG2UpwlK27CwAhTceEuOa9/eESH2XtNbIS1P90rMGK94ek7R0XYde0oJMIO9p3iIRAD5PQNFrzt",
+	"QgLndg0MsNQLIqmcEl+jtmF180ne27WNCgdcfwPCCbqWtn2cR9BlcdsgD5hwW1sivFNlum53BOjdd87R",
+	"7rTye55DxxlE/dPUy+RKK8RM6Q0j3Hyf5PWoF7b0dKHbQFqvsvguCp4NL5k5Lv+oYnmPiddDyrKpybHL",
+	"q3aKBwiXwuZKH5eO90Xl2CbjJZlRYb0LzuepmC6ymsPTwVUZ4AeVCgT/xRk3uOmrzeg2c9syiTecLapd",
+	"cbVTJCbatqWKbVCwUbXWkkyoqmvY/96q9A8N9ntrsNuqFlFV7rlkKA/2RG4pVa9xznUTQJavCYgwLA/L",
+	"hEnZUmPFBnToroIHxobKOvXIsDyyFcY2KNrdiaFNuTApbDmZdoEr9Y0z7VqknGONNc1iKZJ1+BG0QW05",
+	"HAYKM057rtgNl4X+RdJ0Pbo4U4evVJ27FxGyJ5pMpS1C36LzdwXQ14rIYaFNLkjGBfZEsN7feh23IL2W",
+	"3Zp2kBvDZozi0WM1k3qd7DBZt1sud8uzj0RrBfGqaFqH7OLlFRrUV6vjFkp13mBu6Jzdv5pC0emztNEo",
+	"9dZQUmwWYEucynw8ewceBedj4YjKa9Z1k7cKvLICTT3qylrY4bt/wn//SUXyT2/OqD3kHYq2JHPg6q5F",
+	"YFl5Y2WoTumjmwrZWMCVmCxbJBdgCSq+6Mf1QHx7T8MPl8Kf0aXwQ9j64S74tu4C/cNd8MdxF8jSvrO2",
+	"F3h7jcBextI3awoFPcBZYSMQHsVb8cf1RFSl+dtEV91QgJy1YiuzdqlltZ3Wwx0h/7YeDn949RvXKiE3",
+	"q1b3rz6NOoULGLI/aBvw56vGebE34Rr2EgGXWB+CJbzAehp8OmsXfKV8T8XyVApXs+4EUwFcxO+29Sef",
+	"aBLTHCT8uBwwXTaSflxHAaTUPa3cUlq/RTVqc8zVKgMgZZVlBiIy59j3n0VEKlLkU0UTRpayUAh4zxST",
+	"K6F9qOWpFIYJc7nMWd8QYkGKPJU0Qasjvk1gBl/xn2LZ6L57EoBSG63nQlBX69n9tlLdQPHNEUdl0M69",
+	"wyCzXZ/hmvbYvJduwE+dK9nUQNGyPJYmrh+fT1Q00pV0sm1zWZqQlE0M8dlO8H9bPILrf5mOijvqhWh3",
+	"/r7I0xmg3g95doI163tcdQDutfD7QL1iJtkKZKAdAdnpcBazhFOkBDpIWrC0xWVjezrEktLl5jkIz+iU",
+	"7X/Gwj/+/6z6IxfV/6d8Uv5/wcZ5+Ye+mf7XLVY1gl1zddX382TS+CazJevrX96IZCRzJm6z1ApleohR",
+	"5qzsugEv5UqCvsfFNEtH/peWkTI9ZLcxS7eeROeK0UTPGDNZOsJ/gbCyW7OfpxSrTuEfMRYewv9mVM0T",
+	"uWi3L9nDA+ngXDFb1v9Kpd2+1xNBLp4NtVmmaKZ1jQDOP1xc2kB97PLoouodXaPK1n32fX8KYTiqaEvC",
+	"bnPelqViv9dnLQapC2uerkYpp3TTVWOuWlHtIw/oX4TkWqrMT2Yk0UwkYeQ00rScghbsE42kSiw3Wrk7",
+	"6x3ISK4LkSCj5vHMx5DUdRTN2HovdcbMTHYQ67eXl+fEPlASaESJiNB0QZfanm1wE+HvVlRqNQqXvnp4",
+	"zQqKRWo47I/dSBsubKSiaEWYYVcAkDrg+5PzsyddabYhdbJ2YLfO8phrPu8Kpbpp2JvNnNqyZrtFG/hF",
+	"XKeI68jvKgndJrjguB0vFJvY8P4SK8dLJ5dv2WlE8y/s1dKsU9mfaNfWXxBs1hAR6hpbHx6Q9/xVoxnb",
+	"8/9+8ZefDjZ2pQ7PODjLcGdD6NpOdmNJ/g+C2RL7AivsR7aio40wQDGFmpnfWjmZMJGAnslFXrQUgE1l",
+	"3HkHrMgzTllGuHadL367HoxlsrweROS6pVrH9eBTXYNtduspz+jryvZ9atGoMz3t8GpxTRZKiqmLWmAy",
+	"7yAmppXBt42h5FTRTG++vbBpFjb3ZI9zfMfb7ugbqg3SjO4mC2E3BecysQ1w/dlgwNI36bNQC+Cyw6+u",
+	"3LbdKxQ3ywsY20Jzcn72N7Z8y2jS5VssG6cBESVztozK1ixckz0hyfXgFaOKqesBcPIJv0VCy2GAmR3Y",
+	"F7sd/J+h04mGV5oNT87Phn9jy+pcac7h7zsAlndW+K/KJ4F8YLNxmZaFillJu4IeS+Q0lUUC0Eel1+lo",
+	"RE6uRVCmAnTpGJ/zDse9FLTvG84Wke+sUxZ/9kbSKl/66bXgwjFXZ8jyacIRDk4NSNY8YyNSVe3DkiAt",
+	"dQqia6EliVOOzVFd6zLrSkQUC6yKS2vkG12La3EJMkJlJ9cko1wYykUQ5sRrfXStv8ifsa0Ggda4awGy",
+	"Z8qI3VfcVlWYmStvqMvGLgkWtY1sEQl3P2AY5SS/a3FTYnBZbWJC595zNCJvaGwAkWgG1B7l+oiM4fLo",
+	"yDcf0xGxtqlrUdbQxZYfxue3YhBYmX55cxRmYFpP1cKeFJ52obCj+TWKudyAVjhoRRkYadiCcVgF07k6",
+	"B0ejg9GB7ajJBM354OXg2ehg9My2EprhRdt3nRL2XX8K+G7KWkjPR1ZV03HPeqR2F9DW54EDC1y1tnUJ",
+	"GdOUihh2ELvupDzj9jy8DQhIEfV9FACCEwcPkBF7ZAjv0cFBIHsgzwj0i8/aqoKWSm2iYW4Ka569a5WF",
+	"3Uqxl+vzg+e7nroestoCw6/VJajMCOGmW8iOjromLDdv/z1FnYslXgJE0ltkGVXLwcvBL74tYLnvhk41",
+	"kO5XFkMGn+AF79HVGxFFhtHkNYLthyB7NdJW9WWnwhKrpxERbAFXd8IVyM2ewKVLIoWz2Dp7JBoe3VdB",
+	"ISO9ilwp1+aVXwVcBUUzZnBJv3UGbpcwlssqQ8GRo/xeMIzqcAyljMOOAoQIGgDXO/dukhNXpRHum1Ib",
+	"SRRueGvAexdoZbx4G3DbQmMP3O5+uU1lDQrbYAR98GgDSdMuwCY8NUy9WtbA6m/HLEPhPj0iyahPWUun",
+	"aLm9YUKF35mdXViYvBw1vK7+q0/YB7BNjLzwLX3rokXz+kWAXWNGEoUeHUxXgOt1OlMyY+Q1u7mUMtXk",
+	"XEkjY5mSvTjJr1T6dETOjBMinJJhK0pVbS5tuS1r47ASRnlnLR/3palybI9+DJBq7/86fX1OYikEs1bC",
+	"RDIflY3ljOsVFeIZVVPncV3MJOi3bugiB3iElwsmhY90KgT2XHBVsEBEgpFH5GcUcqyx2hE1UG6QczvC",
+	"dIxR3VlulsQKuFX75HCXgxCVqqN5C6my/i53ogMrUTNtXslkuTOUPg3naBiV7+pivHOmN27X4SPdrnV8",
+	"OQy/87V3yBnIG4iBGPejDUevM3qfj4lirpiQfxfLutVxkHlO/2xna9pYEK5jhb1LvzVLtu1YUmltl9MB",
+	"s0NPlpS+j/JusluuTX/a95HB5WEJYjq+9NedraiX57VjhffytR5XbNHKzUYuqEqwMrquXkgkUC6uS7dk",
+	"qbhUMrON0gz8C1jk1Q2PHtamG5aBsl/nHBeu1uG4pCstvCOU9fa/uun+yZO7XoJfjdjZkE2swAH/vfr4",
+	"zmos2BeR23qOQTZIqzoQ0sBvwtt7UJ/wrq1H50Yl4l3K7BuOcUW+bZuwesRvwtlrLNCaUxO3lNQ9gT0G",
+	"zljz1JXbgvwXxUH3q2PvvjtVGVLsscSXGF3hxJ4Fu1IbJU00JOG2k2ih2Sq+FKGT/ZHY5jpHfi+2+R0R",
+	"l9CJ8fGdsW3u89iYXCfoDXKEFO1+1Gjf5/ptr5BWkXh+W/xYLImwyIxXPEfknE6xcxkadyiJC6WlOnbk",
+	"TcRpkbArlWqX4IKsL6ZKcesLDtIuV7oWd+qmr8uF9dVRfQPCPgoqcpN2BfDFg7XT0h0AYFgB+LjsKneK",
+	"e1daBeAR6120FZ3L8A3c+SqPvGUN9hRqi1gxxDeB+wV4dHVIaw6H7BWgynTMHRx6+y66WNRm/c9voZ16",
+	"zNlGPa1Q3ydTfGfehuptWAs5Ce7DjhkdUBdcdQeNKQMBhs4H/CCe2qqSeyJFO+MPiJkpWUxnjonCNXd0",
+	"RmA1ZB9ZErJiDFS3jQDKgss+ioFrUnNNN7zSx80QB+9dafi37RMYC4BhAFGl4JaRAljKsh4/EQyMhniE",
+	"svRhh0l6azRi61a2hRofh8c3vebfmLNviF7pUlJKvLFI4e7yDsFaE43ZAVNb3CVqKKE+a2OlvgfpiQYv",
+	"drg/bS3YO/alNFOVvfEzOmdVqBhcmFGr2N88ZXfP8dJhqOWqQOWCpO8qeueVz53SO9/n5hvSu7IsofcD",
+	"hs5OI0FNIOOl7Vv6L0EBf5C+H6TvB+nrIn0+43gd6UPasP8Vs5SB6Nk8kqH98Sv808vaVdcg4HKjk8OF",
+	"XLiIupVsL5staJszWXpWCeCt9q967aDHNIN1VCnqOMSGPnsP43MV87UJqoYNOlr/RrWGxnufuizuWNTG",
+	"8Y8gsTy6txX7sS+bV/SuPr77xca9VPFY2925lXNsuXVVBQaXaRzsUctN21YhwyJwrzuPNXgSZij1Nudp",
+	"2EE8gnda6M1RB1KjM1G7EGapbNbH2Wsk9tj/HogQVfGMGFc5Y9XQc+5B72vg8QD+CEJYG4RQbtOGI8IA",
+	"BTiefvEJ/s8K3DDMGDawaX16TFuPQ55tbDx+X3YbgpBXWOxJQInY3SEI1uusK3d54xKG4Yi+wFrpTDp7",
+	"TTS9qRtvnzgfU0sLPGx9x81qXxttZK5JnDIq0mWEUjklKTVBq7DKWw9YBBO77oo2kgFjA6hhvYIDumR5",
+	"t12P6t9v5OndOWn+kRz5brZ1rgjvIQ7Kdzjx4WiHwqgusFMGE+YUAxE3e3e9V11IkklVwqmxQV4xLl+x",
+	"/l2rDVnKUWbcuLizHbhG7NlVaZPtdyxkg/tf3f+88JqwlJmWiPbX+H0YmOJPxKc32esEFw3FVW6iWi/A",
+	"OibbaUJMrqHW884g7hIJ7AjJzoiTXeCmvYv6+7KDfNIV8bxz4Qff4U711yIbwR279Utv2PftpEP36nq/",
+	"9ClmFOtqbpdAFHB/4CuNdOMGtV5JPW7zLT8uyW5Nrf7G9pctSHjlTbYp3d8d/+z+9SGb3v75AO3BD/Fo",
+	"sco+MKm3mhB0Kf+hJnSrCVWk1jeIVf6WQcr3iE6uuuHvUjXQFeb6+1cic4/oZMEWjQjl0on5sFDcVeG+",
+	"byjuRWlYfDxRfTWY6DFFde+sKcvvdxmOqsaXZbPLSlzvzJyx5dWlJBM4TCuDY1a5i0Ess4t/hK3+0cJW",
+	"7xeN2iP+tNRqVs30AXkI2fNKAOpmrabMRZRTW80QLztN0zKY0He4aFNkwnveR5EJr0dNkfmOETSlArR2",
+	"m3soQDVyGQTzloG8HVs5ZaZzH3fO7XoQrz9IvO6G43iQr32reN1aSFCfeN2wO7vN+HVl/nialq3a0VTQ",
+	"2aq9TZl6XKbaWi3pGytT/XH0Dxmaez86vW8b/A6xm+46ov2RZdJbc9c2VG41OVVNzvubncJJgGQrhOCP",
+	"R7Kf6Bqs96Lga3e1ounY3AMIO9eGx+3UfO1e7/C2lD23u8SZWgvwR/M5Nw65n9u5pcd5p8e5jFpyTudw",
+	"Xbv0OnczoZ4Itvv4r9L/U8fNWqwq7osK0BiEEW4ITRWjyRJUi06XyjpMPfw+mEr2sLevsufJxfTpd6c3",
+	"TUm8FzqsI/hqyh4nXvDE2C4rTFHtWQVTGt0tCTUUZRJtpPIB7GSv6hOhIxeroCMXMWS9gzoiMw4vLaMq",
+	"vDxyoToo5D4FahnIwCPywXmYgWfaigXkC1PSAqEY4BTQ1YwuSSLRrrSKo7hP91Qxnmg7FbAtHCcJU1Y7",
+	"6+RU1GRGb1gryExgDdvvjpTnsKoaTmId805ctIVP7m/Axff7xXzUkcGGfArm9SGpykYENryLZ4wsuEjk",
+	"ot2ye+lKtvQz6/oGiz9sut02XVM1onTNIAPxsQ2asOZ0BczG9nNrYcD5a0blnZmR6z2fNkPh8ZEazBR2",
+	"ugW3qZRdUOFj7fvR3Smj3kAEh7+E57YCsywzuQFC+9zuQPz0yPGU25jinTFll3Z4XxrKE1BLdzZb4EUQ",
+	"Rh/5El22vHtl8YvKuiHlXYos/QNxJ2w04IMPnR0eeaf7/YIZIB06DPvBlgTSdwGqCpV1iHyXtlb849nl",
+	"w6LFvewHRzvFIQtEsikgt+yJ46ua21R7Z6G5Vzz8VtrShfVn9lSW7Dtvqf5orUew0H5KU1AzxulPWKfO",
+	"qQbeGOWrRn9bG8qf3PBP9lxo+srF9ldXCvZ0s3ug0+7v2jo0yVEpzFVR+b3Euq27hLVG1z92TP06NXE7",
+	"JA1j4XdrFeg4mPuGcndbpC8w8pJWMfc2FNMVBUSDc9BhjhgpkTO4WAmfN1FvittmWn5EprBayf4bG5X7",
+	"INUDzMn3wrLNtuT+d38fNPSH5d+Yqi0au2VxgXqu7zq+RebNO4DksWXERmf2bRNuvgnN+JfKX0ntqe6M",
+	"2rXhcNWWaqORvr3Jtm3CGrTariqWAZl0SapFmrqma7/8fEmaUDwti5GUfLET1S98r6VHRfag4fga6lXG",
+	"9FORuC7Ldtkg87ksrVhm7I/COh28xW6xKqiQjS/Wa2P/9gnYrA1gajMfnWPGobGWRkznHsyMyfXL/X2a",
+	"81HQ+xTbd9Kc798cIet2K1ix3LdFZNkOkFY5L81zq5r/Sb0EteuZWFlo3Ah2z1Zfv8BY9HLqjnQPm5Xh",
+	"xVokCmgcpjcsmKMMBF2dJghfeqLLoKWwWrEbw1fGXR3idH1h26h3Tc1wNl/sZHU6zLlrT4lvVIizmecp",
+	"88JXrf+gm8hm8N19uvv/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
