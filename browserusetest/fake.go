@@ -94,6 +94,7 @@ type Fake struct {
 	storageFaults      int
 	storageFaultStatus int
 	downloads          map[string]download // by token
+	chromiumPath       string              // WithChromium; see chromium.go
 }
 
 type session struct {
