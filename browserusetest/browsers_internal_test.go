@@ -385,17 +385,17 @@ func TestCloseStopsEveryBrowser(t *testing.T) {
 	require.Equal(t, int32(2), st.launches.Load(), "a closed fake starts no browser")
 }
 
-// recordingTB records Errorf and runs cleanups on demand.
-type recordingTB struct {
+// leakTB records Errorf and runs cleanups on demand.
+type leakTB struct {
 	testing.TB
 	mu       sync.Mutex
 	errors   []string
 	cleanups []func()
 }
 
-func (r *recordingTB) Helper()          {}
-func (r *recordingTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-func (r *recordingTB) Errorf(format string, args ...any) {
+func (r *leakTB) Helper()          {}
+func (r *leakTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+func (r *leakTB) Errorf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errors = append(r.errors, fmt.Sprintf(format, args...))
@@ -403,7 +403,7 @@ func (r *recordingTB) Errorf(format string, args ...any) {
 
 func TestStartFailsATestThatLeavesBrowsersActive(t *testing.T) {
 	st := &stubs{t: t}
-	tb := &recordingTB{TB: t}
+	tb := &leakTB{TB: t}
 	srv := Start(tb)
 	srv.Fake.launch = st.launch
 	c, err := srv.Client()
