@@ -54,7 +54,8 @@ func WithMaxDownloadBytes(n int64) Option {
 	}
 }
 
-// UploadFileParams is one file to upload to a session.
+// UploadFileParams is one file to upload to a session (UploadFile) or a
+// browser (UploadBrowserFile).
 type UploadFileParams struct {
 	// Name is the file's name, 1 to 255 characters without path separators,
 	// control characters or NUL: the agent sees the file by this name.
@@ -72,7 +73,8 @@ type UploadFileParams struct {
 	Body io.Reader
 }
 
-// UploadedFile is a file UploadFile stored in a session.
+// UploadedFile is a file UploadFile stored in a session (or
+// UploadBrowserFile in a browser).
 type UploadedFile struct {
 	// Name is how the agent sees it: refer to it by this name in the tasks
 	// of the session.

@@ -199,8 +199,11 @@ func (f *Fake) createBrowser(req request) reply {
 	f.launching--
 	switch {
 	case errors.Is(err, errNoChromium):
-		return detail(http.StatusServiceUnavailable, err.Error()+
-			" (the fake runs a real headless Chromium for every browser: install one, e.g. apt-get install chromium, or name it with WithChromium or BROWSERUSE_CHROMIUM)")
+		msg := err.Error() // the fake runs a real headless Chromium for every browser
+		if !strings.Contains(msg, chromiumHint) {
+			msg += "; " + chromiumHint
+		}
+		return detail(http.StatusServiceUnavailable, msg)
 	case err != nil:
 		return detail(http.StatusServiceUnavailable, "browserusetest: the browser could not start: "+err.Error())
 	case f.closed:
