@@ -180,8 +180,8 @@ func (c *Client) StopBrowser(ctx context.Context, browserID string) (*Browser, e
 	return do[Browser](ctx, c, call{op: opUpdateBrowser}, req, err)
 }
 
-// BrowserDownloads iterates over the files a browser downloaded, oldest
-// first, following the pages' cursors from p.Cursor. Only one page is held
+// BrowserDownloads iterates over the files a browser downloaded, in the
+// service's order (by name), following the pages' cursors from p.Cursor. Only one page is held
 // in memory at a time.
 //
 // The iteration always ends: on a page that says no more follow (hasMore

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,6 +196,12 @@ func (f *Fake) createBrowser(req request) reply {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.launching--
+	if err == nil && f.closed { // closed while it started: end it, outside the lock
+		f.mu.Unlock()
+		proc.Stop()
+		f.mu.Lock()
+		return detail(http.StatusServiceUnavailable, "browserusetest: the fake is closed")
+	}
 	switch {
 	case errors.Is(err, errNoChromium):
 		msg := err.Error() // the fake runs a real headless Chromium for every browser
@@ -206,9 +211,6 @@ func (f *Fake) createBrowser(req request) reply {
 		return detail(http.StatusServiceUnavailable, msg)
 	case err != nil:
 		return detail(http.StatusServiceUnavailable, "browserusetest: the browser could not start: "+err.Error())
-	case f.closed:
-		go proc.Stop()
-		return detail(http.StatusServiceUnavailable, "browserusetest: the fake is closed")
 	}
 	now := f.now().UTC()
 	id := newUUID()
@@ -292,23 +294,24 @@ func (f *Fake) listBrowsers(req request) reply {
 }
 
 // listBrowserDownloads pages through the files in the browser's download
-// directory (kept when it stopped), oldest first. The cursor is the
-// position after the page, opaque to clients.
+// directory (kept when it stopped) in name order, as S3 lists keys. The
+// cursor, opaque to clients, names the last file of the page before, so a
+// file saved meanwhile does not shift the pages.
 func (f *Fake) listBrowserDownloads(req request) reply {
 	limit := 50
 	if n, ok := req.query["limit"]; ok {
 		limit = n
 	}
 	q := req.r.URL.Query()
-	start := 0
-	if c := q.Get("cursor"); c != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(c)
-		n, aerr := strconv.Atoi(strings.TrimPrefix(string(raw), "after:"))
-		if err != nil || aerr != nil || !strings.HasPrefix(string(raw), "after:") || n < 0 {
+	after, hasCursor := "", q.Get("cursor") != ""
+	if hasCursor {
+		raw, err := base64.RawURLEncoding.DecodeString(q.Get("cursor"))
+		name, ok := strings.CutPrefix(string(raw), "after:")
+		if err != nil || !ok || name == "" {
 			return reply{http.StatusUnprocessableEntity, map[string]any{"detail": []validationError{
 				{Loc: []any{"query", "cursor"}, Msg: "Invalid cursor", Type: "value_error"}}}}
 		}
-		start = n
+		after = name
 	}
 	withURLs := q.Get("includeUrls") == "true"
 	return f.onBrowser(req, func(b *browserSession) (reply, []browserProcess) {
@@ -317,18 +320,20 @@ func (f *Fake) listBrowserDownloads(req request) reply {
 			files = readDownloads(b.proc.DownloadDir(), false)
 		}
 		out := gen.BrowserDownloadListResponse{Files: []gen.BrowserDownloadFile{}, HasMore: ptr(false)}
-		end := min(start+limit, len(files))
-		for i := min(start, end); i < end; i++ {
-			file := files[i]
+		for _, file := range files {
+			if hasCursor && file.name <= after {
+				continue
+			}
+			if len(out.Files) == limit {
+				out.HasMore = ptr(true)
+				out.NextCursor = ptr(base64.RawURLEncoding.EncodeToString([]byte("after:" + out.Files[limit-1].Path)))
+				break
+			}
 			item := gen.BrowserDownloadFile{Path: file.name, Size: int(file.size), LastModified: f.stamp(file.modified)}
 			if withURLs {
 				item.URL = ptr(f.downloadLinkLocked(b, file))
 			}
 			out.Files = append(out.Files, item)
-		}
-		if end < len(files) {
-			out.HasMore = ptr(true)
-			out.NextCursor = ptr(base64.RawURLEncoding.EncodeToString([]byte("after:" + strconv.Itoa(end))))
 		}
 		return reply{http.StatusOK, out}, nil
 	})
@@ -346,11 +351,11 @@ func (f *Fake) downloadLinkLocked(b *browserSession, file downloadedFile) string
 	return f.storageURL + "/download/" + token + "?X-Amz-Expires=" + strconv.Itoa(int(browserDownloadExpiry/time.Second)) + "&X-Amz-Signature=" + f.sign(token)
 }
 
-// readDownloads lists the finished files of a download directory, oldest
-// first (Chromium writes a download as NAME.crdownload, then renames it);
+// readDownloads lists the finished files of a download directory in name
+// order (Chromium writes a download as NAME.crdownload, then renames it);
 // withData also reads them, up to maxDownloadFile each.
 func readDownloads(dir string, withData bool) []downloadedFile {
-	entries, err := os.ReadDir(dir)
+	entries, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
 		return nil
 	}
@@ -369,12 +374,6 @@ func readDownloads(dir string, withData bool) []downloadedFile {
 		}
 		out = append(out, file)
 	}
-	slices.SortStableFunc(out, func(a, b downloadedFile) int {
-		if c := a.modified.Compare(b.modified); c != 0 {
-			return c
-		}
-		return strings.Compare(a.name, b.name)
-	})
 	return out
 }
 

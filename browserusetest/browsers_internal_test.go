@@ -294,7 +294,7 @@ func TestBrowserDownloadsListTheDownloadDirectory(t *testing.T) {
 		links = append(links, browseruse.Deref(f.URL))
 		require.Equal(t, len("file "+f.Path), f.Size)
 	}
-	require.Equal(t, []string{"c.txt", "a.txt", "b.txt"}, names, "oldest first, finished files only")
+	require.Equal(t, []string{"a.txt", "b.txt", "c.txt"}, names, "in name order (as S3 lists keys), finished files only")
 	require.Equal(t, 2, srv.RequestCount(OpBrowserDownloads), "two pages of two")
 
 	get := func(u string) (int, string) {
@@ -304,10 +304,22 @@ func TestBrowserDownloadsListTheDownloadDirectory(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
-	require.True(t, strings.HasPrefix(links[1], srv.StorageURL+"/"), "served by the fake's storage")
-	status, body := get(links[1])
+	require.True(t, strings.HasPrefix(links[0], srv.StorageURL+"/"), "served by the fake's storage")
+	status, body := get(links[0])
 	require.Equal(t, http.StatusOK, status)
 	require.Equal(t, "file a.txt", body)
+
+	// A file saved while paging does not shift the pages: the cursor names
+	// the last file seen.
+	names = nil
+	for f, err := range c.BrowserDownloads(ctx, b.ID, browseruse.BrowserDownloadsParams{Limit: browseruse.Ptr(2)}) {
+		require.NoError(t, err)
+		names = append(names, f.Path)
+		if f.Path == "b.txt" {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "0-first.txt"), []byte("new"), 0o644))
+		}
+	}
+	require.Equal(t, []string{"a.txt", "b.txt", "c.txt"}, names)
 
 	for f, err := range c.BrowserDownloads(ctx, b.ID, browseruse.BrowserDownloadsParams{}) {
 		require.NoError(t, err)
@@ -326,10 +338,10 @@ func TestBrowserDownloadsListTheDownloadDirectory(t *testing.T) {
 			require.Equal(t, "file b.txt", body, "kept once the browser stopped and its directory is gone")
 		}
 	}
-	require.Equal(t, []string{"c.txt", "a.txt", "b.txt"}, names)
+	require.Equal(t, []string{"0-first.txt", "a.txt", "b.txt", "c.txt"}, names)
 
 	clk.Add(15 * time.Minute)
-	status, body = get(links[1])
+	status, body = get(links[0])
 	require.Equal(t, http.StatusForbidden, status)
 	require.Contains(t, body, "Request has expired")
 }
