@@ -470,6 +470,12 @@ func TestCreateBrowserIsACreate(t *testing.T) {
 		require.ErrorIs(t, err, browseruse.ErrBrowserTimeoutTooLong)
 		require.NotErrorIs(t, err, browseruse.ErrUnauthorized)
 	})
+	t.Run("another 403 is not", func(t *testing.T) {
+		api := newAPIServer(t, answer(http.StatusForbidden, `{"detail":"Not allowed for this key"}`))
+		_, err := api.client(t).CreateBrowser(context.Background(), browseruse.CreateBrowserParams{})
+		require.ErrorIs(t, err, browseruse.ErrUnauthorized)
+		require.NotErrorIs(t, err, browseruse.ErrBrowserTimeoutTooLong)
+	})
 }
 
 func TestCreateBrowserParamsMaskTheProxyPassword(t *testing.T) {

@@ -123,14 +123,11 @@ func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, erro
 
 // resolveCDP asks the CDP endpoint for its WebSocket URL.
 func (c *Client) resolveCDP(ctx context.Context, browserID, cdpURL string) (string, error) {
-	secrets := append(urlSecrets(cdpURL), cdpURL)
-	base, err := c.storageURL(cdpURL) // the same rules: absolute, https (http to loopback), no user info
+	base, err := c.storageURL(cdpURL) // the storage's rules: absolute, https (http to loopback), no user info
 	if err != nil {
 		return "", &CDPError{BrowserID: browserID, Reason: "the browser's cdpUrl " + err.Error()}
 	}
-	if u, perr := url.Parse(cdpURL); perr == nil && u.Hostname() != "" {
-		secrets = append(secrets, u.Host)
-	}
+	secrets := append(urlSecrets(cdpURL), base.Host) // masked in a transport error's text
 	target := *base
 	target.Path = strings.TrimRight(target.Path, "/") + "/json/version"
 	target.RawPath = ""

@@ -57,7 +57,8 @@ var (
 	// ErrBrowserNotFound: no browser has this ID (404 from a browser operation).
 	ErrBrowserNotFound = errors.New("browseruse: browser not found")
 	// ErrBrowserTimeoutTooLong: CreateBrowserParams.TimeoutMinutes is over
-	// the service's limit, MaxBrowserTimeoutMinutes (403 on CreateBrowser).
+	// the service's limit, MaxBrowserTimeoutMinutes (403 on CreateBrowser
+	// whose detail names the timeout; another 403 is ErrUnauthorized).
 	ErrBrowserTimeoutTooLong = errors.New("browseruse: the browser timeout is over the service's limit (240 minutes)")
 	// ErrServer: the server failed (5xx).
 	ErrServer = errors.New("browseruse: server error")
@@ -204,6 +205,9 @@ func (e *APIError) sessionConflict() bool {
 func (e *APIError) forbidden() error {
 	if e.op == nil {
 		return nil
+	}
+	if e.op.forbidden == ErrBrowserTimeoutTooLong && !strings.Contains(strings.ToLower(e.Detail), "timeout") {
+		return nil // another 403 of CreateBrowser (a key without permission, say): the detail tells
 	}
 	return e.op.forbidden
 }
