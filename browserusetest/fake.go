@@ -15,6 +15,7 @@
 package browserusetest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -81,6 +82,15 @@ type Fake struct {
 	runner      TaskRunner
 	tasks       map[string]*task
 	taskOrder   []string // task ids, oldest first
+
+	// Browsers (browsers.go): each a real Chromium started by launch.
+	browsers     map[string]*browserSession
+	browserOrder []string // browser ids, oldest first
+	launching    int      // browsers being started, counted toward the cap
+	cdpDelay     int      // WithCDPDelay
+	closed       bool     // Close was called: no more browsers start
+	// launch starts a browser process: launchBrowser, or a stub in tests.
+	launch func(context.Context) (browserProcess, error)
 
 	profileOrder []string // profile ids, oldest first
 	preload      []string // profile ids of WithProfiles, stored once every option is applied
@@ -151,7 +161,7 @@ func (f *Fake) stamp(t time.Time) apitime.Time {
 	return apitime.Time{Time: t.UTC()}
 }
 
-// WithBareValidationErrors makes create and stop answer a request that
+// WithBareValidationErrors makes create and stop (of sessions and browsers) answer a request that
 // breaks a rule with one bare ValidationError ({loc, msg, type}), as the
 // upstream description declares, instead of FastAPI's {"detail": [...]}.
 func WithBareValidationErrors() Option { return func(f *Fake) { f.bare422 = true } }
@@ -183,7 +193,9 @@ func NewFake(opts ...Option) *Fake {
 		tasks:       map[string]*task{},
 		storageURL:  "http://storage.browserusetest.invalid", // NewServer serves it; see WithStorageURL
 		downloads:   map[string]download{},
+		browsers:    map[string]*browserSession{},
 	}
+	f.launch = f.launchBrowser
 	f.storageSecret = randomHex(16)
 	for _, opt := range opts {
 		opt(f)
