@@ -145,6 +145,7 @@ func (p *chromiumProcess) Stop() {
 	p.stopOnce.Do(func() {
 		if p.cmd != nil && p.cmd.Process != nil {
 			killGroup(p.cmd.Process.Pid)
+			_ = p.cmd.Process.Kill() // should the group have been missed
 			<-p.exited
 			killGroup(p.cmd.Process.Pid) // a child forked as the first signal was sent
 			killStragglers(p.cmd.Process.Pid, p.dir)
