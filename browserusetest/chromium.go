@@ -198,7 +198,7 @@ const (
 )
 
 // errNoSandbox marks a start that failed for want of a usable sandbox.
-var errNoSandbox = errors.New("chromium found no usable sandbox")
+var errNoSandbox = errors.New("browserusetest: Chromium found no usable sandbox")
 
 func startChromium(ctx context.Context, cfg chromiumConfig) (_ *chromiumProcess, err error) {
 	if err := ctx.Err(); err != nil {
