@@ -11,18 +11,25 @@ UPSTREAM    ?= ../shared/upstream/browser-use-api-v2.openapi.json
 
 ## test: lint, then every test (fuzz seeds included) under the race detector,
 ## then the load and fleet tests of bench/ (160,000 calls; 200 tasks over 4
-## pools under one cap; build tag load, no -race).
+## pools under one cap; build tag load, no -race), then the chromedp example
+## (a module of its own) end to end against the fake's real Chromium. Tests
+## that need Chromium skip without one, unless BROWSERUSE_REQUIRE_CHROMIUM=1
+## (set by .ci/run) makes them fail.
 test: lint
 	$(GO) test -race -count=1 ./...
 	$(GO) test -tags load -count=1 -run '^(TestLoad|TestFleet)$$' ./bench/
+	cd examples/chromedp && $(GO) test -race -count=1 ./...
 
-## lint: gofmt, go vet and staticcheck must be clean.
+## lint: gofmt, go vet and staticcheck must be clean, in the main module and
+## in examples/chromedp (a module of its own, so that the library does not
+## depend on chromedp).
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags load ./bench/
 	$(STATICCHECK) ./...
+	cd examples/chromedp && $(GO) vet ./... && $(STATICCHECK) ./...
 
 ## generate: regenerate gen/ from openapi.yaml.
 generate:

@@ -57,7 +57,8 @@ func (e *env) session() string {
 // itself never sends such input: it validates first.
 func (e *env) reject422(op string) {
 	body := `{"detail":[{"loc":["path","session_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing"}]}`
-	if op == browserusetest.OpCreateSession || op == browserusetest.OpStopSession || op == browserusetest.OpCreateTask {
+	switch op {
+	case browserusetest.OpCreateSession, browserusetest.OpStopSession, browserusetest.OpCreateTask, browserusetest.OpCreateBrowser, browserusetest.OpStopBrowser:
 		body = `{"loc":["body"],"msg":"Input should be a valid dictionary","type":"model_attributes_type"}`
 	}
 	e.fake.Inject(op, 1, browserusetest.Fault{Status: 422, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
@@ -78,7 +79,8 @@ func conformanceCases() []conformanceCase {
 		require.ErrorIs(t, err, want)
 		require.NotErrorIs(t, err, browseruse.ErrInvalidResponse, "the error body conforms to openapi.yaml")
 	}
-	return append(fileConformanceCases(), []conformanceCase{ // files_conformance_test.go
+	cases := append(fileConformanceCases(), browserConformanceCases()...) // files_, browsers_conformance_test.go
+	return append(cases, []conformanceCase{
 		{op: "listSessions", status: 200, live: true, run: func(e *env) {
 			e.session()
 			page, err := e.client.ListSessions(e.ctx, browseruse.ListSessionsParams{PageSize: browseruse.Ptr(5), Status: browseruse.StatusActive})

@@ -77,7 +77,34 @@ var everyCall = map[string]operationCall{
 	"getTaskOutputFile": func(ctx context.Context, c *browseruse.Client) (any, error) {
 		return c.OutputFileURL(ctx, taskID, fileID)
 	},
+	"listBrowsers": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.ListBrowsers(ctx, browseruse.ListBrowsersParams{PageSize: browseruse.Ptr(25), PageNumber: browseruse.Ptr(2), Status: browseruse.BrowserStopped})
+	},
+	"createBrowser": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.CreateBrowser(ctx, browseruse.CreateBrowserParams{TimeoutMinutes: 30})
+	},
+	"getBrowser":    func(ctx context.Context, c *browseruse.Client) (any, error) { return c.GetBrowser(ctx, browserID) },
+	"updateBrowser": func(ctx context.Context, c *browseruse.Client) (any, error) { return c.StopBrowser(ctx, browserID) },
+	"listBrowserDownloads": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		var files []browseruse.BrowserDownload
+		for f, err := range c.BrowserDownloads(ctx, browserID, browseruse.BrowserDownloadsParams{Limit: browseruse.Ptr(10), IncludeURLs: true}) {
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+		}
+		return files, nil
+	},
+	"createBrowserUploadUrl": func(ctx context.Context, c *browseruse.Client) (any, error) {
+		return c.UploadBrowserFile(ctx, browserID, browseruse.UploadFileParams{Name: "notes.txt", Body: strings.NewReader("hello")})
+	},
 }
+
+const browserID = "4a8c2e6f-1b3d-4e5f-8a9b-0c1d2e3f4a5b"
+
+const browserJSON = `{"id":"` + browserID + `","status":"active","liveUrl":"https://live.example/` + browserID + `",
+	"cdpUrl":"https://cdp.example","timeoutAt":"2026-01-02T04:04:05.123456Z","startedAt":"2026-01-02T03:04:05.123456Z",
+	"finishedAt":null,"proxyUsedMb":"0","proxyCost":"0","browserCost":"0","agentSessionId":null,"recordingUrl":null}`
 
 const profileID = "7d2f4c1a-8e3b-4f5a-9c6d-1e2f3a4b5c6d"
 
@@ -132,6 +159,13 @@ var okBodies = map[string]string{
 	// UploadFile's second request (to the storage) reaches it too.
 	"createUploadUrl":   `{"url":"http://{{host}}/api/v2/upload","method":"POST","fields":{"key":"uploads/notes.txt","policy":"cG9saWN5","x-amz-signature":"` + fakeSignature + `"},"fileName":"notes.txt","expiresIn":3600}`,
 	"getTaskOutputFile": `{"id":"` + fileID + `","fileName":"prices.csv","downloadUrl":"https://storage.example/prices.csv?X-Amz-Signature=` + fakeSignature + `"}`,
+	"listBrowsers":      `{"items":[` + browserJSON + `],"totalItems":1,"pageNumber":1,"pageSize":10}`,
+	"createBrowser":     browserJSON,
+	"getBrowser":        browserJSON,
+	"updateBrowser":     browserJSON,
+	"listBrowserDownloads": `{"files":[{"path":"report.pdf","size":1234,"lastModified":"2026-01-02T03:05:00Z",` +
+		`"url":"https://storage.example/report.pdf?X-Amz-Signature=` + fakeSignature + `"}],"nextCursor":null,"hasMore":false}`,
+	"createBrowserUploadUrl": `{"url":"http://{{host}}/api/v2/upload","method":"POST","fields":{"key":"uploads/notes.txt","policy":"cG9saWN5","x-amz-signature":"` + fakeSignature + `"},"fileName":"notes.txt","expiresIn":3600}`,
 }
 
 const (

@@ -4,6 +4,12 @@
 // program starts should be stopped (see StopOnExit, RunSession and
 // StopActiveSessions). RunTask runs a task and waits for its result.
 //
+// A browser (CreateBrowser, RunBrowser) is a cloud browser without an
+// agent, which a program drives itself over CDP: WaitForCDP gives the
+// WebSocket URL that chromedp, go-rod or playwright-go connect to. It also
+// bills until stopped (or until its TimeoutAt), whatever becomes of the
+// CDP connection.
+//
 // Create a client once and share it:
 //
 //	client, err := browseruse.NewClient() // reads BROWSER_USE_API_KEY

@@ -54,6 +54,12 @@ var (
 	ErrRateLimited = errors.New("browseruse: rate limited")
 	// ErrPurgeNotAllowed: purge needs a zero-data-retention project (403 on purge).
 	ErrPurgeNotAllowed = errors.New("browseruse: purge not allowed (the project is not zero-data-retention)")
+	// ErrBrowserNotFound: no browser has this ID (404 from a browser operation).
+	ErrBrowserNotFound = errors.New("browseruse: browser not found")
+	// ErrBrowserTimeoutTooLong: CreateBrowserParams.TimeoutMinutes is over
+	// the service's limit, MaxBrowserTimeoutMinutes (403 on CreateBrowser
+	// whose detail names the timeout; another 403 is ErrUnauthorized).
+	ErrBrowserTimeoutTooLong = errors.New("browseruse: the browser timeout is over the service's limit (240 minutes)")
 	// ErrServer: the server failed (5xx).
 	ErrServer = errors.New("browseruse: server error")
 
@@ -135,7 +141,7 @@ func (e *APIError) Error() string {
 		b.WriteString(" (the path does not exist: check the base URL, which must end in /api/v2)")
 	}
 	if e.StatusCode == http.StatusTooManyRequests && e.creates() {
-		b.WriteString(" (the plan's cap on concurrently active sessions is reached: stop a session first; this is not a rate limit)")
+		b.WriteString(" (the plan's cap on concurrently active sessions is reached: stop a session or a browser first; this is not a rate limit)")
 	}
 	if e.RequestID != "" {
 		b.WriteString(" [request id ")
@@ -199,6 +205,9 @@ func (e *APIError) sessionConflict() bool {
 func (e *APIError) forbidden() error {
 	if e.op == nil {
 		return nil
+	}
+	if e.op.forbidden == ErrBrowserTimeoutTooLong && !strings.Contains(strings.ToLower(e.Detail), "timeout") {
+		return nil // another 403 of CreateBrowser (a key without permission, say): the detail tells
 	}
 	return e.op.forbidden
 }
@@ -306,7 +315,8 @@ func (e *TransportError) Unwrap() error { return e.Err }
 type UnknownOutcomeError struct {
 	// Err is what went wrong.
 	Err error
-	// Created is what may have been started: "session", "task" or "profile".
+	// Created is what may have been started: "session", "task", "browser"
+	// or "profile".
 	Created string
 }
 
@@ -315,6 +325,10 @@ func (e *UnknownOutcomeError) Error() string {
 	if e.Created == "profile" {
 		return e.Err.Error() + "; the outcome is unknown: a profile may have been created, " +
 			"so list the profiles (ListProfiles) and delete any you do not want"
+	}
+	if e.Created == "browser" {
+		return e.Err.Error() + "; the outcome is unknown: a browser may have been started and be billing, " +
+			"so list the active browsers (ListBrowsers with Status BrowserActive) and stop any you do not want"
 	}
 	if e.Created == "task" {
 		return e.Err.Error() + "; the outcome is unknown: a task (and, without SessionID, a session) may have been started " +

@@ -54,7 +54,8 @@ func WithMaxDownloadBytes(n int64) Option {
 	}
 }
 
-// UploadFileParams is one file to upload to a session.
+// UploadFileParams is one file to upload to a session (UploadFile) or a
+// browser (UploadBrowserFile).
 type UploadFileParams struct {
 	// Name is the file's name, 1 to 255 characters without path separators,
 	// control characters or NUL: the agent sees the file by this name.
@@ -72,7 +73,8 @@ type UploadFileParams struct {
 	Body io.Reader
 }
 
-// UploadedFile is a file UploadFile stored in a session.
+// UploadedFile is a file UploadFile stored in a session (or
+// UploadBrowserFile in a browser).
 type UploadedFile struct {
 	// Name is how the agent sees it: refer to it by this name in the tasks
 	// of the session.
@@ -276,7 +278,16 @@ func urlSecrets(raw string) []string {
 // read yet; any other reader is sent once. The presigned URL and fields
 // are credentials until they expire: they appear in no error or log.
 func (c *Client) UploadFile(ctx context.Context, sessionID string, p UploadFileParams) (*UploadedFile, error) {
-	const method = "UploadFile"
+	return c.upload(ctx, opCreateUploadURL, p, func(body gen.UploadFileRequest) (*http.Request, error) {
+		return gen.NewCreateUploadURLRequest(c.server, sessionID, body)
+	})
+}
+
+// upload is UploadFile and UploadBrowserFile: presign asks op (whose
+// method names the errors) for the presigned POST, then the file goes to
+// the storage.
+func (c *Client) upload(ctx context.Context, op opIndex, p UploadFileParams, presign func(gen.UploadFileRequest) (*http.Request, error)) (*UploadedFile, error) {
+	method := operationTable[op].method
 	if vs := p.check(); len(vs) > 0 {
 		return nil, &RequestValidationError{Operation: method, Violations: vs}
 	}
@@ -288,10 +299,10 @@ func (c *Client) UploadFile(ctx context.Context, sessionID string, p UploadFileP
 			return nil, &RequestValidationError{Operation: method, Violations: []string{"Body: cannot be measured: " + oneLine(err.Error())}}
 		}
 	}
-	req, err := gen.NewCreateUploadURLRequest(c.server, sessionID, gen.UploadFileRequest{
+	req, err := presign(gen.UploadFileRequest{
 		FileName: p.Name, ContentType: gen.UploadContentType(p.ContentType), SizeBytes: int(p.Size),
 	})
-	up, err := do[presignedUpload](ctx, c, call{op: opCreateUploadURL}, req, err)
+	up, err := do[presignedUpload](ctx, c, call{op: op}, req, err)
 	if err != nil {
 		var rv *ResponseValidationError
 		if errors.As(err, &rv) && rv.StatusCode < 300 {

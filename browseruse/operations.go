@@ -37,6 +37,12 @@ const (
 	opGetAccount
 	opCreateUploadURL
 	opGetTaskOutputFile
+	opListBrowsers
+	opCreateBrowser
+	opGetBrowser
+	opUpdateBrowser
+	opListBrowserDownloads
+	opCreateBrowserUploadURL
 	opCount
 )
 
@@ -49,10 +55,10 @@ type operationInfo struct {
 	// retry says which failures may be retried. The zero value, retryNever,
 	// is what an operation missing from this table gets: fail safe.
 	retry retryClass
-	// creates names what a create starts ("session", "task", "profile"):
-	// a failure after the request may have reached the server is then an
-	// UnknownOutcomeError; for a session or a task, 429 is the plan's
-	// concurrency cap.
+	// creates names what a create starts ("session", "task", "browser",
+	// "profile"): a failure after the request may have reached the server
+	// is then an UnknownOutcomeError; for a session, a task or a browser,
+	// 429 is the plan's concurrency cap.
 	creates string
 	// sessionConflicts: a 400 means the session is stopped or busy
 	// (ErrSessionStopped, ErrSessionBusy, told apart by the detail).
@@ -98,11 +104,23 @@ var operationTable = [opCount]operationInfo{
 	// the storage has its own retry rule (only a replayable body).
 	opCreateUploadURL:   {id: "createUploadUrl", method: "UploadFile", retry: retryIdempotent, notFound: ErrSessionNotFound, params: reflect.TypeFor[UploadFileParams]()},
 	opGetTaskOutputFile: {id: "getTaskOutputFile", method: "OutputFileURL", retry: retryIdempotent, notFound: ErrOutputFileNotFound},
+	// browsers.go. A browser is a session without an agent: its create has
+	// the session create's rules (browsers count toward the plan's cap), and
+	// a timeout over 240 minutes is the create's 403.
+	opListBrowsers:           {id: "listBrowsers", method: "ListBrowsers", retry: retryIdempotent, params: reflect.TypeFor[ListBrowsersParams]()},
+	opCreateBrowser:          {id: "createBrowser", method: "CreateBrowser", retry: retryUnsent, creates: "browser", notFound: ErrProfileNotFound, forbidden: ErrBrowserTimeoutTooLong, params: reflect.TypeFor[CreateBrowserParams]()},
+	opGetBrowser:             {id: "getBrowser", method: "GetBrowser", retry: retryIdempotent, notFound: ErrBrowserNotFound},
+	opUpdateBrowser:          {id: "updateBrowser", method: "StopBrowser", retry: retryIdempotent, notFound: ErrBrowserNotFound}, // stopping twice is harmless
+	opListBrowserDownloads:   {id: "listBrowserDownloads", method: "BrowserDownloads", retry: retryIdempotent, notFound: ErrBrowserNotFound, params: reflect.TypeFor[BrowserDownloadsParams]()},
+	opCreateBrowserUploadURL: {id: "createBrowserUploadUrl", method: "UploadBrowserFile", retry: retryIdempotent, notFound: ErrBrowserNotFound, params: reflect.TypeFor[UploadFileParams]()},
 }
 
 // startsSessions: a create that starts a session (a task without a
-// session starts one), so its 429 is the plan's concurrency cap.
-func (o *operationInfo) startsSessions() bool { return o.creates == "session" || o.creates == "task" }
+// session starts one, and a browser counts as one), so its 429 is the
+// plan's concurrency cap.
+func (o *operationInfo) startsSessions() bool {
+	return o.creates == "session" || o.creates == "task" || o.creates == "browser"
+}
 
 // operation is an operation of the spec with the facade's information,
 // resolved once per process.

@@ -108,18 +108,34 @@ func (p CreateSessionParams) request() gen.CreateSessionRequest {
 		StartURL:            nonEmpty(p.StartURL),
 	}
 	r.ProxyCountryCode = p.Proxy.nullable()
-	if cp := p.CustomProxy; cp != nil {
-		r.CustomProxy = &gen.CustomProxy{
-			Host:     cp.Host,
-			Port:     cp.Port,
-			Username: nonEmpty(cp.Username),
-			Password: nonEmpty(cp.Password),
-		}
-		if cp.IgnoreCertErrors {
-			r.CustomProxy.IgnoreCertErrors = Ptr(true)
-		}
+	r.CustomProxy = p.CustomProxy.request()
+	return r
+}
+
+// request is the generated form of the proxy (nil for none): empty
+// strings are not sent, nor IgnoreCertErrors when false.
+func (cp *CustomProxy) request() *gen.CustomProxy {
+	if cp == nil {
+		return nil
+	}
+	r := &gen.CustomProxy{
+		Host:     cp.Host,
+		Port:     cp.Port,
+		Username: nonEmpty(cp.Username),
+		Password: nonEmpty(cp.Password),
+	}
+	if cp.IgnoreCertErrors {
+		r.IgnoreCertErrors = Ptr(true)
 	}
 	return r
+}
+
+// secrets are the values to mask in errors: the password, if any.
+func (cp *CustomProxy) secrets() []string {
+	if cp != nil && cp.Password != "" {
+		return []string{cp.Password}
+	}
+	return nil
 }
 
 func nonEmpty(s string) *string {
@@ -129,12 +145,7 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
-func (p CreateSessionParams) secrets() []string {
-	if p.CustomProxy != nil && p.CustomProxy.Password != "" {
-		return []string{p.CustomProxy.Password}
-	}
-	return nil
-}
+func (p CreateSessionParams) secrets() []string { return p.CustomProxy.secrets() }
 
 // ListSessionsParams selects a page of sessions. Nil fields are not sent.
 type ListSessionsParams struct {

@@ -42,29 +42,35 @@ func routes(w http.ResponseWriter, r *http.Request) {
 func TestEveryOperationOnTheWire(t *testing.T) {
 	one, task := "/api/v2/sessions/"+sessionID, "/api/v2/tasks/"+taskID
 	cases := map[string]struct{ method, path, query, body string }{
-		"listSessions":      {"GET", "/api/v2/sessions", "pageSize=25&pageNumber=3&filterBy=active", ""},
-		"createSession":     {"POST", "/api/v2/sessions", "", "{}"},
-		"getSession":        {"GET", one, "", ""},
-		"updateSession":     {"PATCH", one, "", `{"action":"stop"}`},
-		"deleteSession":     {"DELETE", one, "", ""},
-		"purgeSession":      {"POST", one + "/purge", "", ""},
-		"getPublicShare":    {"GET", one + "/public-share", "", ""},
-		"createPublicShare": {"POST", one + "/public-share", "", ""},
-		"deletePublicShare": {"DELETE", one + "/public-share", "", ""},
-		"listTasks":         {"GET", "/api/v2/tasks", "pageSize=5&sessionId=" + sessionID + "&filterBy=finished", ""},
-		"createTask":        {"POST", "/api/v2/tasks", "", `{"sessionId":"` + sessionID + `","task":"find it"}`},
-		"getTask":           {"GET", task, "", ""},
-		"updateTask":        {"PATCH", task, "", `{"action":"stop"}`},
-		"getTaskStatus":     {"GET", task + "/status", "", ""},
-		"getTaskLogs":       {"GET", task + "/logs", "", ""},
-		"listProfiles":      {"GET", "/api/v2/profiles", "pageSize=20&pageNumber=2&query=alice", ""},
-		"createProfile":     {"POST", "/api/v2/profiles", "", `{"name":"Alice","userId":"user-42"}`},
-		"getProfile":        {"GET", "/api/v2/profiles/" + profileID, "", ""},
-		"updateProfile":     {"PATCH", "/api/v2/profiles/" + profileID, "", `{"name":"Alice B."}`},
-		"deleteProfile":     {"DELETE", "/api/v2/profiles/" + profileID, "", ""},
-		"getAccount":        {"GET", "/api/v2/billing/account", "", ""},
-		"createUploadUrl":   {"POST", "/api/v2/files/sessions/" + sessionID + "/presigned-url", "", `{"contentType":"text/plain","fileName":"notes.txt","sizeBytes":5}`},
-		"getTaskOutputFile": {"GET", "/api/v2/files/tasks/" + taskID + "/output-files/" + fileID, "", ""},
+		"listSessions":           {"GET", "/api/v2/sessions", "pageSize=25&pageNumber=3&filterBy=active", ""},
+		"createSession":          {"POST", "/api/v2/sessions", "", "{}"},
+		"getSession":             {"GET", one, "", ""},
+		"updateSession":          {"PATCH", one, "", `{"action":"stop"}`},
+		"deleteSession":          {"DELETE", one, "", ""},
+		"purgeSession":           {"POST", one + "/purge", "", ""},
+		"getPublicShare":         {"GET", one + "/public-share", "", ""},
+		"createPublicShare":      {"POST", one + "/public-share", "", ""},
+		"deletePublicShare":      {"DELETE", one + "/public-share", "", ""},
+		"listTasks":              {"GET", "/api/v2/tasks", "pageSize=5&sessionId=" + sessionID + "&filterBy=finished", ""},
+		"createTask":             {"POST", "/api/v2/tasks", "", `{"sessionId":"` + sessionID + `","task":"find it"}`},
+		"getTask":                {"GET", task, "", ""},
+		"updateTask":             {"PATCH", task, "", `{"action":"stop"}`},
+		"getTaskStatus":          {"GET", task + "/status", "", ""},
+		"getTaskLogs":            {"GET", task + "/logs", "", ""},
+		"listProfiles":           {"GET", "/api/v2/profiles", "pageSize=20&pageNumber=2&query=alice", ""},
+		"createProfile":          {"POST", "/api/v2/profiles", "", `{"name":"Alice","userId":"user-42"}`},
+		"getProfile":             {"GET", "/api/v2/profiles/" + profileID, "", ""},
+		"updateProfile":          {"PATCH", "/api/v2/profiles/" + profileID, "", `{"name":"Alice B."}`},
+		"deleteProfile":          {"DELETE", "/api/v2/profiles/" + profileID, "", ""},
+		"getAccount":             {"GET", "/api/v2/billing/account", "", ""},
+		"createUploadUrl":        {"POST", "/api/v2/files/sessions/" + sessionID + "/presigned-url", "", `{"contentType":"text/plain","fileName":"notes.txt","sizeBytes":5}`},
+		"getTaskOutputFile":      {"GET", "/api/v2/files/tasks/" + taskID + "/output-files/" + fileID, "", ""},
+		"listBrowsers":           {"GET", "/api/v2/browsers", "pageSize=25&pageNumber=2&filterBy=stopped", ""},
+		"createBrowser":          {"POST", "/api/v2/browsers", "", `{"timeout":30}`},
+		"getBrowser":             {"GET", "/api/v2/browsers/" + browserID, "", ""},
+		"updateBrowser":          {"PATCH", "/api/v2/browsers/" + browserID, "", `{"action":"stop"}`},
+		"listBrowserDownloads":   {"GET", "/api/v2/browsers/" + browserID + "/downloads", "limit=10&includeUrls=true", ""},
+		"createBrowserUploadUrl": {"POST", "/api/v2/files/browsers/" + browserID + "/presigned-url", "", `{"contentType":"text/plain","fileName":"notes.txt","sizeBytes":5}`},
 	}
 	spec, err := specval.Load()
 	require.NoError(t, err)
@@ -83,7 +89,7 @@ func TestEveryOperationOnTheWire(t *testing.T) {
 			_, err := everyCall[id](context.Background(), srv.client(t, browseruse.WithValidation(browseruse.ValidationStrict)))
 			require.NoError(t, err)
 			got := srv.received()
-			if id == "createUploadUrl" { // then the upload itself, to the storage: never with the key
+			if id == "createUploadUrl" || id == "createBrowserUploadUrl" { // then the upload itself, to the storage: never with the key
 				require.Len(t, got, 2)
 				require.Equal(t, "/api/v2/upload", got[1].Path)
 				require.Empty(t, got[1].Header.Get("X-Browser-Use-API-Key"))

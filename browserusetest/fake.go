@@ -15,6 +15,7 @@
 package browserusetest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -82,6 +83,15 @@ type Fake struct {
 	tasks       map[string]*task
 	taskOrder   []string // task ids, oldest first
 
+	// Browsers (browsers.go): each a real Chromium started by launch.
+	browsers     map[string]*browserSession
+	browserOrder []string // browser ids, oldest first
+	launching    int      // browsers being started, counted toward the cap
+	cdpDelay     int      // WithCDPDelay
+	closed       bool     // Close was called: no more browsers start
+	// launch starts a browser process: launchBrowser, or a stub in tests.
+	launch func(context.Context) (browserProcess, error)
+
 	profileOrder []string // profile ids, oldest first
 	preload      []string // profile ids of WithProfiles, stored once every option is applied
 	maxProfiles  int
@@ -94,6 +104,7 @@ type Fake struct {
 	storageFaults      int
 	storageFaultStatus int
 	downloads          map[string]download // by token
+	chromiumPath       string              // WithChromium; see chromium.go
 }
 
 type session struct {
@@ -117,8 +128,10 @@ func WithProfiles(ids ...string) Option {
 	return func(f *Fake) { f.preload = append(f.preload, ids...) }
 }
 
-// WithMaxActiveSessions caps concurrently active sessions: past the cap,
-// create answers 429 TooManyConcurrentActiveSessionsError. 0 means no cap.
+// WithMaxActiveSessions caps concurrently active sessions, browsers
+// included (as the plan's cap counts them): past the cap, creating a
+// session, a task's session or a browser answers 429
+// TooManyConcurrentActiveSessionsError. 0 means no cap.
 func WithMaxActiveSessions(n int) Option { return func(f *Fake) { f.maxActive = n } }
 
 // WithInsufficientCredits makes create answer 402.
@@ -150,7 +163,7 @@ func (f *Fake) stamp(t time.Time) apitime.Time {
 	return apitime.Time{Time: t.UTC()}
 }
 
-// WithBareValidationErrors makes create and stop answer a request that
+// WithBareValidationErrors makes create and stop (of sessions and browsers) answer a request that
 // breaks a rule with one bare ValidationError ({loc, msg, type}), as the
 // upstream description declares, instead of FastAPI's {"detail": [...]}.
 func WithBareValidationErrors() Option { return func(f *Fake) { f.bare422 = true } }
@@ -182,7 +195,9 @@ func NewFake(opts ...Option) *Fake {
 		tasks:       map[string]*task{},
 		storageURL:  "http://storage.browserusetest.invalid", // NewServer serves it; see WithStorageURL
 		downloads:   map[string]download{},
+		browsers:    map[string]*browserSession{},
 	}
+	f.launch = f.launchBrowser // before the options: a test's may replace it
 	f.storageSecret = randomHex(16)
 	for _, opt := range opts {
 		opt(f)

@@ -89,6 +89,12 @@ func (f *Fake) routes() *http.ServeMux {
 		"GET " + BasePath + "/billing/account":                              {OpAccount, f.getAccount},
 		"POST " + BasePath + "/files/sessions/{session_id}/presigned-url":   {OpUploadFile, f.createUploadURL},
 		"GET " + BasePath + "/files/tasks/{task_id}/output-files/{file_id}": {OpOutputFileURL, f.getTaskOutputFile},
+		"GET " + BasePath + "/browsers":                                     {OpListBrowsers, f.listBrowsers},
+		"POST " + BasePath + "/browsers":                                    {OpCreateBrowser, f.createBrowser},
+		"GET " + BasePath + "/browsers/{session_id}":                        {OpGetBrowser, f.getBrowser},
+		"PATCH " + BasePath + "/browsers/{session_id}":                      {OpStopBrowser, f.updateBrowser},
+		"GET " + BasePath + "/browsers/{session_id}/downloads":              {OpBrowserDownloads, f.listBrowserDownloads},
+		"POST " + BasePath + "/files/browsers/{session_id}/presigned-url":   {OpUploadBrowserFile, f.createBrowserUploadURL},
 	} {
 		mux.Handle(pattern, f.serve(op.id, op.handle))
 		path := pattern[strings.IndexByte(pattern, ' ')+1:]
@@ -96,6 +102,7 @@ func (f *Fake) routes() *http.ServeMux {
 			known.Handle(path, http.NotFoundHandler())
 		}
 	}
+	mux.HandleFunc("GET /live/{session_id}", f.serveLive) // a browser's liveUrl
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		f.record("", r, body)
@@ -135,8 +142,10 @@ func (f *Fake) serve(op string, handle func(request) reply) http.Handler {
 			answer = *invalid
 		} else {
 			f.mu.Lock()
-			f.tickLocked() // tasks move on with the clock
+			f.tickLocked()                      // tasks move on with the clock
+			expired := f.expireBrowsersLocked() // and browsers time out
 			f.mu.Unlock()
+			stopAll(expired)
 			answer = handle(req)
 		}
 		if fault != nil {
@@ -181,7 +190,7 @@ func (f *Fake) validate(op *specval.Operation, r *http.Request, body []byte) (re
 	// FastAPI answers {"detail": [...]} with every problem; for create and
 	// stop the upstream description declares one bare ValidationError,
 	// which WithBareValidationErrors answers instead.
-	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpStopSession) {
+	if f.bare422 && (op.ID == OpCreateSession || op.ID == OpStopSession || op.ID == OpCreateBrowser || op.ID == OpStopBrowser) {
 		return req, &reply{http.StatusUnprocessableEntity, problems[0]}
 	}
 	return req, &reply{http.StatusUnprocessableEntity, map[string]any{"detail": problems}}
@@ -428,8 +437,10 @@ func (f *Fake) deleteShare(req request) reply {
 	})
 }
 
+// activeLocked counts what the plan's cap counts: active sessions and
+// browsers (and browsers starting).
 func (f *Fake) activeLocked() int {
-	n := 0
+	n := f.activeBrowsersLocked()
 	for _, s := range f.sessions {
 		if s.view.Status == gen.SessionStatusActive {
 			n++

@@ -38,6 +38,12 @@ var opConstants = map[string]string{
 	"OpAccount":           browserusetest.OpAccount,
 	"OpUploadFile":        browserusetest.OpUploadFile,
 	"OpOutputFileURL":     browserusetest.OpOutputFileURL,
+	"OpListBrowsers":      browserusetest.OpListBrowsers,
+	"OpCreateBrowser":     browserusetest.OpCreateBrowser,
+	"OpGetBrowser":        browserusetest.OpGetBrowser,
+	"OpStopBrowser":       browserusetest.OpStopBrowser,
+	"OpBrowserDownloads":  browserusetest.OpBrowserDownloads,
+	"OpUploadBrowserFile": browserusetest.OpUploadBrowserFile,
 }
 
 // TestOpConstantsAreNamedAfterTheClientsMethods: every Op constant is

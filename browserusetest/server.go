@@ -33,10 +33,11 @@ func NewServer(opts ...Option) *Server {
 }
 
 // Start starts a fake server for the test tb, like NewServer, and registers
-// its cleanup: the server is closed, and the test fails if it left sessions
-// active, the way goleak fails a test that leaks goroutines (on the real
-// service an active session bills until it is stopped). WithoutLeakCheck
-// turns the check off.
+// its cleanup: the server is closed (which ends its browsers' Chromium
+// processes), and the test fails if it left sessions or browsers active,
+// the way goleak fails a test that leaks goroutines (on the real service
+// an active session bills until it is stopped). WithoutLeakCheck turns the
+// check off.
 func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	s := NewServer(opts...)
@@ -49,14 +50,20 @@ func Start(tb testing.TB, opts ...Option) *Server {
 			tb.Errorf("browserusetest: the test left %d session(s) active, which would bill on the real service: %s; "+
 				"stop them (StopSession, StopOnExit, RunSession) or use WithoutLeakCheck", len(active), strings.Join(active, ", "))
 		}
+		if active := s.ActiveBrowserIDs(); len(active) > 0 {
+			tb.Errorf("browserusetest: the test left %d browser(s) active, which would bill on the real service: %s; "+
+				"stop them (StopBrowser, StopBrowserOnExit, RunBrowser) or use WithoutLeakCheck", len(active), strings.Join(active, ", "))
+		}
 	})
 	return s
 }
 
-// Close shuts the server and its storage down, waiting for running requests.
+// Close shuts the server and its storage down, waiting for running
+// requests, and ends every browser's Chromium process (Fake.Close).
 func (s *Server) Close() {
 	s.ts.Close()
 	s.storage.Close()
+	s.Fake.Close()
 }
 
 // CloseClientConnections closes every client connection (an outage).

@@ -63,7 +63,8 @@ type uploadPolicy struct {
 	Key        string `json:"key"`
 	Type       string `json:"contentType"`
 	Size       int    `json:"size"`
-	SessionID  string `json:"sessionId"`
+	SessionID  string `json:"sessionId,omitempty"`
+	BrowserID  string `json:"browserId,omitempty"`
 	Name       string `json:"fileName"`
 }
 
@@ -154,6 +155,24 @@ type presignedPost struct {
 
 // createUploadURL answers a presigned POST for one file of a session.
 func (f *Fake) createUploadURL(req request) reply {
+	return f.presignUpload(req, func(in gen.UploadFileRequest, sign func(uploadPolicy) reply) reply {
+		return f.onSession(req, func(s *session) reply { return sign(uploadPolicy{SessionID: s.view.ID}) })
+	})
+}
+
+// createBrowserUploadURL answers a presigned POST for one file of a browser.
+func (f *Fake) createBrowserUploadURL(req request) reply {
+	return f.presignUpload(req, func(in gen.UploadFileRequest, sign func(uploadPolicy) reply) reply {
+		return f.onBrowser(req, func(b *browserSession) (reply, []browserProcess) {
+			return sign(uploadPolicy{BrowserID: b.view.ID}), nil
+		})
+	})
+}
+
+// presignUpload decodes an upload request and answers what target does
+// with sign, which completes and signs the policy it is given (the owner of
+// the file), under the fake's lock.
+func (f *Fake) presignUpload(req request, target func(gen.UploadFileRequest, func(uploadPolicy) reply) reply) reply {
 	var in gen.UploadFileRequest
 	if invalid := decodeBody(req, &in); invalid != nil {
 		return *invalid
@@ -161,12 +180,12 @@ func (f *Fake) createUploadURL(req request) reply {
 	if !in.ContentType.Valid() {
 		return detail(http.StatusBadRequest, "Unsupported content type")
 	}
-	return f.onSession(req, func(s *session) reply {
+	return target(in, func(p uploadPolicy) reply {
 		now := f.now().UTC()
-		p := uploadPolicy{
-			Expiration: now.Add(uploadExpiry).Format(time.RFC3339Nano), Key: "uploads/" + s.view.ID + "/" + newUUID() + "/" + in.FileName,
-			Type: string(in.ContentType), Size: in.SizeBytes, SessionID: s.view.ID, Name: in.FileName,
-		}
+		owner := p.SessionID + p.BrowserID
+		p.Expiration = now.Add(uploadExpiry).Format(time.RFC3339Nano)
+		p.Key = "uploads/" + owner + "/" + newUUID() + "/" + in.FileName
+		p.Type, p.Size, p.Name = string(in.ContentType), in.SizeBytes, in.FileName
 		raw, _ := json.Marshal(p)
 		policy := base64.StdEncoding.EncodeToString(raw)
 		fields := orderedFields{
@@ -344,10 +363,16 @@ func (f *Fake) storeUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	s, ok := f.sessions[p.SessionID]
+	var files *[]File // the session's or the browser's
+	if s, found := f.sessions[p.SessionID]; found && p.SessionID != "" {
+		files = &s.files
+	} else if b, found := f.browsers[p.BrowserID]; found && p.BrowserID != "" {
+		files = &b.files
+	}
+	ok := files != nil
 	if ok {
-		s.files = slices.DeleteFunc(s.files, func(x File) bool { return x.Name == p.Name }) // the same name replaces
-		s.files = append(s.files, File{Name: p.Name, Data: file})
+		*files = slices.DeleteFunc(*files, func(x File) bool { return x.Name == p.Name }) // the same name replaces
+		*files = append(*files, File{Name: p.Name, Data: file})
 	}
 	f.mu.Unlock()
 	if !ok {

@@ -24,6 +24,39 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for BrowserSessionStatus.
+const (
+	BrowserSessionStatusActive  BrowserSessionStatus = "active"
+	BrowserSessionStatusStopped BrowserSessionStatus = "stopped"
+)
+
+// Valid indicates whether the value is a known member of the BrowserSessionStatus enum.
+func (e BrowserSessionStatus) Valid() bool {
+	switch e {
+	case BrowserSessionStatusActive:
+		return true
+	case BrowserSessionStatusStopped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrowserSessionUpdateAction.
+const (
+	BrowserSessionUpdateActionStop BrowserSessionUpdateAction = "stop"
+)
+
+// Valid indicates whether the value is a known member of the BrowserSessionUpdateAction enum.
+func (e BrowserSessionUpdateAction) Valid() bool {
+	switch e {
+	case BrowserSessionUpdateActionStop:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateTaskRequestVision1.
 const (
 	CreateTaskRequestVision1Auto CreateTaskRequestVision1 = "auto"
@@ -1112,6 +1145,120 @@ type AccountView struct {
 	TotalCreditsBalanceUSD float64 `json:"totalCreditsBalanceUsd"`
 }
 
+// BrowserDownloadFile A file the browser downloaded.
+type BrowserDownloadFile struct {
+	// LastModified When the file was last written.
+	LastModified apitime.Time `json:"lastModified"`
+
+	// Path The file's name among the browser's downloads.
+	Path string `json:"path"`
+
+	// Size The file's size in bytes.
+	Size int `json:"size"`
+
+	// URL A short-lived link to the file (15 minutes); only with includeUrls.
+	URL *string `json:"url"`
+}
+
+// BrowserDownloadListResponse One page of a browser's downloaded files.
+type BrowserDownloadListResponse struct {
+	// Files The files on this page.
+	Files []BrowserDownloadFile `json:"files"`
+
+	// HasMore Whether more files follow this page.
+	HasMore *bool `json:"hasMore,omitempty"`
+
+	// NextCursor Pass as cursor to get the next page; null on the last.
+	NextCursor *string `json:"nextCursor"`
+}
+
+// BrowserSessionListResponse One page of browsers.
+type BrowserSessionListResponse struct {
+	// Items The browsers on this page.
+	Items []BrowserSessionView `json:"items"`
+
+	// PageNumber The number of this page, counting from 1.
+	PageNumber int `json:"pageNumber"`
+
+	// PageSize The most browsers a page holds.
+	PageSize int `json:"pageSize"`
+
+	// TotalItems How many browsers match, over all pages.
+	TotalItems int `json:"totalItems"`
+}
+
+// BrowserSessionStatus The state of a browser. An active browser runs (and bills); a stopped one has ended for good.
+type BrowserSessionStatus string
+
+// BrowserSessionUpdateAction An action on a browser. stop ends it; it cannot be undone.
+type BrowserSessionUpdateAction string
+
+// BrowserSessionView A browser, as every browser operation answers it.
+type BrowserSessionView struct {
+	// AgentSessionID The agent session that started this browser; null for a browser started on its own.
+	AgentSessionID *string `json:"agentSessionId"`
+
+	// BrowserCost A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
+	BrowserCost *Decimal `json:"browserCost,omitempty"`
+
+	// CdpURL The browser's Chrome DevTools Protocol endpoint, an HTTP(S) origin; GET {cdpUrl}/json/version gives the WebSocket URL that CDP clients connect to. Null until the browser is ready.
+	CdpURL *string `json:"cdpUrl"`
+
+	// FinishedAt When the browser stopped; null while it is active.
+	FinishedAt *apitime.Time `json:"finishedAt"`
+
+	// ID The browser's ID.
+	ID string `json:"id"`
+
+	// LiveURL A page that shows the browser live.
+	LiveURL *string `json:"liveUrl"`
+
+	// ProxyCost A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
+	ProxyCost *Decimal `json:"proxyCost,omitempty"`
+
+	// ProxyUsedMb A decimal number sent as a string so that no precision is lost, e.g. "0.25". proxyUsedMb counts megabytes; proxyCost counts US dollars.
+	ProxyUsedMb *Decimal `json:"proxyUsedMb,omitempty"`
+
+	// RecordingURL A short-lived link to download the recording, once a recorded browser has stopped.
+	RecordingURL *string `json:"recordingUrl"`
+
+	// StartedAt When the browser was created and started.
+	StartedAt apitime.Time `json:"startedAt"`
+
+	// Status The state of a browser. An active browser runs (and bills); a stopped one has ended for good.
+	Status BrowserSessionStatus `json:"status"`
+
+	// TimeoutAt When the service stops the browser if it has not been stopped before.
+	TimeoutAt apitime.Time `json:"timeoutAt"`
+}
+
+// CreateBrowserSessionRequest The settings of a new browser. Every field is optional.
+type CreateBrowserSessionRequest struct {
+	// AllowResizing Let the page resize the browser window while it runs; a fixed size is harder for sites to fingerprint.
+	AllowResizing *bool `json:"allowResizing,omitempty"`
+
+	// BrowserScreenHeight The browser's screen height in pixels.
+	BrowserScreenHeight *int `json:"browserScreenHeight,omitempty"`
+
+	// BrowserScreenWidth The browser's screen width in pixels.
+	BrowserScreenWidth *int `json:"browserScreenWidth,omitempty"`
+
+	// CustomProxy Route the browser through this proxy instead of Browser Use's own. Needs an active subscription.
+	CustomProxy *CustomProxy `json:"customProxy,omitempty"`
+
+	// EnableRecording Record the browser; the recording's URL appears once it has stopped.
+	EnableRecording *bool `json:"enableRecording,omitempty"`
+
+	// ProfileID A browser profile (cookies, logins) to load into the browser.
+	ProfileID *string `json:"profileId,omitempty"`
+
+	// ProxyCountryCode Where the browser's proxy exits. Omitted, the server uses us; null turns the proxy off.
+	ProxyCountryCode nullable.Nullable[ProxyCountryCode] `json:"proxyCountryCode,omitempty"`
+
+	// Timeout How many minutes the browser may run; past them the service stops it. At most 240 (4 hours); the whole timeout is charged at start and the unused minutes refunded at stop.
+	Timeout *int `json:"timeout,omitempty"`
+}
+
 // CreateProfileRequest A new profile's name and user ID. Both are optional.
 type CreateProfileRequest struct {
 	// Name A name for the profile.
@@ -1432,6 +1579,11 @@ type SessionStoppedError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// SessionTimeoutLimitExceededError The answer when a browser's timeout is longer than the service allows.
+type SessionTimeoutLimitExceededError struct {
+	Detail *string `json:"detail,omitempty"`
+}
+
 // SessionUpdateAction An action on a session. stop ends the session and its running tasks; it cannot be undone.
 type SessionUpdateAction string
 
@@ -1719,6 +1871,12 @@ type UnsupportedContentTypeError struct {
 	Detail *string `json:"detail,omitempty"`
 }
 
+// UpdateBrowserSessionRequest An action to apply to a browser.
+type UpdateBrowserSessionRequest struct {
+	// Action An action on a browser. stop ends it; it cannot be undone.
+	Action BrowserSessionUpdateAction `json:"action"`
+}
+
 // UpdateProfileRequest The fields of a profile to change; a field left out is left as it is.
 type UpdateProfileRequest struct {
 	// Name A name for the profile.
@@ -1804,6 +1962,9 @@ type ValidationErrorList struct {
 	Detail []ValidationError `json:"detail"`
 }
 
+// BrowserID defines model for BrowserID.
+type BrowserID = string
+
 // FileID defines model for FileID.
 type FileID = string
 
@@ -1832,6 +1993,30 @@ type SessionNotFound = SessionNotFoundError
 
 // TaskNotFound The answer when no task has the given ID.
 type TaskNotFound = TaskNotFoundError
+
+// ListBrowsersParams defines parameters for ListBrowsers.
+type ListBrowsersParams struct {
+	// PageSize How many browsers one page holds.
+	PageSize *int `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// PageNumber Which page to return, counting from 1.
+	PageNumber *int `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// FilterBy Return only browsers in this state; omit for all.
+	FilterBy *BrowserSessionStatus `form:"filterBy,omitempty" json:"filterBy,omitempty"`
+}
+
+// ListBrowserDownloadsParams defines parameters for ListBrowserDownloads.
+type ListBrowserDownloadsParams struct {
+	// Limit How many files one page holds.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where the page starts; the nextCursor of the page before. Omit for the first page.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeUrls Give each file a short-lived download link (url).
+	IncludeUrls *bool `form:"includeUrls,omitempty" json:"includeUrls,omitempty"`
+}
 
 // GetTaskOutputFile404JSONResponseBody defines parameters for GetTaskOutputFile.
 type GetTaskOutputFile404JSONResponseBody struct {
@@ -1892,6 +2077,15 @@ type ListTasksParams struct {
 type CreateTask400JSONResponseBody struct {
 	union json.RawMessage
 }
+
+// CreateBrowserJSONRequestBody defines body for CreateBrowser for application/json ContentType.
+type CreateBrowserJSONRequestBody = CreateBrowserSessionRequest
+
+// UpdateBrowserJSONRequestBody defines body for UpdateBrowser for application/json ContentType.
+type UpdateBrowserJSONRequestBody = UpdateBrowserSessionRequest
+
+// CreateBrowserUploadURLJSONRequestBody defines body for CreateBrowserUploadURL for application/json ContentType.
+type CreateBrowserUploadURLJSONRequestBody = UploadFileRequest
 
 // CreateUploadURLJSONRequestBody defines body for CreateUploadURL for application/json ContentType.
 type CreateUploadURLJSONRequestBody = UploadFileRequest
@@ -2367,6 +2561,81 @@ type ClientInterface interface {
 	// Corresponds with GET /billing/account (the `GetAccount` operationId).
 	GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListBrowsers List browsers
+	//
+	// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+	//
+	// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+	ListBrowsers(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowserWithBody Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowser Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowser(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBrowser Get a browser
+	//
+	// Returns one browser with its state, its URLs and what it has cost so far.
+	//
+	// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+	GetBrowser(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBrowserWithBody Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowserWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBrowser Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowser(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBrowserDownloads List a browser's downloads
+	//
+	// Returns one page of the files the browser downloaded, in name order (the storage's). Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+	//
+	// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+	ListBrowserDownloads(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowserUploadURLWithBody Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURLWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateBrowserUploadURL Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURL(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateUploadURLWithBody Get a presigned upload for a file of a session
 	//
 	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
@@ -2606,6 +2875,171 @@ type ClientInterface interface {
 // Corresponds with GET /billing/account (the `GetAccount` operationId).
 func (c *Client) GetAccount(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAccountRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBrowsers List browsers
+//
+// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+//
+// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+func (c *Client) ListBrowsers(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBrowsersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowserWithBody Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *Client) CreateBrowserWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowser Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *Client) CreateBrowser(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBrowser Get a browser
+//
+// Returns one browser with its state, its URLs and what it has cost so far.
+//
+// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+func (c *Client) GetBrowser(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBrowserRequest(c.Server, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBrowserWithBody Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *Client) UpdateBrowserWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBrowserRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBrowser Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *Client) UpdateBrowser(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBrowserRequest(c.Server, sessionID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBrowserDownloads List a browser's downloads
+//
+// Returns one page of the files the browser downloaded, in name order (the storage's). Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+//
+// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+func (c *Client) ListBrowserDownloads(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBrowserDownloadsRequest(c.Server, sessionID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowserUploadURLWithBody Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *Client) CreateBrowserUploadURLWithBody(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserUploadURLRequestWithBody(c.Server, sessionID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateBrowserUploadURL Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *Client) CreateBrowserUploadURL(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateBrowserUploadURLRequest(c.Server, sessionID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3160,6 +3594,337 @@ func NewGetAccountRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListBrowsersRequest constructs an http.Request for the ListBrowsers method
+func NewListBrowsersRequest(server string, params *ListBrowsersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FilterBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterBy", *params.FilterBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBrowserRequest calls the generic CreateBrowser builder with application/json body
+func NewCreateBrowserRequest(server string, body CreateBrowserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBrowserRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateBrowserRequestWithBody constructs an http.Request for the CreateBrowser method, with any body, and a specified content type
+func NewCreateBrowserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBrowserRequest constructs an http.Request for the GetBrowser method
+func NewGetBrowserRequest(server string, sessionID BrowserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateBrowserRequest calls the generic UpdateBrowser builder with application/json body
+func NewUpdateBrowserRequest(server string, sessionID BrowserID, body UpdateBrowserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateBrowserRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewUpdateBrowserRequestWithBody constructs an http.Request for the UpdateBrowser method, with any body, and a specified content type
+func NewUpdateBrowserRequestWithBody(server string, sessionID BrowserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListBrowserDownloadsRequest constructs an http.Request for the ListBrowserDownloads method
+func NewListBrowserDownloadsRequest(server string, sessionID BrowserID, params *ListBrowserDownloadsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/browsers/%s/downloads", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeUrls != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "includeUrls", *params.IncludeUrls, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateBrowserUploadURLRequest calls the generic CreateBrowserUploadURL builder with application/json body
+func NewCreateBrowserUploadURLRequest(server string, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateBrowserUploadURLRequestWithBody(server, sessionID, "application/json", bodyReader)
+}
+
+// NewCreateBrowserUploadURLRequestWithBody constructs an http.Request for the CreateBrowserUploadURL method, with any body, and a specified content type
+func NewCreateBrowserUploadURLRequestWithBody(server string, sessionID BrowserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_id", sessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/files/browsers/%s/presigned-url", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4210,6 +4975,87 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /billing/account (the `GetAccount` operationId).
 	GetAccountWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAccountResponse, error)
 
+	// ListBrowsersWithResponse List browsers
+	//
+	// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+	ListBrowsersWithResponse(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*ListBrowsersResponse, error)
+
+	// CreateBrowserWithBodyWithResponse Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error)
+
+	// CreateBrowserWithResponse Start a browser
+	//
+	// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+	CreateBrowserWithResponse(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error)
+
+	// GetBrowserWithResponse Get a browser
+	//
+	// Returns one browser with its state, its URLs and what it has cost so far.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+	GetBrowserWithResponse(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*GetBrowserResponse, error)
+
+	// UpdateBrowserWithBodyWithResponse Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowserWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error)
+
+	// UpdateBrowserWithResponse Stop a browser
+	//
+	// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+	UpdateBrowserWithResponse(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error)
+
+	// ListBrowserDownloadsWithResponse List a browser's downloads
+	//
+	// Returns one page of the files the browser downloaded, in name order (the storage's). Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+	ListBrowserDownloadsWithResponse(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*ListBrowserDownloadsResponse, error)
+
+	// CreateBrowserUploadURLWithBodyWithResponse Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURLWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error)
+
+	// CreateBrowserUploadURLWithResponse Get a presigned upload for a file of a browser
+	//
+	// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+	CreateBrowserUploadURLWithResponse(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error)
+
 	// CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
 	//
 	// Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
@@ -4521,6 +5367,357 @@ func (r GetAccountResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListBrowsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserSessionListResponse
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBrowsersResponse) GetJSON200() *BrowserSessionListResponse {
+	return r.JSON200
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListBrowsersResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBrowsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBrowsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBrowsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBrowsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateBrowserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *BrowserSessionView
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *SessionTimeoutLimitExceededError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ProfileNotFoundError
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyConcurrentActiveSessionsError
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateBrowserResponse) GetJSON201() *BrowserSessionView {
+	return r.JSON201
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateBrowserResponse) GetJSON403() *SessionTimeoutLimitExceededError {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateBrowserResponse) GetJSON404() *ProfileNotFoundError {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateBrowserResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateBrowserResponse) GetJSON429() *TooManyConcurrentActiveSessionsError {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBrowserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBrowserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBrowserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBrowserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBrowserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserSessionView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBrowserResponse) GetJSON200() *BrowserSessionView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetBrowserResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetBrowserResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBrowserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBrowserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBrowserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBrowserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateBrowserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserSessionView
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *RejectedBody
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateBrowserResponse) GetJSON200() *BrowserSessionView {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateBrowserResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateBrowserResponse) GetJSON422() *RejectedBody {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateBrowserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateBrowserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateBrowserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateBrowserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListBrowserDownloadsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BrowserDownloadListResponse
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBrowserDownloadsResponse) GetJSON200() *BrowserDownloadListResponse {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListBrowserDownloadsResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListBrowserDownloadsResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBrowserDownloadsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBrowserDownloadsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBrowserDownloadsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBrowserDownloadsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateBrowserUploadURLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadFilePresignedURLResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *UnsupportedContentTypeError
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *SessionNotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *MalformedRequest
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON200() *UploadFilePresignedURLResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON400() *UnsupportedContentTypeError {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON404() *SessionNotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON422() *MalformedRequest {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateBrowserUploadURLResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateBrowserUploadURLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateBrowserUploadURLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateBrowserUploadURLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateBrowserUploadURLResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5745,6 +6942,141 @@ func (c *ClientWithResponses) GetAccountWithResponse(ctx context.Context, reqEdi
 	return ParseGetAccountResponse(rsp)
 }
 
+// ListBrowsersWithResponse List browsers
+//
+// Returns one page of the project's browsers (cloud browsers without an agent), newest first, optionally only the active or only the stopped ones.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /browsers (the `ListBrowsers` operationId).
+func (c *ClientWithResponses) ListBrowsersWithResponse(ctx context.Context, params *ListBrowsersParams, reqEditors ...RequestEditorFn) (*ListBrowsersResponse, error) {
+	rsp, err := c.ListBrowsers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBrowsersResponse(rsp)
+}
+
+// CreateBrowserWithBodyWithResponse Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *ClientWithResponses) CreateBrowserWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error) {
+	rsp, err := c.CreateBrowserWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserResponse(rsp)
+}
+
+// CreateBrowserWithResponse Start a browser
+//
+// Starts a cloud browser without an agent, to be driven over the Chrome DevTools Protocol (cdpUrl). It bills by the minute from the start until it is stopped or its timeout passes; closing the CDP connection does not stop it. The service charges the whole timeout up front and refunds the unused minutes at stop. Every field of the body is optional; an empty object starts a browser with the server's defaults.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /browsers (the `CreateBrowser` operationId).
+func (c *ClientWithResponses) CreateBrowserWithResponse(ctx context.Context, body CreateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserResponse, error) {
+	rsp, err := c.CreateBrowser(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserResponse(rsp)
+}
+
+// GetBrowserWithResponse Get a browser
+//
+// Returns one browser with its state, its URLs and what it has cost so far.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /browsers/{session_id} (the `GetBrowser` operationId).
+func (c *ClientWithResponses) GetBrowserWithResponse(ctx context.Context, sessionID BrowserID, reqEditors ...RequestEditorFn) (*GetBrowserResponse, error) {
+	rsp, err := c.GetBrowser(ctx, sessionID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBrowserResponse(rsp)
+}
+
+// UpdateBrowserWithBodyWithResponse Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *ClientWithResponses) UpdateBrowserWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error) {
+	rsp, err := c.UpdateBrowserWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBrowserResponse(rsp)
+}
+
+// UpdateBrowserWithResponse Stop a browser
+//
+// Applies an action to a browser. The only action is stop, which ends the browser for good and refunds the minutes of its timeout it did not use.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /browsers/{session_id} (the `UpdateBrowser` operationId).
+func (c *ClientWithResponses) UpdateBrowserWithResponse(ctx context.Context, sessionID BrowserID, body UpdateBrowserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBrowserResponse, error) {
+	rsp, err := c.UpdateBrowser(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBrowserResponse(rsp)
+}
+
+// ListBrowserDownloadsWithResponse List a browser's downloads
+//
+// Returns one page of the files the browser downloaded, in name order (the storage's). Pages follow a cursor; with includeUrls, each file carries a short-lived download link.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /browsers/{session_id}/downloads (the `ListBrowserDownloads` operationId).
+func (c *ClientWithResponses) ListBrowserDownloadsWithResponse(ctx context.Context, sessionID BrowserID, params *ListBrowserDownloadsParams, reqEditors ...RequestEditorFn) (*ListBrowserDownloadsResponse, error) {
+	rsp, err := c.ListBrowserDownloads(ctx, sessionID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBrowserDownloadsResponse(rsp)
+}
+
+// CreateBrowserUploadURLWithBodyWithResponse Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *ClientWithResponses) CreateBrowserUploadURLWithBodyWithResponse(ctx context.Context, sessionID BrowserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error) {
+	rsp, err := c.CreateBrowserUploadURLWithBody(ctx, sessionID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserUploadURLResponse(rsp)
+}
+
+// CreateBrowserUploadURLWithResponse Get a presigned upload for a file of a browser
+//
+// Returns an S3-style presigned POST through which one file can be uploaded to a browser, as for a session. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /files/browsers/{session_id}/presigned-url (the `CreateBrowserUploadURL` operationId).
+func (c *ClientWithResponses) CreateBrowserUploadURLWithResponse(ctx context.Context, sessionID BrowserID, body CreateBrowserUploadURLJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBrowserUploadURLResponse, error) {
+	rsp, err := c.CreateBrowserUploadURL(ctx, sessionID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateBrowserUploadURLResponse(rsp)
+}
+
 // CreateUploadURLWithBodyWithResponse Get a presigned upload for a file of a session
 //
 // Returns an S3-style presigned POST through which one file can be uploaded to a session, for its agent tasks to use by name. The URL is the storage's, not the API's; the fields are sent as multipart form fields, in order, with the file part last. The URL and fields are valid for expiresIn seconds.
@@ -6214,6 +7546,267 @@ func ParseGetAccountResponse(rsp *http.Response) (*GetAccountResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListBrowsersResponse parses an HTTP response from a ListBrowsersWithResponse call
+func ParseListBrowsersResponse(rsp *http.Response) (*ListBrowsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBrowsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserSessionListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateBrowserResponse parses an HTTP response from a CreateBrowserWithResponse call
+func ParseCreateBrowserResponse(rsp *http.Response) (*CreateBrowserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBrowserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest BrowserSessionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest SessionTimeoutLimitExceededError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ProfileNotFoundError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyConcurrentActiveSessionsError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBrowserResponse parses an HTTP response from a GetBrowserWithResponse call
+func ParseGetBrowserResponse(rsp *http.Response) (*GetBrowserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBrowserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserSessionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateBrowserResponse parses an HTTP response from a UpdateBrowserWithResponse call
+func ParseUpdateBrowserResponse(rsp *http.Response) (*UpdateBrowserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateBrowserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserSessionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest RejectedBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListBrowserDownloadsResponse parses an HTTP response from a ListBrowserDownloadsWithResponse call
+func ParseListBrowserDownloadsResponse(rsp *http.Response) (*ListBrowserDownloadsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBrowserDownloadsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BrowserDownloadListResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateBrowserUploadURLResponse parses an HTTP response from a CreateBrowserUploadURLWithResponse call
+func ParseCreateBrowserUploadURLResponse(rsp *http.Response) (*CreateBrowserUploadURLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateBrowserUploadURLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadFilePresignedURLResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest UnsupportedContentTypeError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest SessionNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MalformedRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
 
 	}
 
@@ -7116,176 +8709,201 @@ func ParseGetTaskStatusResponse(rsp *http.Response) (*GetTaskStatusResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1/c9s4suBXQelelZO3lBw7yexu8scrTzLZyW1m4oqd3asa57YgsiUhBgEOAVpWcv7uV90ASFAiJcqx",
-	"k9n38o9siSDQABr9G92fR6nOC61AWTN69nlU8JLnYKGkb6+EhNcv8b8MTFqKwgqtRs9G5wtgurJFZdlM",
-	"SDgw7PXLySgZCXxYcLsYJSPFcxg9G+Hzf4lslIxK+L0SJWSjZ7asIBmZdAE5x85nusy5HT0bVRW1tKsC",
-	"XzW2FGo+urlJRqelnm2BpXCPt8Hhm3w5KGdgjNCqDxTjHm8DxTf5clDOubnsg8Nyc7kNCHz+pRDc4Mum",
-	"0MoAocsvXOIrkL2D3yswFn9LtbKg6F9eFFKkHIE8/GgQ0s/RYP9Rwmz0bPS/DhuEPHRPzeHP5+en/+BS",
-	"ZPTyT2WpSzd8e94nrEZfpktmF8CmOluxVFcyY0pbNgVsYiDD59NSXwLjrKwkTEYNlv2q7StdqezOwF/r",
-	"txf+X3XAZLbghtmFcBt4k4zewUdILWQ/6my1F1xcrd7ORs9+2w7hxuIme7V/I4wd3XzomBKiYumwwe1F",
-	"vOhMz2iTXK8Tho2rwtgSeM6iflgGqeQlGKYVsCkvga0B8Nz1A+WVSCFhr7ixJ6evE8aVWUJp2OeLUQaW",
-	"C3kxevbbZDL5cMOWwi4YXEG5wkWfSsgn7EdtF8wseAGG4Sg8TaGwkNEW+IN/59ix1u827PCUYwM7kBDc",
-	"OVxxp9uAQkqyBtFNoCJEFk7SVFfKtvvqJFpuu9hyAYopOgyI9WwKUqu5YVbTNp+cvmaXsELCVpS6gNIK",
-	"R3/cFrv/ZrySSLr84HT6Z7Q+XZTU/6KnOB6uqH/tHwKWPaD6fj0Ke5gOTAB6EzqeZQI74PJFCZmw5kcu",
-	"uUrhvcm6h0hdMzbV1XxhmVbM6qI+M9W0OR8SZjZhQrH3ZyzTUvLSTJp5qiqfQjlKRtfjuR77H2dSc/vD",
-	"E5yrMK9KgHMBZWvpZlwaWN/vfy7ALsDR1rAEwhBsC2CzEoBZAWU0+lRrCVzhQLlWdiFXe07fT9i/fJcT",
-	"d6xw2+4utMygPDAMm2LPqpKSTyUEZtlGJRxJ58JCXtiVX8GbZFRIrl6rmd7JJ0K7G8IdRKPXPYvz+uVW",
-	"zNvBuZNRyS28EbmwW+d/YBg2ZBJbRgsrlIU5IJsYWW0HIfSJlPWOduwaexDvMVeZw7D6yCDlNw8H7+1N",
-	"LNb81gfkFoxMth7XeP2i7Y137UMHUXlRArfgpYFIRlqXYhQsI5EWUY9WpDJQIn11bAr5ky4chJvEphu1",
-	"T1xnMy8c+THw7ZxfvwE1t4vRs6NHj3bh+U0yQmD6kDPlUtKp0UvFRAbKiplAmcxhLM0jGj+i7wnS+Jnw",
-	"218/XzHJUagjJPm9Qp6tZ0wKY/1iGmaAl+kCDBP24dqEjp8+3Tmhm97t8uy5d7uc0G+twBnoGeO0fZ5T",
-	"T9hPJGHMBMiMCGXvjk1LvTRQnqUlgPoZxHzRM5hveGCYobZsQY3xPBXiGqTx0xd5lY+ePX7y9IdklAvl",
-	"vx73b250qlvA/FNkuIyDYFli2x5Qfjh68mR/UNLKWJ2flvqaBF8u5QB59kX00s2HdSb2TlcWnHrg4Gd2",
-	"USKTdSJMga8xoYwFnuGW/uhbvTfgkHrCfgXIDOOK8dSKqzY73uQTN8kIFH59B6kuM8S4nZzWNfVyLSGT",
-	"E3LL0MWBYe/fvWG8KAAJqFYpxK1JJAOVofTaxYwvAYoTKa6gBYrbhQ2erxg9aK2ZsXxlWFUwPsOzyZ0g",
-	"CCozCSuBZyuiM1xpFBgmjHpxM22BmUptUNw2zGit8C+yCOoLN1aCBdM9gwJKI4z9BXJdrvaaBTeXBpE0",
-	"hsMskKLm1BmR24UwVperhBkdJpdyxaaVkFkQeEgfgZkuoT1Bp1fQO8by0hpSN3RlGYnm17ZnRt7M0cU/",
-	"63UPVPFBqvWlAJMwqedCmYdIO6XmGRPKS8qBCnVIBDsJPJ2CFygFlKsXOoPhh+90/U13AoNEXplRx96U",
-	"LeQ9CKcQroU1E/Y2F9ZCltRqHpTIRgyrzHOGU2G2KpUJXOMa+cOsS16LpYXwbPKr/+e3dcg/xPLFWOSF",
-	"Lq2zkiFBHM2FXVTTSarzQ80LMU51BnNQh/WgN/Hr5lIU40D/x4VGGlfW9IHQ5H0pu3a+4HPAzdUFUljC",
-	"4/Y5LK3ZLZxu4XGo6m2RRwiPg9DA56DshL1V0iO4MCzIWh1Kj5R6CdlLnXOhTDcTydzDpneW8xW7EsbJ",
-	"nChO05sbKNozX16WfIXPZ5KbxS8ed3dQ20pF4wtFRGjGjWW5zqD7tC7EfCGR9f4kIQ8G1O3D/BxeocEI",
-	"AzwDAd8H8hvg6cJtenvRO6H4WGXzARP8mV8B44xaM27wnHl2YippGZ/jFlj3/G8lKsrnZWUXW8aMWm3V",
-	"5nEUNyxcF5BasylvDpI4qY83Mh9OiM6qAk8sZG/e/NIhBpwHwA4M7bJ8zvQ6nREpPvVL28nY5RdCFMii",
-	"P87jysD4ePJo1AWt5GpeIV4QuBHClpVCCYCMQTm/PrNQtLGRhPrNDnNtLDPYeu30WX4ZOBsTls3FFRLb",
-	"oiXP+Y2rBbqjLvEtB8szbnnbAnLaIhIbW90G9H2BxO/oEaq54ysuK2AFF6WJ9QknlyXsEgrrTHvWG8G3",
-	"EMaGDOriH7hO3Yz36JQbs0Rh7AobseVCG1wVyNdXrTJAggykJQwiycnIt/2C5UH1FFUsLtfBmQkpmVAJ",
-	"KlBkwGDnC1iR5uiHfc7aBNoR81TnOUmO9Urmg1bRM+8+tTBIWlYjvjKhJuyfXioSNj5xQWZqqVLsgYG6",
-	"jzOvcD28lWiz1skex3ftxW6aEmuDOKt4EsS963XC5VbaHa9utcFcCilfZx2c8wyfkE3UqRY1r0Ckf85+",
-	"uxj958Xog39ocJ8DPN5IcWC+jLsOllg8GWlwc7DEgoOUVWqrErK35G/sGux/n7391fsQEjx+nLn3kYpz",
-	"24yLNMI5LfPKWDbTiPpOqfK/CzpByr1H3WY6rXLPe3cDuzIWUOvMC/vTtQVlhDO4N1R+k6zDtWU8w8Pm",
-	"hfYAq+sNdysvbDfP3IAA935zif7ZWgZmFuQPyzTZ4JCwrbPkpzVlrwfsGmwh1OUgXfYNxOPTewErSNZB",
-	"DtQtaYQx3sAVyOEH9bz12uYx/VkvWQZQoAy7COy0BG60MmtSAD3ztqxtcgDKq263G5fbxnw+j0Ahq/xt",
-	"xCurIyNhWNVYJOjRYhv7u9tNgGB9MQttTeKVXNoIhhp4ZbWznLkXMkhFBobNSp03M3w42bSaIjJ12jHb",
-	"JplNCthwZK+NOZUtwQdZv2UF2wqn7be1iIXus7xR9weGYQtn3MQZZ1kJxnSZAXegtJgrXcILKC15qQZI",
-	"9CfkImTnb85YigDPRMotmJaGlnKFVP4KSjFbJUSo/VQdgzUgZ2Mj5gqyVic9RgIvjfQsSJBVIiPv9Spx",
-	"jEfYoKoZRIsFig3ON7h7rXYbDLxy3L9J5y9OGbZqWwWfPn38dJcUiQjV760hg/K6ZftrTHrtwBCa+oXo",
-	"OjcvIRU5X3NQbkr6J3REcy6Zc3Iwg8c2YmzMaMeiyEcKKVEeZF5SG5swmMwn7GL0aHL89GI0cWvx3kD2",
-	"y5SRV8ewHOZ8urJgnjNv5jE2PGt70gpuLZQI1f/97U/jD//14OIi+9PFxeS/Li6y//x/FxcT/P7wP0Zd",
-	"nrDG0sIL4ac0CWsw1LDizxBqRXO99o30Z8XlYdM/7clLvVRS8+z9uzd/AwVlFNiw0+0ci6FN3EjOKWgh",
-	"8x0zKdTlMP/zKy6k4+1zBwo0vbx/92aYN/qVkNDtij6hAKyIHRSlzqq0yxRDISi9ZyhyNk26HIYi2/qe",
-	"izPaHbIUHxdqUkPVdWC64n62mho043W4CZ2QQaE//ftYS8f7Bc+sycpdW/pamWo2E6kAZb2DcQ8MLSRX",
-	"IcQpeFUzTfMkhY4tcfJLpBnmsgsZulA1Bin0Ogw/X/uDeEZs/hYnbUanZGBEh2Lh4AdTMOCITKdpVSJu",
-	"DYLZ6ROvNuKydsLNm4gXpeMwyMbuQPqcPxO7J/Q26mLPMJXTKLJgmxef8IWrbMNP1YYOm/WTCHy6jUTE",
-	"fb/gKgUJ2YntUkfC7sehHIisqX+L1LgYP5alsOTb9dZ+MUO2vqQtsLeOy2gBjKij7CmUQmc/qWwg2AeG",
-	"pe5NNhVSInMuqAvvCOubx53A3GtoaQP4+qVfteCD4jvclbcA5cxyW5lB4BjLLdwHRGvspUbmTkg3VnIH",
-	"OvSidxff8lEJb4Sx73yA7ObSvFXg7CR6Fnx6HapPzYF6o5599JUw1FvLpjMgKJXEiptN6w729auLsekc",
-	"3IumZFLyQydOhMQzQLrlUXfEEDY9E596iAxZpOuZcbdCCy0zsyX+6HX3IqGWn3O1avrLuU0XCdPINLiU",
-	"1Htnx+uiCg3QGq21RNGstuDDrSIgo3DgfRmLH3ZvphJhxm4/NGpZIl2wS4ACNywKCcGD3uGmJuTQqmUQ",
-	"dnbS646wSff6YAdivWKIMsyPjXrhFxg7e+hfSr7T7SwugEPczbVvCcoZtzC2gqjUYJl7/brDzmg/yY1F",
-	"DbAXVF7vBTZ1ZpoI/IbrKty3BTe9k7gVJ+lX7dthcLdmVVWR7bVVtArpgqv5Pvt1PzFxd8MNCTEajI2X",
-	"pIdibUR/rBMCqZdQptwAe332lj0++uGH8RHjsljw8bFjBeWKpToD9qCQFdKGGSyZhDlP3e9IC2KDzYGh",
-	"eA8mdWOfqe2lFJOJy85n+IGz5gI/JH7k+KHwQ+PH7/iBZJkjoeY4X17hxxI/Po2S0ZTjxxQ/sOcp9jzF",
-	"nqfY83SBH9j99CN+4BhTHGOKY0xxjCmOMcUxpjjGFMeYXuEHjjFFqjHFgVIcKE3xg7YAx0hxjBTHSHGM",
-	"9BI/cIwUx0g1bRV+YM8pAp5izyn2nF7jB3affiLTEX4gkBn2kmEHGXaQ4VPAcQGbAA4JOCSxK8CewZIC",
-	"jh/YwQw7mOWE7viB7eYI/RwBn2Mvc4R+jl3Nsas5vjtHwOf42hwXZ17gBy7OnDrAgeY40BznMccpzBH6",
-	"BY62wNcW+NoCGy+w3QLbEboKHFJg9yJ3t5iSkcCeBTYWhij6KBl9xHYfsclHBPwjQnCJv10ipJcI6SVC",
-	"eolNLrGXS2qCvVwiQJcI0CUumMT5SkQLiUsn8TWJkEpsLHFIiUNKBFLipsgVWRHxA9/IKawYB89xrXKE",
-	"IEcIcuwlx8nkCEauKPwYPxCWHKeV4xgkWuQ4Ro5j5DhGjkDmuPE5jfaJ7nHhBw6piO7iaEQLFMKscCCF",
-	"3SvsXpVERPAD39U5SSz4ge8W+G6B7xYIaXFJQc34Qe0U8WT8IKmHTJwIUIGw/M7pChl+4GglNilxoBKb",
-	"GHxqcDkNQkqh04YkchzN4GgGwTWIfwbHNTiuwXENjmuwU4ODG5LZcXCDS2JwNQxCYHBGFru3xPxwMha7",
-	"p+tuFnu22LPFni32bBWJcviBPVvs1GKnFmG22F+FgFfYS4XvksJQ4WgVPr3Cp1c45BVO5grbXeE8rrDn",
-	"K5z+EsFY4mvX2MEK261woE/47icE49OywwFU3zP6mZt3lVJCzc+5udzPNiFqYYOJmLmTSUwYVrqOUQgb",
-	"aHPxribXDZcuvnNBNunQGQVbsFMJyBGWXFgi7sL6kG5hFkyXzFhd4I85VxWXcjUZJpOGW5cW8j65tIYO",
-	"9es6LFYoihM3ZP3wIZ+NtdCtUpetFOHdZb4IkaNWFwVkQaVdIPsWtM4ututuZSWRDbt4ulMoXAsA7vMy",
-	"boT7TsEuAZeAm8seFxX2ujUyAPHQLPSy7SeTfrFud8lmMxq4b0rNUrlI4L7Q394gXecx2aVhB1dHeMf5",
-	"YPZ4qw717llLs9ClHeOqOY8EYnTtXGjFiicuPJz7XyDrjhK/nRnI8tIOPCqRGuTMke7d4SK2qe1MQ+J0",
-	"XONOUdjUZqAa/HUcio/Ih36aNNzK41dhPytPeOl2Vp51uvlHs/TUs7sjS0/d3zey9HRe5h1i6Wlf7d3X",
-	"0uOH3dfSc7YZCLc7nK0RJjYC9ujCh78q4U95sPDWMW8T9pqCLLIgsYT+hGni4L5fjRoCyh3cKfp+D+X7",
-	"PZToHso2IrHNw0OWXrr8WF98PGnuxvkDTkHqD5DtT4WU5uFzCmgh2Zl5s6ITRYiOzLXOWgYg6owYNr2y",
-	"TXc6c03uUGlC2PzAwyhyiGyLqFt4P+hIRDTXgpzp5jNKoXMu1H660Xsy6J2ktg46bZ1btx1aoRwRbRPp",
-	"Y6Ay06LtpCxZ09LtzHPUanws2xRYpTKvP4Ytwr62bUu35vY28gQIxWaVlIlzpYeLgOa7gjY8KvTfWF8b",
-	"OMN/F/WtqKZSpGcIXefikn+D2rgpuAu9SRwd08iE/qjdaqm/65F3o0e6+HrTn3DL+IstTlOKpJ5Buhql",
-	"8+pV1AYrsQ7GTuUEsWzvaKd4h5VuYexAN3T0xt4aCr7Un4UnBqYtf2xAJrmhdD67MIy6qn2AV/RG5P+E",
-	"K5fd5u74BY14ri9B9SAWPnIkeF5yZQ2lpTJ1OqR6JzaRfAjpef/uTa3Z9faEy0DyaLfqrWe2tXyIKlPk",
-	"OW75Bqjd0SJEcMcDdyJ0fJ2yy0PZd18y5SSOMpSAziM9lmeZvwtq3KSeu6MshbHsow5BBprCJLlkZy//",
-	"fmDYg/jupsku2ePJ0dHk8cM6j01XUjN3/SqITnEPUpKnceM+6LQaH48fjVFLHBcl4NKQv82On0yOmv+o",
-	"wSgZ6Sf1f4/906eTp/V/P4yNltE3C2XJo++yIg/THGi848nTMV2nbv9UkNPH//AYv8aQ+Z8nRz0PXI9d",
-	"b2wM5lpKboFcQO1fhYXmUSp5lcHYaKXAjp+Mjx8dP3309OhJx6On7uFfj//a8fCHjd+eNr/oojJ1B0dH",
-	"j442Hv1545e/rP1CWyHz8dPJ8cjr/vx6nNNelfpy/GTyQ93icb0eGUBhAC7HV0/89P3Fo2QkJc/5+Mk4",
-	"51dQivRyfPTn6fjo+C8wFsrdo2sgeDz+c5gWrcHx0V83JXevNfqMkXRl2eWac1kDsn6r53mHlyWJLwLW",
-	"IbRl1UGr+0ToVlLLnfLzwOuowl+fFoo9cMoYKqPeLqccLyDD1MNbhrg3cHTRsBbX70u+4MWKmr1FCpKu",
-	"bKpz6LWavTfwDxS1tdpqp0I6w65cQ8dsSq6i+6S5MMa5DBnlRGvUiVsxvbT3RpffY7K/MmzWlSjMVDky",
-	"LZw/3V5/6C9+rl2ccUtGgHRB+u93ueULItEIj2K5+cH78xfPY0NWzld09ZF++4Sor2czA/bhcLF6kFoe",
-	"8gR5GJJ4LFZoY8RUrsIlzIfrWjue1a+jsO9HbYQ5q0gu2+579AlGrAE5c9knsmZRODOujy3nKqiyPZOh",
-	"Lv8BZSbSngMWUl5cuUb1+jo/hMvUUXL1hSDkoHaMP8NhS8DT4U9v68b1rsM7aGt9co49MmlUpiWvNvt7",
-	"y0QWXgn63JkZdz2hRR0JyK3l6aK5E07Y8WAjWc8kAPXwOft80/CsaAKe0Qw0AHctY/jtE5S6vu2se27j",
-	"n0cX2GdCcenFgNtbBbYz8SYPZuyWcjyTU46JQZLCANNDk8xrL7rV5FBpsh7coe44yIyBGNPYMEw1n4PB",
-	"6XWQqpPM3cfSJUu1mol5RRdO6wWYArLMhGUlXyrn/PXZkw0z5OWq6TRvWz66z0xPJpHbhGN35z44pzxL",
-	"TvxF9HB+1TjVwmRfKc6RFT9gZIRpuHCfnDc8VKDH7L0lTsDZn24VJLDd8PSNIwTcvO4oPMB19o1iAwgD",
-	"9PwVJX/tQwLvgowMsDwIIlLPWcjXumZ1Cxeeh9t3Ef3jDrefgHiAvqntH/MQZQ7fN+ABB9zXlojvNLc+",
-	"99sC8nR7R2H/Fetb7kPPHiTDr2zXFw2dEDPnV8CE/TYXuZNB2DLQneyCSoPK4kzQtmbDK7DP6y9NXOtz",
-	"FvSQOoVo9tzfMfaKBwqXyt0bfl47oZeNk5dNV2zBlfMueJ9nCabKWw5PD1djgB81KhD+SyPucFk3i9Fv",
-	"5nYpA68ELJtV8XlENF067bo2tUPBJtXaaDbjZVvD/p+tSn/XYL+1BruvapE0qY9rhvLFnsg9peotzrl+",
-	"AgjFloAIC0WcMkvrjnwjLqDD9F3+ty5s1KtHForEZdvaoWj3X5JclwuzyqVW6Ra4pPaKg5uL1peUb8xA",
-	"qlW2DT+i1P4dmwOoMNOwpyVcCV2Zv2kut6OLN3WErM2Ff5EgOzBsrl1C9g6dvy+YvJVQjZJOCsVygQzD",
-	"eu9vO6dZdNUUrm03yGvd5sBp6ymzRztndHxxtV8u99NzTZKtgniTQKxHdgnyCo9yjbVxi6S6YDC3/BJu",
-	"n1mg6vVZumiUJgRlyV3e010iSo1TeYjt7sGjaH8cHEl9zPpO8l6BV06gaUddOQs7/vYvKsvFVfavYM5o",
-	"NQoORZeeOHJ1tyKwnLyx0VWv9NFPhVxc3EZMlksYi7BE2U/M/Xogvr6n4btL4d/RpfBd2PruLvi67gLz",
-	"3V3wx3EX6Nq+Y/rNHKYnX94gY+mrLUlzvsBZ4SIQ7sVb8cf1RDRp6rtEV7OmAHlrxV5m7VrL6tqtL3eE",
-	"/I/1cITNa5+4Tgl5PYPz8EzMpFP4gCH3wLiAv5BBLYi9mTC4lgS4plwJkImKckuI+aJb8NX6F65WL7Ty",
-	"+dtO6CqAj/jdNxfjgWEpL1DCT+sO5WrtAozPrk+UeqCVW2vnt2h6Xe9z88Y9Sln1lfuEXQpJ1fMSpktW",
-	"FfOSZ8BWuioJ8IFXTN4rE0ItX7jaouerAoaGECtWFVLzjKyO9DbDEUL2+6bK6pA1iUBp9TZwIqSr7SrB",
-	"5xgFyMxXdAtX3az2SYGek0sAZEa1DJl2uePpf5d+QJj/NjX57qianlv5XdX0Gm3ZasYLIgt6W1g3r9Xu",
-	"AYH8LU19nQb6nj70wr69SlIP4EF3vQ3UG8aFvUDGExcd1h4XK2SC0/kxUai/O5H+Pm84vZDVjqpAd0XO",
-	"53D4kVLHhP+h+VKo5v+5mNX/L2Fa1F/M1fxP15QXJy5VXGSztV9yl/S8/eOVyia6AHWdSyfKmDHFZkNd",
-	"twFfKkqNWpJQ81xOwpOOnnIzhusU5N6DmKIEnpkFgM3lhP4iOYJre1hITnmL6EtKqWvo35yXl5ledltl",
-	"3OYhTz0twSWGf1/Kfo/liWJnj8fGriQZN30q+dO3Z+cuvJ3qBPpYdE/XeOkyB4fKMZWyghSbFYPrQnTd",
-	"7XC/m9cdZpwzZ9RteqmH9MM1fW7aHl2TL6iAQ+Ral3kYzGpmQGVxvDHRtIKXru4sGWh1mbUKFTdnZ7vb",
-	"lch1pTJibyJdhMiLtmRvALb7dnOwC91DrH8+Pz9lrkFNoAklEsblkq+M29voJOL3TlTqNKXWHm58zYlX",
-	"lbQC18ctpAuytbrkpHsvKK888mpfcfigVYu3R6h01lM/z3qbW57iBqX6adir3ZzasWa3RDv4RdqmiNvI",
-	"7yYJ3ccl/7wbL0qYuaD4GiunKy/N7lmrwohP8OPKblN0DwzDVojylO4/Ydy6qJqjR+wX8eNaOa8nf3n6",
-	"5x92VPRa2+NoL+OVjaHr2tmdSd3fKnBJ2hXlaE9cTkDnlycxhdtFWFo9m4HKUDsTqqg6UohKnfaeASfy",
-	"TCXkTBhfO+G3i9FUZ6uLUcIuOvI9XIw+tPW+9Xov9R593li+Dx16aG7mPb4gYdiy1Gruff2gix5iYjsZ",
-	"fFcfpZ6XPDe7Ty8umoPNtxywj29E1xl9xY0lmtGfpj/Ox+8dDa6EatgbCvP5Kpn6W2FPrvvNmbvCbVUp",
-	"7OoM+3bQnJy+/jusfgae9Xnk6tJboWx7Uhf3EIY9UJpdjH4EXkJ5MUJOPhPXRGgFdrBwHYd0qaP/M/ZJ",
-	"BsbvDYxPTl+P/w6rZl95IfD7DQIrenPENwl4UD5wd1jB6KpMoaZdUZUe9kLqKkPok9pXczxhJxcqSnSA",
-	"GmhK7YKb7oFEnfVKwDIJtVnq9MHBtNjcMn54oYTyzNWbf8Ll2oQ65xYla5HDhDV53yipRMft/uRCGc1S",
-	"Kai8pi9+5RxwhGKRLW7lTGOTC3WhzlFGaKzLhuVcKMuFioKDRKsSq/OyhD12ORTIhnWhUPaUwNy60rKW",
-	"lV34BHmmLg2SUVrUxKVe8OcDuym95HehrmoMrnM0zPhl8LdM2CueWkQkniO1J7k+YVM8PCYJ5atMwpxF",
-	"50LVWVipaIQNt0IpdKq+tHh1HN9bdP6dpdsp2u2qpJrYFyTmCota4agTZbCncQfGUR5F7yAcHU8eTR65",
-	"moygeCFGz0aPJ48mj10xmgUdtEOfa//QVzjA3+bQQXreQZOPxbcNSO0PoMvwghsWOThd8Qs2dRX/TcKo",
-	"bosUuXD7ESwnSIp4yMSPEJx4eJCMuC0jeI8fPYpkD+IZkX7x0ThV0FGpXTTMD+GMmjedsrCfKVUDffLo",
-	"yV0P3Q707IDh1+YQNGaEeNEdZMfHfQPWi3f4CyedC7IgARLprfKcl6vRs9HfQmG5et0tnxsk3T86DBl9",
-	"wBcOyep/GDDv8LP/718iuzmsFaaxl5ULXvIcLJSmN8VQ06TOsPaS0gsVnd7mgIa8V0+rK9A7qodEjoRD",
-	"qjgOjQYeC7dJTT9iIomCsIFWyU9SxoTP8BKE+jV5/vm6chj40ppm4FqQFkUKVNJUPal1LLo639Y8o46J",
-	"hBHotfQfBwW1z5SzODtJ3N0I93TxR52t7gyxNxWNm7Yo4N1Y93aodyj8Pee8QSGHH/7A3yFYW8y+PTB1",
-	"GXjJIh3fsnfmpZg+bacCa1n1voB6JKOnd7g+XXWPetalr6ZYsK7hSZl0UDe+scs+yx6dtjjlRUT8vDcm",
-	"In1EGw4/U0wQEj3ntRm7h5/xD/68k4/yVgw7Hm4KKvOiWl8tMuebd2kBHT0LEeLO6L/BRtuR+vfJTXvu",
-	"BPRs4lr9t1uw10ZX3AXVGpdNtr/RV83q5kPPVFwIuecfURhXwjIN7tjCtTB28oc5bFuq+u155jb2sePU",
-	"NfGOPq4nWqOOk5bsKTXQlauXvdsatcQRSLjAwxwK2ew8qDq+S9ZSPNfSN6IcAEtUNGaiNLZRx+SKaUVe",
-	"WW3A1zwPBVbJW/T6JRF7qryCRIiX6YJZH6faPtJSGHsaQN9Yql1Fe+q51Le/SB3+vQIK5PTacH31Konw",
-	"Kap/3y5cv8vItWlKQQoXylqXtMqdd9z6QKuviHUBty80bpfd/tTLtGOLyOaN2+PqGzsuImUfzOFrA25s",
-	"nuwoPo3S772R6a6CWh2Hvruk1h3pGjh43WtEAmrEJirQKf+7SCyS/ymkY/0QxmaMcJ2pVkZfv2SGX7VL",
-	"Cm+prkRJV4XdzCJnrC4MSyVwJVcJSeWcSW6jJJW1KG8Qi3Bgn9fXlYrm1o06YT+R5cR5wD2FmepsReYA",
-	"Tz/6ZHm/XPckyb+Ix4iE+U3h/eiukXObRt5ZBorEh+M7FEZ7Kor2wUQ1IaXUS8rrluuyKSn3fK0in4tc",
-	"cdqQoxy1pw7J8x6H7B0gH4KMdr19wNzeNeEW3WcsZoOHn/1/QXjNQILtsIS/pN+j8mT1jgS3qDtOeNBI",
-	"XBU2aWWhbWOyGybG5BZqPdlay4qQwPWQ3RlxchPctXbJbqFhnTJ1iee9E3/0Dc7UcC1yrQrfXdqgdq77",
-	"ftKhfzXYlLhNO5KMv6BIJNOM7R2PEfdHvrIWprRGrTdCltqbXcXhUvdmfMk6SfbXtL/sQcL5zPpQKRcK",
-	"9s3xz63fELIZ7J9foD2ELnZrDRAiFSkk0f8Upfs23WpCCMAcrCZE9TG+qwn9akITgxqy07oyvEN0gZmQ",
-	"Fsof2+rAPvVX7lM16KrCskM1aOqw3KVqYBrMDeevRuZ+1eDMSdgu8WDbaVrnaB8gbT9vdAvnow6iO+8Q",
-	"7slaeWBqf2CfqH5WGxbvT1RfCwi9Z1F9oxxOn+GoSTNdp5ZuxPVej5tLZqI1FboMdfmtrjP911FJd+yY",
-	"66wv3DM3v5WQ1Rzttga/tiiPL/317uyyQ8Lztyg2+wfkM3L4h5D02v3eeH7dDd3oQOlyI+geVDbp02o2",
-	"zfQReYjZc8s9OUyraSopz93dQTrsXMqQJbPOJ9WlyMTnfIgiEx+PliLzdX053QrQ1mUeoAC1yKW77UzJ",
-	"a9+/exOFLHTqRb3reOfcbgDx+uY74vSiHdvxRb72br3oBBfXGduiiPyGm+IakUjkn/rKLKGOeWctFBcp",
-	"5C/VCSnrwihkKugtjNKlTN0vU+28ZfGVlanhOBopU24z7h9pt9ifzlrkfU86fejS6Y8pd/02ov0Och2s",
-	"uVvLF3SanJqSIsPNTvEgSLJLguCPR7IPTAvWW1Hwrava0HRKpYWEXRgr0m5qvnWt7/C01BUu+sSZVsGN",
-	"e/M5d1Yu3OV27qgo0utxrqOWvNM5ntddep37mdBABLv7+K/a/9PGTRfIEa9LGaExCiPCxsWWe10q2zD1",
-	"6NtgKntAmfRLt59CzR9+c3qzLokPQodtBL+cw/3EC55Yl9MMSm4Cq4DSkLsl45b7mkdURdM5fx80WZlM",
-	"4mMVTOIjhpx30CShMFZSB0CYxIfqkJD7EKllJANP2FvvYUaeaRz5/ASldkCUgDiFdDXnK5Zpsitt4iit",
-	"0y1VjAPjhkK2Rf0ErvV4a3x9Q00W/Ao6QXa1M789EzzFWbVwkrKG9OJiXYHqlgZcen9YzEcbGVzIp4Kg",
-	"D+myXS7RihzYUqhML7stu+c+1HuYWTekM/5u0+236dom7fNss+RYBzRxhocGmJ3JXrfCQOO3jMp3ZkZu",
-	"Z1jcDUVdEc4idgbdQhh3VaQHKmrWvR79eana6bqo+3NstxeY9fXUHRC6dncH4od7jqfcxxTvjSl3aYcP",
-	"V0oCAXV0Z7cFXkVh9Em42uOSqTQWv2SzoHXi6F9cxbWjNDbxTtOutx2H/VACIB1y7jUXnHpEvnOXmeX+",
-	"7PJxsoNB9oPjO8Wh9QpTW6JYSTgIOURIMlp6C82t4uH30pZahYZ3KkvunZ+5eeesRzjRYUpTVD7Y6090",
-	"v82rBsEYFbJNfF0byr+54Z898KHpGwc7HF2t4OFu90Cv3d8nUVonR7Uw10TlDxLr9s7J2Rldf98x9dvU",
-	"xP2QNI6Fv1urQM/G3DaUu98ifUaRl7yJuXehmP4yIRmco3yuzGpNnMHHSoR7E+0U9F2m5XtkCpsZcL6y",
-	"UXkIUn2BOflWWLbbljz87B+ihv5l929sk4QUriGtSM8NNT72uHnzBiG5bxlxrQ7KvhduvgrN+G91f0W6",
-	"Xb0zateFw00SyJ1G+u6SFi7leVTYwmcUEpbIpL+kWknpU5z+7adztg7FQ5byshRgGr7Yi+pnIbPhvSJ7",
-	"VN5jC/WqY/q5ynxNAzdtlPlalT7/GKzTw1vdLVZFmTXoxXZOjd8+IJt1AUxd5qNTunFonaWRrnOPFtYW",
-	"5tnhIS/EJMo0TsmyeSEOr46JdfsZbFjuuyKyXL5lp5zX5rlNzf+knbqiVcA16sGt2ebrZxSLXg/dc93D",
-	"3coIYq2rVqQyCmSPxqgDQTeHicKXDkwdtBRnOfB9hBv1m13QJbi+O+ru9rcE01U+yXftbtHdfLj5/wEA",
-	"AP//",
+	"7H1rc9s4tuBfQWlvVex7JfmRpOdO+8Mtt9PpeCfpuGJ7Zqva2SmIPJIQkQCbAC0rWf/3rXMAkKBESpQt",
+	"J90z+aLEEgkcAAfn/fjSi1SaKQnS6N6PX3oZz3kKBnL666dczTXk56/wjxh0lIvMCCV7P/aupsBG9udn",
+	"mp2/Gvb6PYE/ZNxMe/2e5Cn0fuxp0Foo+U8R9/q9HH4vRA5x70eTF9Dv6WgKKcexxypPuen92CsKetIs",
+	"Mnrb5EJOevf3/d5rkUAbHKowWWHYWCSwDhb8/fGAXORqvAaWzP68Dg73yONBubSb2waK2/uvcjxXXM/a",
+	"4DBcz9YBgb8/FoJ7fFlnSmogzH3HE3wF4g/wewHa4HeRkgYk/ZdnWSIijkAefNII6Zdgsv/IYdz7sfe/",
+	"Dqq7cWB/1Qdvrq4u/s4TEdPLP+e5yu309XWfsvImMZUzg7dFxQsWqSKJmVSGjQAf0RDj76NczYBxlhcJ",
+	"DHsVlv2qzGtVyHhn4C+N2wr/r8pjMptyzcxU2AO87/c+wCeIDMQ/qXixFVxcLt6Pez/+th7Clc3tb/X8",
+	"W6FN7/5jw5IQFXOLDfYswk1nakyHZEcdMny4yLTJgacsGIfFECU8B82UBDbiObAlAE7sOJDfigj67DXX",
+	"5vTivM+41HPINfty04vBcJHc9H78bTgcfrxnc2GmDG4hX+CmjxJIh+wnZaZMT3kGmuEsPIogMxDTEbiL",
+	"v3PsWBp3HXY4yrGCHUgIdg5XOOg6oJCSLEF076kIkYXTKFKFNPWxGomWPS42n4Jkki4DYj0bQaLkRDOj",
+	"6JhPL87ZDBZI2LJcZZAbYemPPWL7vzEvEiRdbnK6/WPanyZK6r5RI5wPd9S99ncB8xZQ3bgOhR1Mz7QH",
+	"ehU6HscCB+DJWQ6xMPonnnAZwbWOm6eI7GNspIrJ1DAlmVFZeWeKUXU/EhibPhOSXV+yWCUJz/WwWqcs",
+	"0hHkvX7vbjBRA/flOFHc/PAC1yr06xzgSkBe27oxTzQsn/c/pmCmYGmr3wKhCbYpsHEOwIyAPJh9pFQC",
+	"XOJEqZJmmiy2XL5bsHt5lwu3rHDd6U5VEpOshY/iyLJIEj5KwDPLOirhTCoVBtLMLNwO3vd7WcLluRyr",
+	"jXzCP3dPuINodN6yOeev1mLeBs7d7+XcwFuRCrN2/c80wwdZgk8GGyukgQkgm+gZZToh9GmSlCfacGps",
+	"LzxjLmOLYeWVQcqv9zuf7X0o1vzWBuQajOyvva7h/gXHG57axwai4iT7V2ouE8VjlK4bNopEaiu82OdZ",
+	"7F5ARrRMVRKuzTsVi7GAhl3/B1JSupk45pxrhs+zeS6MAVnDlJgbGBiRQhO6kOzYiClO7sb7wXiq5CSE",
+	"/JkuYQ/vZTWuFp9h7bj4AGLKaGFAN2NgkSdNu6inKjeDRNxCzBIhZ5570E7sHb1kqZCFAb1/wpRMFlYe",
+	"EDJKihiu80Q/8LYvYZ4Tummd/fphdcAQlKs+OAl7dY3vJUqzExKjeMOWQ0yL1atIQ1+377uj50LT8KRA",
+	"GEj1JvLVhN4Vb+V5zhf495TrdyqH7rwmVbmHa6ySRM3rsK3yGQl35qzIdZOYccG1ZlyziH5HpJiAIcTA",
+	"t2jQE4bn7nkantlucMHu+ppjd5Jg91N3Z95wwuWBtRoQHnfIDlSSjxrOGIf81VLoRhgs9bYszEHQZ8Ry",
+	"hJywca5SdtR82/HRy1aqkSrUM/wCud0oZOJ6Dfc6b96rN2rOUi4X1XgpN9G0z9Qt5IwnCY3eOPDSwduN",
+	"rc1W26JgVZux49JwU7QcrTbIrUNyMGSnkvHIiNuKneSF1GwPeexIJAkSQM60UVmGarG0uidIIh8qZxOl",
+	"iO2ALFJcjB0MaZp9JQC5out1kK8zZC6nkYV0hVRbAJVEhAwAx/ERDs2EOWHCsIhLp8MXMlYSQqjw4Q6Q",
+	"NMvzp37SPlIGqxP6zcJLRdpTqUuKJtl+AtJ4y1CLyEbPlCqcmXKD55UbiO0lcDM66oNbX25G+aCSjETi",
+	"uWyS8h4knLopzpS116y7+68gEilPcFujOLtu4rt1C+XZNFcpsFdwe6VUotlFroyKVILHmikhDWro7M3V",
+	"1cXe5T5TuZgIecJ++fmKfbET3JPOenALOW3aRNyCJqr8DxhdqmgGhl1/eGs38+zVBYsSgRCzSEmJmqNR",
+	"Q/YrbidSlqQmVAnNcuDx4sFS/VhIoacQn5o1cld1gHRZ3OHOpyiECFKd7H1qFcUeBJqIu9mON6oJKD5d",
+	"N8tXRFotFk/VXNdWm7gVPUxbytXdYkt0pHeuNcTvRlu8lUOk8ljIyXV3EdILV7TecoA+UzIisxZ9A3G5",
+	"FUhM3eE/eEfc7e+EaCjjRzlwpBZI4t273UV9XfKX7mKA40nIUEUKqjBrQXVmOtqWOt6IMV4K3DJL6EGW",
+	"jGkEY5VD12UsM+C4Vy4shDHc2ibOe0YbWV9rYNtusv4blGC05cES5hU7+5nYylhAEpPFJLPKZQMvQRH3",
+	"A2jxGZeyUUp+68RXuo85kMJUQwghYzWvSA5yf+T4Y3EHsdOvNJvyPIacuI4WBsjWNhZyAnmWC2ma5Ww3",
+	"xWWUA8g3ICZTs4nuaHqWTelhVOwycQdW2Ur5nUiRmz9/8fKHfi8V0v15fNh6bwJRrgbMP0TcprCuwDLH",
+	"Z1tA+eHoxYvtQYkKbVR6gTTJHWgHE/xZ8NL9x+VT/qAKUz9XM81VMZk6ARpfY0JqAzxG5HM4y641atEo",
+	"L7BfAWKN/NaJg6EhbZU03aNshX9+8DRuMyraR0MoT+pk8pkmds2zDDgpIBH4Cx/QyFVEc16RJsmqlN1K",
+	"18lepNRMgO6zRE2E1PuIy0SyhXQ2AH8pt5ahKvZUSJMvzlQM3U/4YvlNe8zeUk20aYVk5rBkULFHDXfC",
+	"6CF7nwpjIO6XdBVyVmjQrNBO1DBFLi2RtS+q8biJD4VWNP/b8Ff3n9+WIf8Y2t0GIs1UbqwjG29dbyLM",
+	"tBgNI5UeKJ6JQaRimIA8KCe9D1/XM5ENPDkckFiIaqNDQkesa8j3w2G/TVdzRp3aTUn5AqneCcu4JlqZ",
+	"NrAhYYbs1FgF8vjFIdt7waaqyFE7wofnU5UAc8AgwYymPJ8gj3VSfGmzLGShIS4ByWFckC5FD6qMyIun",
+	"J0eNqmMLG3JexFb+c0r8pnKFW5OcjBEhchT4rHuL57CG+TSbxE/tYGPnVHVzOEr5FuQEj/3o8LDD9UFg",
+	"2jSkiCcJ4biaSyZikEaMhTcTgF1HMH/gF+o7fhXXf1+whBvIrXH59wIZsBqzRGjjNlMzDTyPpoAIsL+0",
+	"oOOXLzcuqP24HiYuOPVwC3HhOxP+zoRbmLBDpg5MOHi6Mv808+IZQHaKOlENFHsKTQI//rCkCvOFZkXG",
+	"+BjvJrcOZJCx7luN3No+pDJTlJtpFLvSGphRopDRoeiglMR/hdF2LDzYBOoOg1CagFwLbd5BqvLFVqvg",
+	"eqYRSUM49BQpakqDEbmdCm1UvugzrfziIi7ZqBBJ7I3KFMdgNZraAq3tid4hrqLJLYEsh1z6d+bryEee",
+	"Cv155KMq7OrfTD4iNFlrolFMZUhhV01SiGCbjRJreNwV17M18gjhsRcayPw5ZO9l4hCcDHBWR29RgiF+",
+	"pVIuZIu1O7Y/VqOTpHcrtLXQlu6MFRRtWW/pvRgnXE/fOdzdQG0LGcwvrHl2jHJmquIW99RUTKYJst6f",
+	"E0h9DOj6ad74V2gywgDHQMCNgfwGeDS1h17f9EYoPhXxpMMC3/BbYJzR04xrvGeOnegiMYxP8AiM/f2X",
+	"XBUyvsoLM10zZ/DU2iggnMVOC3cZREavypudJE4a422SdidEl0WGNxbit2/fNYgBVx6wZ5pOOTlhapnO",
+	"iAh/dVvbyNiTR0LkyaK7zoNCw+B4eNhrgjbhclIgXhC4AcKSKwgJ/T1t7aWBrI6NJNS3+Nk0Pr10+wyf",
+	"ec6Gmr012BdZTZ5zB7dOC+r3UjA85obXI6cuakRi5ajrgF5nSPyODtkMFoNbnhTAMi5yHeoTVi7rsxlk",
+	"xoYAGBc8u4YwVmRQZX/HfWpmvEcXXOs5CmO3+BDqkBp3BdLlXSs0kCADUQ6dSHK/5559xPac5UAqFk+W",
+	"wRmLJGFC9lGBosAndjWFBWmObtoTVifQlphHKk2t49DvZNppF/V6x1npMlOIr0zIIfuHk4qEWVLlSWaq",
+	"qVJsT0M5xqVTuPYfJNosDbLF9V16sZmmhNqgDUioFkHcu9wn3G6p7PVqVhv0TCTJedzAOS/xF7LvWtWi",
+	"5BWI9Cfst5vef970ProfNfm5HTwuuOmZfhx37SyxODJS4WZniQUnyYvIFDnE7ylPoWmy/335/lcXe0yO",
+	"X87s+33r1irnRRphkx3SQhsXg2KVKve9oBvknLo0bKyiInW8dzOwC20Atc40Mz/fGZC6dJR7Kr9K1uHO",
+	"MB7jZXNCu4fVjoanlWammWeuQIBn3+SxCbeB6SnF0ceKYveQsC2z5JclZS8nbJpsKuRsK9+GnZ/e81hB",
+	"sg5yoGZJw8/xFm4h6X5Rr2qvrV7TN2rOYoAMZdipZ6c5cK2kXpIC6Ddny1onB6C8ak+7CtVfWc+XKvyi",
+	"MKoh0CEUCVq02Cpu1wUigLe+6Kkyuu+UXDoIhhp4YZS1nNkXYohEDNpG55Qr3B+uRlsiMjW60+ommVUK",
+	"WHFkp41Zla3PyKTaalnBZ0VTnNtUtVneaPhnmuET1riJK47jHLRuMgNuQGkxkSqHM8gNRbd3kOhPKbWA",
+	"Xb29ZBECPBYRXzZcu4CXW8jFeNEnQu2WahmshmQ80GIiIa4N0mIkcNJIy4Z4WSUw8t4t+pbxCONVNY1o",
+	"MUWxweYUbN6rzQYDpxy3H9LV2QXDp+pWwZcvn7/cJEUiQrVHeZNBedmy/TUWvXRhCE3dRjTdGx+yUOMI",
+	"q5L+KV3RlCc+vE7jtQ0YG9PKsijKrYCIKA8yr0Rp02cwnAzZTe9wePzypjdkQUyFDc3TLIUJp0jcE1ZG",
+	"afjf6hH4GTcGcoTq//72X4OP/7N3cxP/183N8H9ubuL//H83N0P8e/8/ek0REJWlhWfCLWno96CrYcXd",
+	"IdSKJmrpL9KfJU8OqvHpTHzk6vWHt7+AdHFfHdNVQjG0yjdLOSU7lUEjiZCzbnkrr7lILG+fWFCgGuX6",
+	"w9tuWSyvRQJtIW9llLml7lmu4iJqMsVQ6lrrHQqcTY0R3m2hSLV8zc2pjivRHCVUTRemKV9wralBUeiO",
+	"TVOjG9IpZbD9HDuF0q4m3S3Jyk1Hei51MR6LSIA0LjFhCwzNEi59aqTPxogVrZMUOjbHxc+RZuhZEzI0",
+	"oWoIkh+1G36eu4t4SWz+ATdtTLekYyaYZP7ie1Mw4IxMRVGRI251gtnqE69X8jk3ws2rTDmpwvTpyu5A",
+	"+py7E5sX9D4YYsv0tosgI2ld9g/hC4WRLfmp6tDhY+0kAn9dRyLCsc+4jCDZEOtWSwGjgDf3FqlxIX7M",
+	"cwpmEsZZ+22A2dwGmD08Hi8EGFFHmgvIhYp/lnFHsJ9RBgK+SUHYyJwzGsI5wtrWsROYWw0tdQDPX/lw",
+	"VWdt4RvclQ8AZW00ex0cCm5/CoiWU3Y8MjdCurKTG9ChFb2b+JaLSuieAOJ8etslgPiXHpYA4mD8Q2Z+",
+	"lCvbUeZHOd43yvxoLBzQMXM6KCOwLWNx027NVALM2OyHRi1LRFM2A8h0LX/NZrGsuqkJOZSsGYR94tbq",
+	"wuzrnR2I5Y4hyjA3N+qFjzB2ttA/F569lsV5cIJw7u4h3G0y93KZlM3h/1wb1ABbQeXlWVBeKZlpAvAr",
+	"ritdYtFu8xzaVft6GNyDWVVBmUvdj4p2IZpyOdnmvJ4mJm433JAQo8LYcEtaKNZK9McyIUjUHPKIa2Dn",
+	"l+/Z86MffhgcMZ5kUz44tqwgX7BIxcD2sqRA2jCGOUtgwiP7PdKC0GDzTFO8B0tUZZ8p7aWUy43bzsf4",
+	"gavmAj8S/EjxQ+KHwo/f8QPJMkdCzXG9vMCPOX587vV7I44fI/zAkUc48ghHHuHIoyl+4PCjT/iBc4xw",
+	"jhHOMcI5RjjHCOcY4RwjnGN0ix84xwipxggninCiKMIPOgKcI8I5IpwjwjmiGX7gHBHOESk6KvzAkSME",
+	"PMKRIxw5usMPHD76TKYj/EAgYxwlxgFiHCDGXwHnBXwEcErAKYldAY4MhhRw/MABxjjAOCV0xw98boLQ",
+	"TxDwCY4yQegnONQEh5rguxMEfIKvTXBzJhl+4OZMaACcaIITTXAdE1zCBKGf4mxTfG2Kr03x4Sk+N8Xn",
+	"CF0FTilweJHa6kf9nsCRBT4sNFH0Xr/3CZ/7hI98QsA/IQQz/G6GkM4Q0hlCOsNHZjjKjB7BUWYI0AwB",
+	"mn2mzG78QLRIcOsSfC1BSBN8OMEpE5wyQSATPJRkQVZE/MA3UipHgJOnuFcpQpAiBCmOkuJiUgQjlVS2",
+	"AD8QlhSXleIcJFqkOEeKc6Q4R4pApnjwKc32meo/4QdOKYnu4mxECyTCLHEiicNLHF7mRETwA99VKUks",
+	"+IHvZvhuhu9mCGk2o2II+EHPSeLJ+EFSD5k4EaAMYfmdU+kp/MDZcnwkx4lyfETjrxq3UyOkVHJBk0SO",
+	"s2mbUo8fiH8a59U4r8Z5Nc6rcVCNk2uS2SnXB7dE425ohEDjigwOb4j54WIMDk8Z+wZHNjiywZENjmwk",
+	"iXL4gSMbHNTgoAZhNjhegYAXOEqB75LCUOBsBf56i7/e4pSUQXuLz93iOm5x5Ftc/hzBmONrdzjAAp9b",
+	"4ESf8d3PCMbneWOmq3Myv+H6QyGlkJMrrmfb2SZElTsmQuZOJjGhWW4HZi75toPNpZbzyhMb3zklm7Qf",
+	"jIIt2EUCyBHmXBgi7sK4kG6hp0zZBEr8MuWy4EmyGHaTSX1OroG0TS4toUP9ugyLFZLixDVZP1zIZ2Ut",
+	"tLvUZCvtkBNaRo7+IXJClwvWbRQKlwKA27yMK+G+IzBzwC3getbiovom6aar0cBtS6q2ykYCt4X+tgbp",
+	"/gvktTZGiT9ZVmsZ/vJ1slqX0lnXZpFW4C/jUHhFPrbTpO5WHrcL21l5/EsPs/Is080/mqWnXN2OLD3l",
+	"eN/I0tNYBLCLpadeEnBbS4+bdltLz+VqINzmcLZKmFgJ2LPFLmyqhLvl3sJbxrwN2TkFWcReYvHjCV3F",
+	"wX1PjeoCyg5yir7noXzPQwnyUNYRiW71isrEx6pekb/gX6FeUQkrPbJDpWkptX0zRfaRbQF18+97Hcnl",
+	"G9figyn7GKXQCRdyO93oyiY1UzXDn+8igHiLHaioVZAbnSg5IZGZ16k9hRjobvvwzpK4ajer4V1mNts7",
+	"fnFYVvHbbs1bVaQqUbOqSBXyM1IQja7ps/rhBavWVqp6H3g/hGTjIkn6rnKhS37U35XS7pGwf2IdteMK",
+	"/ywqa1aMEhFdInStdcXsM3YJNom5H0YEVXKwu2oP2urvuvNudGebU6DbmxNol8xjtcNA0uukn1Lrg1bl",
+	"tLPibmFsVMgQy7aO8ApPWKoaxnZ0vQdvbK2V4UvtFctDYOoyV2NRYRxoE4bRUKXf85beCHy+cLtUY+fR",
+	"/IJmvFIzkC2IhT9ZEjzJuTSaSvjrsnR8eRKrSN6F9Fx/eFtqs60j4TaQDN5sblBjU9s+RBWqdGa3r4Op",
+	"IdiEAO5w4kaEDlNIm7yybTmiEScRnKEEdBVKc3Hs8l+1XdSJvcqJ0IZ9Uj6wQlFoKE/Y5au/PdNsL8xX",
+	"1fGMPR8eHQ2f71f1cxoaQNiUMy86hSMkCXlXV3JgR8XgeHA4QM14kOWAW0M+RjN4MTyq/kcP9Po99aL8",
+	"33P368vhy/J/Pwy0SoK/DOQ5D/5OCvKqTYDmOx6+HFAKef2rjBxd7ovn+GcImft6eNTygx2x6Y2VyeyT",
+	"CTdAbq/6t8JA9VOU8CKGgVZSghm8GBwfHr88fHn0ouGnl/bHvx7/teHHH1a+e1l9o7JClwMcHR0erfz0",
+	"l5Vv/nvpGzqKJB28HB77+kn8bpDSWeVqNngx/KF84nm5HzFApgFmg9sXbvku2arfSxKe8sGLQcpvIRfR",
+	"bHD0l9Hg6Pi/YSCkzR2sIHg++ItfFu3B8dFfVyV3pym77jqUpm37cthKCXG7pfeqwbPUD5Mfy7DhvGig",
+	"1W0idK0B0Eb5uWMKrqsfiGx7zyqgqIA7W6S0vICMcfsPDOuv4GiiYTWu31ZwwokVJXsLFCRVmEil0Gop",
+	"vNbwd1tqdq1tDukM8zVpidnkTtO1ObSp0Nq6SRn1j6jUiQcxvag1i82dMdmcGT7W1FRBFykyLVw/Zezv",
+	"u2TXpWQhu2UESBOkf76EnkdE3xEehXLz3vXV2UlovEv5gtI96bvPiPpqPNZg9ruL1Z3Ucl8bycHQD+di",
+	"mdJajJKFTzzdX9ba8a5+HYV9O2oj9GVBctl6f6srqmI0JGNbcSOuNoUzbcdYc6+8KtuyGBry75DHImq5",
+	"YL7Mx619qNxf63ux1UlyLh8JQgpyw/xjnDYHvB3u9tayzDdd3k5H6wqSbFE9pNA1ebU63wcW73BK0JfG",
+	"LmLLRTzK6EduDI+mVR48YcfeSoGioQdq/4R9ua94VrAAx2g6Gr2bttF/9xlyVWZ4q5YKBFdB0v5YSJ44",
+	"MeDhVoH1TLzqGRS64izP5FRXo5Ok0MH0UBUw24puVXVjqkoPO9QdO5kxEGMqG4YuJhPQuLwGUnUa2xw0",
+	"lbNIybGYFJRkW27ACJBl9lmc87m0Dm/XaU4zTZ69kk7zuuWj+c60VE95SAh6c72HK6otZcVfX25f1spL",
+	"DLeV4ixZcRMGRpiKC7fJed3DI1rM3mtiI6z96UGBEesNT984KsKua0chEXawbxQPQRigJq+p4G0bEji3",
+	"a2CA5V4QSdSE+Rq1S1Y3n+S9XduocMD1NyCcoG1p28d5BF0Wtw3ywAm3tSXiO1Wm63ZHQN595xxtTyt/",
+	"4Dm0nEG/e5p6mVxphZgJvwUmzLdJXu93wpaOLnQbSOtVFt9FwbPhBZiT8o8qlveEeT2kLJsan7i8aqd4",
+	"oHApba70Sel4n1eObTZasCmX1rvgfJ456CKtOTwdXJUBvlepQPhfmnGDm77ajHYzty2TeCtgXu2Kq52i",
+	"KNG2KVVsg4JNqrVWbMzzuob9761Kf9dgv7UGu61q0a/KPZcM5dGeyC2l6jXOuXYCCNmagAgDWVgmTKmG",
+	"Gis2oEO3FTwwNlTWqUcGsr6tMLZB0W5PDF2WC+PClpNpFrgS3zjTrkWpGdVY0xApGa/Dj6ANasPhACrM",
+	"NO1FDrdCFfoXxZP16OJMHb5SdeZeJMieaTZRtgh9g87fFkBfKyJHhTaFZKmQ1BPBen/rddyC9Fq4M80g",
+	"Lw2bAqejp2om9TrZYbJuu1zulmcf6a8VxKuiaS2yi5dXeFBfrY5bJNV5g7nhM3h4NYWi1Wdpo1HqraGU",
+	"3CzAljiV+nj2FjwKzsfC0S+vWdtN3irwygo09agra2HH7/6J//0nl/E/vTmj9pB3KNqSzIGruxaBZeWN",
+	"laFapY92KmRjAVdismyRXIQlqPiin9YD8fU9Dd9dCn9Gl8J3Yeu7u+Drugv0d3fBH8ddoEr7ztpe4M01",
+	"AjsZS1+vKRT0CGeFjUB4Em/FH9cTUZXmbxJd9ZIC5KwVW5m1Sy2r6bQe7wj5t/Vw+MOr37hGCXm5anX3",
+	"6tOkU7iAIfuDtgF/vmqcF3tjoXEvCXBF9SEgFgXV0xCTabPgq9Q7LhdnSrqadaeUCuAifretP/lMs4hn",
+	"KOFH5YDJYinpx3UUIErd0cqtlPVbVKMuj7laZQClrLLMQJ/NBPX9hz5TOSuySc5jYAtV5AR4xxSTa6l9",
+	"qOWZkgakuVpk0DWEWLIiSxSPyepIbzOcwVf851Q2uuueBKDURuu4ENLVOna/rVQ3VHwzwlEVtHNvMchs",
+	"12e4pj0u30s34MfWlWxqoGhZHiSx68fnExWNciWdbNtcSGKWwNgwn+2E/7fFI4T+l+mouKNeiHbnH4o8",
+	"rQHq3ZBnJ1izvsdVC+BeC38I1Ctmkq1ARtoRkJ0WZzHEghMl0EHSgqUtLhvb0yGIS5eb5yAi5RM4+ESF",
+	"f/z/ofojk9X/J2Jc/n8Oo6z8Q99O/uuOqhrhrrm66gdZPF76JrUl6+tf3sp4qDKQd2lihTI9oChzKLtu",
+	"4EtZrlDfE3KSJkP/S8NIqR7AXQTJ1pPoLAce6ymASZMh/YuEFe7MQZZwqjpFf0RUeIj+m/J8Fqt5s33J",
+	"Hh5KBxc52LL+13nS7ns9lezy+UCbRUJmWtcI4OL95ZUN1Kcujy6q3tE1ntu6z77vTyGNIBVtweAuE01Z",
+	"KvZ7fd5gkLq05ulqlHJKN1015qoV1T7yiP5FRK5VnvrJjGIaZBxGThNNyzhqwT7RSOWx5UYrd2e9A5nI",
+	"dSFjYtQimvoYkrqOogHWe6lTMFPVQqzfXF1dMPtASaAJJfqMJ3O+0PZsg5uIfzeiUqNRuPTV42tWUCwS",
+	"I3B/7EbacGGjck5WhCl1BUCpA78/vTh/1pZmG1Inawd26yyPuebzrlCqnYa93sypLWu2W7SBX0R1iriO",
+	"/K6S0G2CC06a8SKHsQ3vL7FytHBy+ZadRrT4DD8tzDqV/Zl2bf0lo2YNfcZdY+ujQ/ZO/LTUjO3Ff7/8",
+	"yw+HG7tSh2ccnGW4syF0TSe7sST/ewm2xL6kCvt9W9HRRhiQmMLN1G+tGo9BxqhnCpkVDQVgExW13gEr",
+	"8owSSJnQrvPFbze9kYoXN70+u2mo1nHT+1jXYJe79ZRn9GVl+z42aNSpnrR4tYRm81zJiYtaAJW1EBPT",
+	"yOCbxsjVJOep3nx7cdMsbO7JDuf4VjTd0ddcG6IZ7U0Wwm4KzmViG+D6s6GApa/SZ6EWwGWHX125bbtX",
+	"5MIsLnFsC83pxfnfYPEGeNzmWywbpyERZTNY9MvWLEKzPanYTe8n4DnkNz3k5GNxR4RW4ABTO7Avdtv7",
+	"PwOnEw2uNQxOL84Hf4NFda48E/j3PQIrWiv8V+WTUD6w2bigVZFHUNKuoMcSO0tUESP0/dLrdDxkpzcy",
+	"KFOBunREz3mH416C2vetgHnfd9Ypiz97I2mVL71/I4V0zNUZsnyacJ8G5wYla5HCkFVV+6gkSEOdgv6N",
+	"1IpFiaDmqK51mXUlEooFVsWFNfLhqCXk3huk92nIG1lfWVl/XlpQ+yzOyZREcZK4e2fTXKXAXsHtlVKJ",
+	"Zhe5MipSyQkT5kZaqK3cVJYyyd0XVMrBlrsY3sgbeYVyS2W71yzlQhouZBB6JWq9fa0Py+OdrVBBFsIb",
+	"ifJwAsyeNR11XpipK7moy2YzMRXa7dvCFu7O4jC5k0Zv5G15q8oKGGM+896sIXvNI4PIzVPkQKRr9NkI",
+	"L7Tu+4Zous+svexGlnV9qQ2J8Tm3FJhWpoTeHodZodZ7NrfYQxhY5NRl/YZEb2FQU+01ojGONGi4BVSZ",
+	"07lfe8fDw+Gh7fIJkmei92Pv+fBw+Ny2N5rS5T9w3RsOXM8M/G4CDeTwA1QVftyz/qI5omBrBuGBBe5j",
+	"206FjXjCZYQ7SJ2AEpEKex7eLoXkkfveDgjBqYMHSZs9MoL3+PAwkIeIjwU6zydt1VNLOTfRVTeFNRnf",
+	"N8rnbqXUX/bF4YtdT10Po22A4dfqElSmjXDTLWTHx20Tlpt38I6THgixl0qJHRRpyvNF78feL75VYbnv",
+	"hk80spOfLIb0PuILJV3ZiCgqjHCvMRE/BNurESW9QpX2+0zCHK/uWOQoy3uimyyYks6K7GykZAx1XwXF",
+	"lfQqciVCm5/8KvAq5DwFQ0v6rTWYvISxXFYZnk5c7vcCKNLEMbkyNrwfIETQlLjeTXiT7LoqIQnfKNso",
+	"ltOGNwbht4FWxrA3AbctNPbA7e6X21TWxbBNTygugOwySdIG2FgkBvKfFjWwuttWy/C8j09IMupT1lI8",
+	"Gm5vmOThd2ZnFxYnL0cNr6v/6iP1JmwSbS99m+FNQoFRbASdRQO2F8XZdZ7sD9m5cYKNU3xslauq9aYt",
+	"AebFhaBIGHN83JfLyqhl+wlCqr1P7uzVBYuUlGAtl7ECHylOJZbrVR6iKc8nzgs8nyrUud3QRYbwSC8X",
+	"jAsffVVI6gPhKnOh2IYjD9nPJHhZA7ojaqhwEed2hOmEIs3TzCyYFbqrls7hLgdhM1WX9QZSZX1w7kR7",
+	"VsoHbX5S8WJnKH0WzrFk6L6vqxbOwb90u46e6Hat48thSKCvB8TOUd4gDKRYJG0EecLJI37CcnAFjvy7",
+	"VGqujoPgOf3zna1pY5G6lhV2Lke3XEZux5JKYwufFpgdekJc+mPKuwl3QpvutO8D4OWBmDCdXvrrzlbU",
+	"yRvcssIH+X9PKrZo5Waj5jyPqVq7rl6IFVIuoUtXaam4VDKzjRwNfB5UeNYNT17fZdcwyHi4xDkuXf3F",
+	"UUlXGnhHKOsdfHHT/VPE950Evxqxs2GkVBUE/3v94a3VWKhXo7A1JoMMlUZ1IKSBX4W3d6A+4V1bj85L",
+	"1ZF3KbNvOMYV+bZpwuoRvwnnr6hobMZN1FDm9xT3GDljzXtYbgvxXxIH3a+OvfuOWWWYs8cSX/Z0hRN7",
+	"FuzKf5Q00bBY2O6mhYZVfClCx/8Tsc11wQWd2OY3RFzGx8bHnEa24dBTY3KdoC+RI6JoD6NGBz7/cHuF",
+	"tIoO9Nvix4KY/G2urXoM+ZJnaX/ILviE2quRtYezqMi1yk8cvZNRUsRwnSfaZeEQL4x4ngvrsA5yQ1da",
+	"K7cqq6/KlXZVWn2XxC4aK7GXZo3w5aPV1dJngWBYifikbH13RntXmgnwEesCtWWnyxgTsgFUye4Na7Cn",
+	"UFvEirdgGbhfkGlXh7TmcNhegbpNy9zBoTfvoguYXS5S+jXUVY852+ir1V3wGR/fmNmRvhsWbI6D+7Bj",
+	"zofkhlbdQnTKaIWBc1Q/isk26uieavHWIAlmprkqJlPHVfGaOzojqWSzD38JeTNF09tuBWVVaB9qITSr",
+	"Ubkl1/nJchyGdwEtOeHtE0RAiXb2K423DGegepv1II9gYLLME5Sloz3MJFyjIlvft60m+TRMf9m1/5VZ",
+	"/YYQmzatpcQbixTuLu8QrDUhoy0wNQWHksoSKrg2oOtbkJ5+7+UO96epT3zLvpR2q7KBf8pnUMWz4YUZ",
+	"NuoBy6fs7jldOooHXZWwXCT3fUXvvDa6U3rnm/F8RXpX1k70jsHQI2sU6g1stLDNVf8lKOB30ved9H0n",
+	"fW2kz6dFryN9RBsOvlAqNRI9m+wysD9+wX86mb/qGgRebvJ6uLgQF/a3kpJmUxptBylLzyoBvNEgVi9w",
+	"9JR2sZZSSi2HuKTPPsAaXQWmbYJqySjdX/9GtYal9z62meCp8o7jH0H2e//BZu2nvmxe0bv+8PYXGwhT",
+	"BY1td+dWzrHh1lVlIlw6dLBHDTdtW4WMKtW9aj3W4EmcodTbnOthBwEK3ouhN4chKE3eRQ3eaGRTU85f",
+	"EbGnJv1IhHgeTZlx5T1WDT0XHvSuBh4P4PeohLVRCeU2bTgiiljA4+kWsOD/rMANY6FxA5etT09p63HI",
+	"s42Nx+/LbmMSsgqLPQkoEbs9JsG6oXXlP1+6hGHMpK8CV3qXzl8xzW/r1txnzunU0KeP+vMJs9p8RxuV",
+	"aRYlwGWy6JNUzlnCTdDPrHLfIxbhxK4FpA1toGABbqBTtECbLO+260kd/kvJhPdOmn8iz76bbZ1vwruM",
+	"gxojTnw43qEwqgtq5wHSnFFk4mZ3r3ezS8VSlZdwauriV4zKV6zD12pDlnKUaUEuEG0HvhJ7dlVuZ/Md",
+	"C9ngwRf3Py+8xpCAaQi7f0Xfh5Eq/kR8Dpa9TnjRSFwVpl9rWFjHZDtNiMk11HrRGmleIoEdId4ZcbIL",
+	"3LR3/e7O7SDpdUU8b1344Te4U921yKVoj906qjfs+3bSoXt1vaP6jNKedTW3y3IKuD/ylaWc6CVqvZIf",
+	"3eRsflqS3Zj//ZXtL1uQ8Mq9bPPOvzn+2f3rQja9/fMR2oMf4smCl32kUmc1IWil/l1NaFcTqtCtrxC8",
+	"/DWjlh8Qrly17N+laqArzPX3r0TmDuHKEuZLIculE/Nxsbmrwn3X2NzL0rD4dKL6anTRU4rq3llT9gho",
+	"MxxV3TnLjpyVuN6aSmNrwCvFxniYVgan1HcXlFimQH+PY/2jxbE+LDy1Q0BqqdWsmukD8hCy55WI1M1a",
+	"TZkwqSa25CJddp4kZXShb8PRpMiE97yLIhNej5oi8w0jaEoFaO02d1CAauQyiO4tI3tbtnICpnUfd87t",
+	"OhCvP0gA74bjeJSvfasA3lpIUJcA3rCFvE1LdrUIRZKU/eTJVNDaT75JmXpaptpY0ukrK1PdcfQPGav7",
+	"MDp9YLsQD6jl7zqi/QFS5a25a7s+N5qcqk7s3c1O4SRIsnOC4I9Hsp/pGqwPouBrd7Wi6dSBBAm70EZE",
+	"zdR87V7v8LaUjcHbxJlan/In8zkvHXI3t3NDI/ZWj3MZteSczuG6dul1bmdCHRFs9/Ffpf+njpu1WFXa",
+	"lzxAYxRGhGE8yYHHC1QtWl0q6zD16NtgKtujBsS5PU8hJ/vfnN4sS+Kd0GEdwc8n8DTxgqfGtoKBnGvP",
+	"KiDX5G6JueEkk2ijch/AzvaqZha672IVdN9FDFnvoO6zqcCXFv0qvLzvQnVIyN1HahnIwEP23nmYkWfa",
+	"EgbsM+TKApED4hTS1ZQvWKzIrrSKo7RPD1Qxnmk7FbItGicOc1hbi/lU1GTKb6ERZJBUaPebI+UFrqqG",
+	"k1RsvRUXbSWUhxtw6f1uMR91ZLAhnxK8PqTysluCDe8SKbC5kLGaN1t2r1wNl25mXd8F8rtNt92ma6pu",
+	"ma5jZSA+NkETFsaugNnYI28tDDR/zai8MzNyvTHVZig8PnJDqcNOtxA2t7INKnqseT/a23nUu5zQ8Ff4",
+	"3FZglrUwN0Bon9sdiB+fOJ5yG1O8M6bs0g7va0V5AmrpzmYLvAzC6Pu+ZpetQV9Z/PplIZHyLvUt/UNx",
+	"J+yG4IMPnR2eeKf7/RIMkg4dhv1Q3wTlWxVV1dRaRL4rW9D+6ezyYWXlTvaD453ikAUi3hSQWzbu8aXX",
+	"be69s9A8KB5+K23p0vozOypL9p03XH+w1iNcaDelKSgi4/QnqnznVANvjPKlrb+uDeVPbvhney40feVi",
+	"+6urJOxvdg+02v1d74llclQKc1VUfiexbutWZo3R9U8dU79OTdwOScNY+N1aBVoO5qGh3O0W6UuKvORV",
+	"zL0NxXRVAsngHLTBY0Yp4gwuVsLnTdQ79zaZlp+QKayW2//KRuUuSPUIc/KDsGyzLbn73T9ADf1x+Tem",
+	"6t0GdxAVpOf61uhbZN68RUieWkZcah+/bcLNV6EZ/1L5K4k91Z1RuyYcrnpnbTTSN3cCt51ig37gVQkz",
+	"JJMuSbVIEtcZ7pefr9gyFPtlMZKSL7ai+qVvCPWkyB50RV9DvcqYfi5j1wraLpsqttgsrUil8EdhnQ7e",
+	"YrdYFZTxphfrBbx/+4hs1gYwNZmPLijj0FhLI6Vz96bGZPrHgwOeiWHQoJV6jPJMHNweE+t2K1ix3DdF",
+	"ZNk2lVY5L81zq5r/ab1OtmvsWFlo3Ah2z1Zfv6RY9HLqlnQPm5XhxVoiCmQc5rcQzFEGgq5OE4QvPdNl",
+	"0FJYvtiN4Uvlrg5xtr7Sbff62+FsvtjJ6nSUc9ecEr9UMs5mnifgha9ak0Q3kc3gu/94//8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -88,6 +88,8 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	maxProfiles := flags.Int("max-profiles", 0, "how many profiles may exist: past it, create profile answers 402 (0: no cap)")
 	credits := flags.Float64("credits", browserusetest.DefaultAccount.MonthlyCredits, "the account's credits in US dollars: at 0 or less, create session answers 402")
 	plan := flags.String("plan", browserusetest.DefaultAccount.Plan, "the account's plan name")
+	chromium := flags.String("chromium", "", "the Chromium the fake runs for each browser (POST /browsers): a path or a name on PATH (default: $BROWSERUSE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH)")
+	cdpDelay := flags.Int("cdp-delay", 0, "answer a new browser's cdpUrl as null on its first n GETs, as the service may while it starts")
 	naive := flags.Bool("naive-timestamps", false, "send timestamps without a zone offset (2026-11-27T10:00:00.123456) instead of with Z")
 	if err := flags.Parse(args); err != nil {
 		return "", nil, err
@@ -104,6 +106,12 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	}
 	if *naive {
 		opts = append(opts, browserusetest.WithNaiveTimestamps())
+	}
+	if *chromium != "" {
+		opts = append(opts, browserusetest.WithChromium(*chromium))
+	}
+	if *cdpDelay > 0 {
+		opts = append(opts, browserusetest.WithCDPDelay(*cdpDelay))
 	}
 	if *profiles != "" {
 		opts = append(opts, browserusetest.WithProfiles(strings.Split(*profiles, ",")...))
@@ -140,6 +148,7 @@ func serve(ctx context.Context, ln net.Listener, fake *browserusetest.Fake, out 
 	}()
 	err := srv.Serve(ln)
 	<-done
+	fake.Close() // end every browser's Chromium
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

@@ -172,3 +172,32 @@ func TestServesTheStorage(t *testing.T) {
 	require.Len(t, reqs, 1)
 	require.False(t, reqs[0].SawAPIKey)
 }
+
+func TestChromiumFlags(t *testing.T) {
+	ctx := context.Background()
+	_, opts, err := parseFlags([]string{"-chromium", "/nonexistent/chromium"})
+	require.NoError(t, err)
+	srv := browserusetest.NewServer(opts...)
+	defer srv.Close()
+	c, err := srv.Client()
+	require.NoError(t, err)
+	_, err = c.CreateBrowser(ctx, browseruse.CreateBrowserParams{})
+	var apiErr *browseruse.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+	require.Contains(t, apiErr.Detail, "/nonexistent/chromium", "the -chromium flag is WithChromium")
+
+	browserusetest.SkipWithoutChromium(t)
+	_, opts, err = parseFlags([]string{"-cdp-delay", "1"})
+	require.NoError(t, err)
+	srv2 := browserusetest.NewServer(opts...)
+	defer srv2.Close()
+	c, err = srv2.Client()
+	require.NoError(t, err)
+	err = c.RunBrowser(ctx, browseruse.CreateBrowserParams{}, func(ctx context.Context, b *browseruse.Browser) error {
+		require.Nil(t, b.CdpURL, "-cdp-delay 1")
+		_, err := c.WaitForCDP(ctx, b.ID)
+		return err
+	})
+	require.NoError(t, err)
+}
