@@ -185,9 +185,6 @@ func (f *Fake) createBrowser(req request) reply {
 		f.mu.Unlock()
 		return detail(http.StatusTooManyRequests, detailTooMany)
 	}
-	if in.ProfileID != nil {
-		f.useProfileLocked(*in.ProfileID)
-	}
 	f.launching++
 	f.mu.Unlock()
 
@@ -211,6 +208,9 @@ func (f *Fake) createBrowser(req request) reply {
 		return detail(http.StatusServiceUnavailable, msg)
 	case err != nil:
 		return detail(http.StatusServiceUnavailable, "browserusetest: the browser could not start: "+err.Error())
+	}
+	if in.ProfileID != nil { // a browser that loads a profile moves its lastUsedAt, once it has started
+		f.useProfileLocked(*in.ProfileID)
 	}
 	now := f.now().UTC()
 	id := newUUID()

@@ -46,14 +46,17 @@ type stubs struct {
 	t        *testing.T
 	mu       sync.Mutex
 	started  []*stubBrowser
-	fail     error
+	fail     error // set with setFail
 	launches atomic.Int32
 }
 
 func (s *stubs) launch(context.Context) (browserProcess, error) {
 	s.launches.Add(1)
-	if s.fail != nil {
-		return nil, s.fail
+	s.mu.Lock()
+	fail := s.fail
+	s.mu.Unlock()
+	if fail != nil {
+		return nil, fail
 	}
 	b := &stubBrowser{dir: s.t.TempDir()}
 	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -70,10 +73,21 @@ func (s *stubs) launch(context.Context) (browserProcess, error) {
 	return b, nil
 }
 
+func (s *stubs) setFail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = err
+}
+
 func (s *stubs) get(i int) *stubBrowser {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.started[i]
+}
+
+// withLaunch replaces the fake's Chromium with launch.
+func withLaunch(launch func(context.Context) (browserProcess, error)) Option {
+	return func(f *Fake) { f.launch = launch }
 }
 
 // startStubbed starts a server whose browsers are stubs; it is closed, and
@@ -81,8 +95,7 @@ func (s *stubs) get(i int) *stubBrowser {
 func startStubbed(t *testing.T, opts ...Option) (*Server, *browseruse.Client, *stubs) {
 	t.Helper()
 	st := &stubs{t: t}
-	srv := NewServer(append(opts, WithoutLeakCheck())...)
-	srv.Fake.launch = st.launch
+	srv := NewServer(append(opts, WithoutLeakCheck(), withLaunch(st.launch))...)
 	t.Cleanup(func() {
 		srv.Close()
 		for i, b := range st.started {
@@ -180,6 +193,24 @@ func TestBrowserCreateRules(t *testing.T) {
 		require.ErrorIs(t, err, browseruse.ErrProfileNotFound)
 		require.Zero(t, st.launches.Load())
 	})
+	t.Run("a profile's lastUsedAt moves when a browser that loads it starts", func(t *testing.T) {
+		_, c, st := startStubbed(t)
+		p, err := c.CreateProfile(ctx, browseruse.CreateProfileParams{Name: "alice"})
+		require.NoError(t, err)
+		require.Nil(t, p.LastUsedAt)
+		st.setFail(errors.New("exec: permission denied"))
+		_, err = c.CreateBrowser(ctx, browseruse.CreateBrowserParams{ProfileID: p.ID})
+		require.Error(t, err)
+		p, err = c.GetProfile(ctx, p.ID)
+		require.NoError(t, err)
+		require.Nil(t, p.LastUsedAt, "not by a browser that failed to start")
+		st.setFail(nil)
+		_, err = c.CreateBrowser(ctx, browseruse.CreateBrowserParams{ProfileID: p.ID})
+		require.NoError(t, err)
+		p, err = c.GetProfile(ctx, p.ID)
+		require.NoError(t, err)
+		require.NotNil(t, p.LastUsedAt)
+	})
 	t.Run("sessions and browsers share the cap", func(t *testing.T) {
 		_, c, _ := startStubbed(t, WithMaxActiveSessions(1))
 		b, err := c.CreateBrowser(ctx, browseruse.CreateBrowserParams{})
@@ -198,7 +229,7 @@ func TestBrowserCreateRules(t *testing.T) {
 	})
 	t.Run("no Chromium: 503 saying how to install one", func(t *testing.T) {
 		_, c, st := startStubbed(t)
-		st.fail = errNoChromium
+		st.setFail(errNoChromium)
 		_, err := c.CreateBrowser(ctx, browseruse.CreateBrowserParams{})
 		var apiErr *browseruse.APIError
 		require.ErrorAs(t, err, &apiErr)
@@ -209,7 +240,7 @@ func TestBrowserCreateRules(t *testing.T) {
 	})
 	t.Run("a failed start: 503, nothing left counted", func(t *testing.T) {
 		_, c, st := startStubbed(t, WithMaxActiveSessions(1))
-		st.fail = errors.New("exec: permission denied")
+		st.setFail(errors.New("exec: permission denied"))
 		_, err := c.CreateBrowser(ctx, browseruse.CreateBrowserParams{})
 		require.ErrorIs(t, err, browseruse.ErrServer)
 		s, err := c.CreateSession(ctx, browseruse.CreateSessionParams{})
@@ -416,8 +447,7 @@ func (r *leakTB) Errorf(format string, args ...any) {
 func TestStartFailsATestThatLeavesBrowsersActive(t *testing.T) {
 	st := &stubs{t: t}
 	tb := &leakTB{TB: t}
-	srv := Start(tb)
-	srv.Fake.launch = st.launch
+	srv := Start(tb, withLaunch(st.launch))
 	c, err := srv.Client()
 	require.NoError(t, err)
 	stray, err := c.CreateBrowser(context.Background(), browseruse.CreateBrowserParams{})

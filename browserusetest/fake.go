@@ -128,8 +128,10 @@ func WithProfiles(ids ...string) Option {
 	return func(f *Fake) { f.preload = append(f.preload, ids...) }
 }
 
-// WithMaxActiveSessions caps concurrently active sessions: past the cap,
-// create answers 429 TooManyConcurrentActiveSessionsError. 0 means no cap.
+// WithMaxActiveSessions caps concurrently active sessions, browsers
+// included (as the plan's cap counts them): past the cap, creating a
+// session, a task's session or a browser answers 429
+// TooManyConcurrentActiveSessionsError. 0 means no cap.
 func WithMaxActiveSessions(n int) Option { return func(f *Fake) { f.maxActive = n } }
 
 // WithInsufficientCredits makes create answer 402.
@@ -195,7 +197,7 @@ func NewFake(opts ...Option) *Fake {
 		downloads:   map[string]download{},
 		browsers:    map[string]*browserSession{},
 	}
-	f.launch = f.launchBrowser
+	f.launch = f.launchBrowser // before the options: a test's may replace it
 	f.storageSecret = randomHex(16)
 	for _, opt := range opts {
 		opt(f)
