@@ -146,6 +146,9 @@ func (p *chromiumProcess) Stop() {
 		if p.cmd != nil && p.cmd.Process != nil {
 			killGroup(p.cmd.Process.Pid)
 			_ = p.cmd.Process.Kill() // should the group have been missed
+			// Before Wait: a straggler holding the stderr pipe would hold
+			// Wait for WaitDelay.
+			killStragglers(p.cmd.Process.Pid, p.dir)
 			<-p.exited
 			killGroup(p.cmd.Process.Pid) // a child forked as the first signal was sent
 			killStragglers(p.cmd.Process.Pid, p.dir)

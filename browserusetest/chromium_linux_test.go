@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -413,17 +414,34 @@ func TestChromiumDownloadsLandInDownloadDir(t *testing.T) {
 }
 
 // BenchmarkChromiumStart is how long the fake takes to start a browser
-// (until DevTools listens), and to stop it.
+// (until DevTools listens) and to stop it; it reports the medians of the
+// iterations as start-ms and stop-ms.
+//
+//	go test -run '^$' -bench ChromiumStart -benchtime 10x ./browserusetest/
 func BenchmarkChromiumStart(b *testing.B) {
 	path, err := findChromium("")
 	if err != nil {
 		b.Skip(err)
 	}
+	var starts, stops []float64
 	for b.Loop() {
+		t0 := time.Now()
 		p, err := launchChromium(context.Background(), chromiumConfig{path: path})
 		if err != nil {
 			b.Fatal(err)
 		}
+		t1 := time.Now()
 		p.Stop()
+		starts, stops = append(starts, t1.Sub(t0).Seconds()*1000), append(stops, time.Since(t1).Seconds()*1000)
 	}
+	b.ReportMetric(median(starts), "start-ms")
+	b.ReportMetric(median(stops), "stop-ms")
+}
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	if len(xs) == 0 {
+		return 0
+	}
+	return xs[len(xs)/2]
 }
