@@ -94,6 +94,7 @@ type Fake struct {
 	storageFaults      int
 	storageFaultStatus int
 	downloads          map[string]download // by token
+	hooks              *webhooks           // WithWebhook; see webhook.go
 }
 
 type session struct {

@@ -53,10 +53,12 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server and its storage down, waiting for running requests.
+// Close shuts the server and its storage down, waiting for running
+// requests, and stops its webhooks (StopWebhooks).
 func (s *Server) Close() {
 	s.ts.Close()
 	s.storage.Close()
+	s.StopWebhooks()
 }
 
 // CloseClientConnections closes every client connection (an outage).
