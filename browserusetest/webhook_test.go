@@ -391,7 +391,17 @@ func TestWebhookStuckReceiver(t *testing.T) {
 	}
 	assert.Equal(t, []string{b.ID + " started", b.ID + " finished"}, got)
 
-	srv.Close() // cancels the stuck attempt, drops a's finished
+	closed := make(chan struct{})
+	go func() {
+		srv.Close() // cancels the stuck attempt, drops a's finished
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute): // a deadlock guard
+		close(release)
+		t.Fatal("Close waits for the stuck receiver")
+	}
 	close(release)
 	recv.Close()
 	goleak.VerifyNone(t) // the fake's deliveries and clock ticks are over
