@@ -90,9 +90,10 @@ func (f *Fake) BrowserFiles(browserID string) []File {
 	return nil
 }
 
-// Close stops every browser the fake started: their Chromium processes
-// end and their directories are removed. Browsers created later answer
-// 503. Server.Close calls it; call it when serving a Fake yourself.
+// Close stops every browser the fake started (their Chromium processes
+// end and their directories are removed; browsers created later answer
+// 503) and its webhooks (StopWebhooks). Server.Close calls it; call it
+// when serving a Fake yourself.
 func (f *Fake) Close() {
 	f.mu.Lock()
 	f.closed = true
@@ -102,6 +103,7 @@ func (f *Fake) Close() {
 	}
 	f.mu.Unlock()
 	stopAll(procs)
+	f.StopWebhooks()
 }
 
 func stopAll(procs []browserProcess) {

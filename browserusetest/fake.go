@@ -105,6 +105,7 @@ type Fake struct {
 	storageFaultStatus int
 	downloads          map[string]download // by token
 	chromiumPath       string              // WithChromium; see chromium.go
+	hooks              *webhooks           // WithWebhook; see webhook.go
 }
 
 type session struct {

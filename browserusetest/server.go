@@ -59,7 +59,8 @@ func Start(tb testing.TB, opts ...Option) *Server {
 }
 
 // Close shuts the server and its storage down, waiting for running
-// requests, and ends every browser's Chromium process (Fake.Close).
+// requests, stops its webhooks and ends every browser's Chromium process
+// (Fake.Close).
 func (s *Server) Close() {
 	s.ts.Close()
 	s.storage.Close()

@@ -164,6 +164,7 @@ func (f *Fake) tickLocked() {
 		if t.view.Status == gen.TaskStatusCreated && !now.Before(t.startAt) {
 			t.view.Status = gen.TaskStatusStarted
 			t.view.StartedAt = ptr(f.stamp(t.startAt))
+			f.taskChangedLocked(t, t.startAt)
 		}
 		if t.view.Status == gen.TaskStatusStarted && !now.Before(t.endAt) {
 			f.endLocked(t)
@@ -201,6 +202,7 @@ func (f *Fake) endLocked(t *task) {
 		}
 		t.files[id] = File{Name: file.Name, Data: bytes.Clone(file.Data)}
 	}
+	f.taskChangedLocked(t, t.endAt) // the task is complete: steps, files
 	if sess := t.session; sess != nil && sess.view.KeepAlive != nil && !*sess.view.KeepAlive {
 		f.stopSessionLocked(sess, t.endAt)
 	}
@@ -296,6 +298,7 @@ func (f *Fake) endTaskNow(taskID string, script func(TaskResult) TaskResult) err
 		t.startAt = now
 		t.view.Status = gen.TaskStatusStarted
 		t.view.StartedAt = ptr(f.stamp(now))
+		f.taskChangedLocked(t, now)
 	}
 	t.endAt = now
 	f.endLocked(t)
@@ -326,8 +329,10 @@ func (f *Fake) stopTaskLocked(t *task) {
 	if !t.running() {
 		return // stopping twice is harmless
 	}
+	now := f.now()
 	t.view.Status = gen.TaskStatusStopped
-	t.view.FinishedAt = ptr(f.stamp(f.now()))
+	t.view.FinishedAt = ptr(f.stamp(now))
+	f.taskChangedLocked(t, now)
 }
 
 func (f *Fake) createTask(req request) reply {
@@ -397,6 +402,7 @@ func (f *Fake) createTask(req request) reply {
 		startAt: now.Add(script.StartAfter), endAt: now.Add(script.StartAfter + script.Duration),
 	}
 	f.addTaskLocked(t)
+	f.taskCreatedLocked()
 	return reply{http.StatusAccepted, gen.TaskCreatedResponse{ID: t.view.ID, SessionID: s.view.ID}}
 }
 

@@ -1,6 +1,7 @@
 package webhook_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -34,7 +35,7 @@ func TestVerifyEvent(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 12, 2, 0, 0, 0, 123456000, time.UTC), ev.Timestamp.UTC())
 	assert.Equal(t, webhook.StatusUpdate{TaskID: "t-1", SessionID: "s-1", Status: "finished",
 		Metadata: map[string]any{"n": 1.5, "k": "v", "deep": map[string]any{"a": []any{1.0, true, nil}}}}, ev.Payload)
-	assert.Equal(t, []byte(eventBody), ev.Raw)
+	assert.Equal(t, json.RawMessage(eventBody), ev.Raw)
 	assert.True(t, ev.TaskEnded())
 }
 
@@ -72,7 +73,7 @@ func TestVerifyKeepsTheUnknown(t *testing.T) {
 	} {
 		ev, err := webhook.Verify(testSecret, signed(t, testSecret, signedAt, body), []byte(body), signedAt)
 		require.NoError(t, err, body)
-		want.Raw = []byte(body)
+		want.Raw = json.RawMessage(body)
 		assert.Equal(t, want, ev, body)
 		assert.False(t, ev.TaskEnded(), body)
 	}

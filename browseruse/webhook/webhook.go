@@ -23,6 +23,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -92,7 +93,7 @@ type Event struct {
 	// Payload is the event's "payload" (zero for a test event).
 	Payload StatusUpdate
 	// Raw is the body as received.
-	Raw []byte
+	Raw json.RawMessage
 }
 
 // StatusUpdate is the payload of an agent.task.status_update event. A

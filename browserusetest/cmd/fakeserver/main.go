@@ -4,7 +4,11 @@
 //	go run ./browserusetest/cmd/fakeserver -addr 127.0.0.1:8080
 //
 // It prints the base URL and the API key to use, then serves until
-// interrupted.
+// interrupted. With -webhook-url and -webhook-secret it sends signed
+// webhooks on every task status change, as the service does once a webhook
+// is set up in its dashboard (see browserusetest.WithWebhook):
+//
+//	go run ./browserusetest/cmd/fakeserver -webhook-url http://127.0.0.1:9000/webhook -webhook-secret whsec_test
 package main
 
 import (
@@ -53,6 +57,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fake := browserusetest.NewFake(append(opts, browserusetest.WithStorageURL("http://"+storageLn.Addr().String()))...)
+	defer fake.StopWebhooks() // once both servers have stopped
 	fmt.Fprintf(out, "fake file storage on http://%s (presigned upload and download URLs point here)\n", storageLn.Addr())
 	stopped := serveStorage(ctx, storageLn, fake)
 	defer func() { <-stopped }()
@@ -91,6 +96,9 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	chromium := flags.String("chromium", "", "the Chromium the fake runs for each browser (POST /browsers): a path or a name on PATH (default: $BROWSERUSE_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH)")
 	cdpDelay := flags.Int("cdp-delay", 0, "answer a new browser's cdpUrl as null on its first n GETs, as the service may while it starts")
 	naive := flags.Bool("naive-timestamps", false, "send timestamps without a zone offset (2026-11-27T10:00:00.123456) instead of with Z")
+	hookURL := flags.String("webhook-url", "", "POST a signed agent.task.status_update webhook to this URL on every task status change")
+	hookSecret := flags.String("webhook-secret", "", "the webhooks' signing secret (required with -webhook-url; default: $BROWSER_USE_WEBHOOK_SECRET)")
+	hookWords := flags.String("webhook-status-words", "task", "the webhooks' status words: task (started, finished, failed, stopped) or session (running, idle, stopped)")
 	if err := flags.Parse(args); err != nil {
 		return "", nil, err
 	}
@@ -116,7 +124,33 @@ func parseFlags(args []string) (string, []browserusetest.Option, error) {
 	if *profiles != "" {
 		opts = append(opts, browserusetest.WithProfiles(strings.Split(*profiles, ",")...))
 	}
+	if *hookSecret == "" {
+		*hookSecret = os.Getenv("BROWSER_USE_WEBHOOK_SECRET")
+	}
+	switch {
+	case *hookURL == "" && *hookSecret != "" && flagSet(flags, "webhook-secret"):
+		return "", nil, errors.New("-webhook-secret without -webhook-url")
+	case *hookURL == "":
+	case *hookSecret == "":
+		return "", nil, errors.New("-webhook-url needs -webhook-secret (or $BROWSER_USE_WEBHOOK_SECRET)")
+	default:
+		opts = append(opts, browserusetest.WithWebhook(*hookURL, *hookSecret))
+	}
+	switch *hookWords {
+	case "task":
+	case "session":
+		opts = append(opts, browserusetest.WithWebhookSessionStatuses())
+	default:
+		return "", nil, fmt.Errorf("-webhook-status-words %q: want task or session", *hookWords)
+	}
 	return *addr, opts, nil
+}
+
+// flagSet reports whether the flag name was given.
+func flagSet(flags *flag.FlagSet, name string) bool {
+	set := false
+	flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // script is the tasks' script for curl users: each task starts after a

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browseruse/webhook"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
 )
 
@@ -200,4 +202,47 @@ func TestChromiumFlags(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
+}
+
+// TestWebhookFlags: -webhook-url and -webhook-secret make the fake send
+// signed webhooks, in the words -webhook-status-words says.
+func TestWebhookFlags(t *testing.T) {
+	for words, want := range map[string][]string{"task": {"started", "finished"}, "session": {"running", "idle"}} {
+		events := make(chan webhook.Event, 10)
+		rcv := httptest.NewServer(webhook.NewHandler("whsec_flag", func(_ context.Context, ev webhook.Event) { events <- ev }))
+		_, opts, err := parseFlags([]string{"-task-duration", "2ms", "-webhook-url", rcv.URL, "-webhook-secret", "whsec_flag", "-webhook-status-words", words})
+		require.NoError(t, err)
+		fake := browserusetest.NewServer(append(opts, browserusetest.WithTaskRunner(func(browserusetest.TaskInput) browserusetest.TaskResult {
+			return browserusetest.TaskResult{Duration: 2 * time.Millisecond}
+		}))...)
+		c, err := fake.Client()
+		require.NoError(t, err)
+		created, err := c.CreateTask(context.Background(), browseruse.CreateTaskParams{Task: "hook me"})
+		require.NoError(t, err)
+		var got []string
+		for range want {
+			select {
+			case ev := <-events:
+				require.Equal(t, created.ID, ev.Payload.TaskID)
+				got = append(got, ev.Payload.Status)
+			case <-time.After(time.Minute): // a deadlock guard
+				t.Fatal("no webhook")
+			}
+		}
+		require.Equal(t, want, got, words)
+		fake.Close()
+		rcv.Close()
+	}
+	for _, args := range [][]string{
+		{"-webhook-url", "http://127.0.0.1:1/hook"},
+		{"-webhook-secret", "s"},
+		{"-webhook-url", "http://127.0.0.1:1/hook", "-webhook-secret", "s", "-webhook-status-words", "docs"},
+	} {
+		t.Setenv("BROWSER_USE_WEBHOOK_SECRET", "")
+		_, _, err := parseFlags(args)
+		require.Error(t, err, "%q", args)
+	}
+	t.Setenv("BROWSER_USE_WEBHOOK_SECRET", "from-env")
+	_, _, err := parseFlags([]string{"-webhook-url", "http://127.0.0.1:1/hook"})
+	require.NoError(t, err, "the secret from the environment")
 }
