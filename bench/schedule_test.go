@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/browseruse-go/browseruse-go/browseruse"
+	"github.com/browseruse-go/browseruse-go/browseruse/webhook"
 	"github.com/browseruse-go/browseruse-go/browserusetest"
 )
 
@@ -156,6 +158,38 @@ func TestConcurrentWaits(t *testing.T) {
 		}
 		wg.Wait()
 		fmt.Printf("| %-9s | %5.1f s | %6.1f |\n", who, (time.Since(start) * scale).Seconds(), float64(requests.Load())/tasks)
+	}
+}
+
+// TestWokenWaits: RunTask with the fake's signed webhooks delivered to a
+// webhook.NewHandler whose events wake the waits (WithTaskEvents); the
+// delay is on the real clock (a webhook's delivery does not scale), and
+// polls are the safety net's, once a minute (scaled).
+func TestWokenWaits(t *testing.T) {
+	const scale, samples, secret = 20, 25, "whsec-bench"
+	events := browseruse.NewTaskEvents()
+	hooks := httptest.NewServer(webhook.NewHandler(secret, events.Deliver))
+	defer hooks.Close()
+	for _, d := range []time.Duration{7300 * time.Millisecond, 23900 * time.Millisecond, 41300 * time.Millisecond, 130700 * time.Millisecond} {
+		r := newWaitRig(t, scale, func() time.Duration { return d }, browserusetest.WithWebhook(hooks.URL, secret))
+		var requests atomic.Int64
+		c := r.client(t, &requests, browseruse.WithTaskEvents(events))
+		delays := make([]time.Duration, samples)
+		var wg sync.WaitGroup
+		for i := range samples {
+			wg.Go(func() {
+				delay, err := r.ours(context.Background(), c, fmt.Sprint(d, i), browseruse.SafetyPoll(browseruse.DefaultSafetyPoll/scale))
+				if err != nil {
+					t.Error(err)
+				}
+				delays[i] = delay / scale // real time: the webhook's path does not scale
+				requests.Add(-1)
+			})
+		}
+		wg.Wait()
+		slices.Sort(delays)
+		fmt.Printf("| %6.1f s | %6.1f ms | %6.1f ms | %5.1f |\n", d.Seconds(),
+			float64(delays[samples/2].Microseconds())/1000, float64(delays[samples*9/10].Microseconds())/1000, float64(requests.Load())/samples)
 	}
 }
 
