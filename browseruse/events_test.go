@@ -2,6 +2,8 @@ package browseruse_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -168,4 +170,49 @@ func TestTaskStepsEndsOnAnEvent(t *testing.T) {
 	}
 	require.Equal(t, []int{1, 2}, steps)
 	require.Equal(t, 2, srv.RequestCount(browserusetest.OpGetTask))
+}
+
+// TestTheFakesWebhooksWakeRunTask: end to end, the fake's signed webhooks
+// through webhook.NewHandler into TaskEvents end RunTask, whose polls are
+// an hour apart: no status poll, one GET; in either status vocabulary.
+func TestTheFakesWebhooksWakeRunTask(t *testing.T) {
+	for _, words := range []browserusetest.Option{nil, browserusetest.WithWebhookSessionStatuses()} {
+		events := browseruse.NewTaskEvents()
+		receiver := httptest.NewServer(webhook.NewHandler("whsec_e2e", events.Deliver))
+		srv := browserusetest.Start(t, browserusetest.WithWebhook(receiver.URL, "whsec_e2e"), words,
+			browserusetest.WithTaskRunner(script(browserusetest.TaskResult{Output: "done", Duration: 50 * time.Millisecond})))
+		c, err := srv.Client(browseruse.WithTaskEvents(events))
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		task, err := c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t"}, browseruse.PollInterval(time.Hour, time.Hour))
+		cancel()
+		require.NoError(t, err)
+		require.Equal(t, "done", browseruse.Deref(task.Output))
+		require.Zero(t, srv.RequestCount(browserusetest.OpGetTaskStatus))
+		require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTask))
+		srv.Close()
+		receiver.Close()
+	}
+}
+
+// TestAForgedWebhookWakesNothing: a delivery signed with another secret is
+// refused by the handler and never reaches the waits.
+func TestAForgedWebhookWakesNothing(t *testing.T) {
+	events := browseruse.NewTaskEvents()
+	receiver := httptest.NewServer(webhook.NewHandler("the-real-secret", events.Deliver))
+	defer receiver.Close()
+	srv := browserusetest.Start(t, browserusetest.WithWebhook(receiver.URL, "a-forged-secret"), browserusetest.WithWebhookRetry(1, 0),
+		browserusetest.WithTaskRunner(script(browserusetest.TaskResult{Output: "done", Duration: 20 * time.Millisecond})))
+	c, err := srv.Client(browseruse.WithTaskEvents(events))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t"}, browseruse.PollInterval(time.Hour, time.Hour))
+	require.ErrorIs(t, err, context.DeadlineExceeded, "only a poll could have ended it, and none was due")
+	require.Zero(t, srv.RequestCount(browserusetest.OpGetTask))
+	deliveries := srv.WebhookDeliveries()
+	require.NotEmpty(t, deliveries)
+	for _, d := range deliveries {
+		require.Equal(t, http.StatusUnauthorized, d.StatusCode, "%+v", d)
+	}
 }

@@ -201,7 +201,9 @@ func NewFake(opts ...Option) *Fake {
 	f.launch = f.launchBrowser // before the options: a test's may replace it
 	f.storageSecret = randomHex(16)
 	for _, opt := range opts {
-		opt(f)
+		if opt != nil { // as NewClient: a nil option is no option
+			opt(f)
+		}
 	}
 	for _, id := range f.preload { // now that the clock and the timestamps' form are set
 		f.addProfileLocked(id, nil, nil)

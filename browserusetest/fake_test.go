@@ -590,3 +590,11 @@ func TestFaultsApplyToTaskOperations(t *testing.T) {
 	require.NoError(t, err, "retried")
 	require.Equal(t, 3, srv.RequestCount(browserusetest.OpGetTask))
 }
+
+// TestANilOptionIsNoOption: as with browseruse.NewClient, a nil Option
+// (an optional one left unset) is skipped, not a panic.
+func TestANilOptionIsNoOption(t *testing.T) {
+	srv := browserusetest.NewServer(nil, browserusetest.WithAPIKey("k"), nil)
+	defer srv.Close()
+	require.Equal(t, "k", srv.APIKey())
+}
