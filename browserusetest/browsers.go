@@ -190,7 +190,7 @@ func (f *Fake) createBrowser(req request) reply {
 	f.launching++
 	f.mu.Unlock()
 
-	proc, err := f.launch(req.r.Context())
+	proc, err := f.launch(req.r.Context(), screenSize{width: deref(in.BrowserScreenWidth), height: deref(in.BrowserScreenHeight)})
 
 	f.mu.Lock()
 	defer f.mu.Unlock()

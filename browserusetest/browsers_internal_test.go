@@ -48,11 +48,13 @@ type stubs struct {
 	started  []*stubBrowser
 	fail     error // set with setFail
 	launches atomic.Int32
+	screens  []screenSize // each launch's, in order
 }
 
-func (s *stubs) launch(context.Context) (browserProcess, error) {
+func (s *stubs) launch(_ context.Context, screen screenSize) (browserProcess, error) {
 	s.launches.Add(1)
 	s.mu.Lock()
+	s.screens = append(s.screens, screen)
 	fail := s.fail
 	s.mu.Unlock()
 	if fail != nil {
@@ -86,7 +88,7 @@ func (s *stubs) get(i int) *stubBrowser {
 }
 
 // withLaunch replaces the fake's Chromium with launch.
-func withLaunch(launch func(context.Context) (browserProcess, error)) Option {
+func withLaunch(launch func(context.Context, screenSize) (browserProcess, error)) Option {
 	return func(f *Fake) { f.launch = launch }
 }
 
@@ -156,6 +158,20 @@ func TestBrowserLifecycle(t *testing.T) {
 	require.Equal(t, stopped.FinishedAt, again.FinishedAt)
 	_, err = c.WaitForCDP(ctx, b.ID)
 	require.ErrorIs(t, err, browseruse.ErrBrowserStopped)
+}
+
+// TestTheCreatesScreenSizeReachesTheLaunch: browserScreenWidth and
+// browserScreenHeight are the window's (chromium.go passes --window-size).
+func TestTheCreatesScreenSizeReachesTheLaunch(t *testing.T) {
+	ctx := context.Background()
+	_, c, st := startStubbed(t)
+	_, err := c.CreateBrowser(ctx, browseruse.CreateBrowserParams{ScreenWidth: browseruse.Ptr(1280), ScreenHeight: browseruse.Ptr(800)})
+	require.NoError(t, err)
+	_, err = c.CreateBrowser(ctx, browseruse.CreateBrowserParams{})
+	require.NoError(t, err)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	require.Equal(t, []screenSize{{1280, 800}, {}}, st.screens)
 }
 
 func TestBrowsersTimeOutOnTheFakesClock(t *testing.T) {

@@ -6,6 +6,7 @@ package browserusetest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,9 @@ var errNoChromium = errors.New("browserusetest: no Chromium found to run the bro
 // chromiumHint says how to get one, in every errNoChromium error.
 const chromiumHint = "install one (Debian/Ubuntu: apt-get install chromium), " +
 	"or name it with browserusetest.WithChromium(path) or the " + EnvChromium + " variable"
+
+// Headless Chromium's window when a create gives only one of the two sizes.
+const defaultScreenWidth, defaultScreenHeight = 800, 600
 
 // chromiumStartTimeout bounds a start when the context does not bound it
 // sooner. A start takes under a second on an idle machine; the margin is
@@ -106,12 +110,12 @@ func findChromium(explicit string) (string, error) {
 // wraps errNoChromium when there is none to run; a start is bounded by ctx
 // and chromiumStartTimeout, and a cancelled or failed start leaves nothing
 // behind.
-func (f *Fake) launchBrowser(ctx context.Context) (browserProcess, error) {
+func (f *Fake) launchBrowser(ctx context.Context, screen screenSize) (browserProcess, error) {
 	path, err := findChromium(f.chromiumPath)
 	if err != nil {
 		return nil, err
 	}
-	return launchChromium(ctx, chromiumConfig{path: path})
+	return launchChromium(ctx, chromiumConfig{path: path, screen: screen})
 }
 
 // chromiumConfig is one start of launchChromium.
@@ -121,7 +125,12 @@ type chromiumConfig struct {
 	startTimeout time.Duration // 0 is chromiumStartTimeout
 	noSandbox    bool          // force --no-sandbox (set by the retry, see launchChromium)
 	started      func()        // for tests: called once the process has started
+	screen       screenSize    // the window's size; zero is Chromium's default
 }
+
+// screenSize is a browser's window size in pixels, as its create asked
+// (browserScreenWidth, browserScreenHeight); a zero field is Chromium's default.
+type screenSize struct{ width, height int }
 
 // chromiumProcess is a started Chromium: the browserProcess of the fake.
 type chromiumProcess struct {
@@ -234,6 +243,9 @@ func startChromium(ctx context.Context, cfg chromiumConfig) (_ *chromiumProcess,
 		"--disable-component-update",
 		"--disable-sync",
 		"--password-store=basic", // no desktop keyring to ask
+	}
+	if w, h := cfg.screen.width, cfg.screen.height; w > 0 || h > 0 {
+		args = append(args, fmt.Sprintf("--window-size=%d,%d", cmp.Or(w, defaultScreenWidth), cmp.Or(h, defaultScreenHeight)))
 	}
 	if cfg.noSandbox || os.Geteuid() == 0 {
 		args = append(args, "--no-sandbox")

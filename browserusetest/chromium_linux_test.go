@@ -115,7 +115,7 @@ func TestFindChromiumOrder(t *testing.T) {
 		assert.Contains(t, err.Error(), hint)
 	}
 
-	_, err = NewFake(WithChromium(filepath.Join(bin, "no-such-chrome"))).launchBrowser(context.Background())
+	_, err = NewFake(WithChromium(filepath.Join(bin, "no-such-chrome"))).launchBrowser(context.Background(), screenSize{})
 	require.ErrorIs(t, err, errNoChromium, "launchBrowser uses WithChromium")
 }
 
@@ -307,10 +307,13 @@ func TestChromiumStopIsIdempotentScript(t *testing.T) {
 }
 
 // launchReal starts the real Chromium with the fake's defaults.
-func launchReal(t *testing.T) *chromiumProcess {
+func launchReal(t *testing.T) *chromiumProcess { return launchRealSized(t, screenSize{}) }
+
+// launchRealSized starts the real Chromium with a window of this size.
+func launchRealSized(t *testing.T, screen screenSize) *chromiumProcess {
 	t.Helper()
 	SkipWithoutChromium(t)
-	p, err := NewFake().launchBrowser(context.Background())
+	p, err := NewFake().launchBrowser(context.Background(), screen)
 	require.NoError(t, err)
 	t.Cleanup(p.Stop)
 	return p.(*chromiumProcess)
@@ -410,6 +413,52 @@ func TestChromiumDownloadsLandInDownloadDir(t *testing.T) {
 	require.NoError(t, err)
 	for _, e := range home {
 		assert.NotEqual(t, "Downloads", e.Name(), "nothing saved to ~/Downloads")
+	}
+}
+
+// TestChromiumWindowHasTheCreatesScreenSize: browserScreenWidth and
+// browserScreenHeight become the window's size (a page reports its
+// innerWidth and innerHeight back); without them, Chromium's default,
+// narrower one.
+func TestChromiumWindowHasTheCreatesScreenSize(t *testing.T) {
+	sizes := make(chan string, 1)
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/size" {
+			select {
+			case sizes <- r.URL.RawQuery:
+			default:
+			}
+			return
+		}
+		fmt.Fprint(w, `<!doctype html><title>size</title><script>new Image().src = "/size?" + innerWidth + "x" + innerHeight</script>`)
+	}))
+	defer site.Close()
+	for _, tc := range []struct {
+		screen screenSize
+		wide   bool
+	}{{screenSize{1600, 900}, true}, {screenSize{}, false}} {
+		p := launchRealSized(t, tc.screen)
+		req, err := http.NewRequest(http.MethodPut, p.CDPURL()+"/json/new?"+site.URL+"/", nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		var got string
+		select {
+		case got = <-sizes:
+		case <-time.After(60 * time.Second): // a deadlock guard, not a timing
+			t.Fatal("the page never reported its size")
+		}
+		var w, h int
+		_, err = fmt.Sscanf(got, "%dx%d", &w, &h)
+		require.NoError(t, err, got)
+		if tc.wide {
+			require.Equal(t, 1600, w, "innerWidth of a 1600 x 900 window (%s)", got)
+			require.InDelta(t, 900, h, 150, "innerHeight of a 1600 x 900 window (%s)", got)
+		} else {
+			require.Less(t, w, 1000, "Chromium's default window (%s)", got)
+		}
+		p.Stop()
 	}
 }
 

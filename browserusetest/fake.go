@@ -90,7 +90,7 @@ type Fake struct {
 	cdpDelay     int      // WithCDPDelay
 	closed       bool     // Close was called: no more browsers start
 	// launch starts a browser process: launchBrowser, or a stub in tests.
-	launch func(context.Context) (browserProcess, error)
+	launch func(context.Context, screenSize) (browserProcess, error)
 
 	profileOrder []string // profile ids, oldest first
 	preload      []string // profile ids of WithProfiles, stored once every option is applied

@@ -488,9 +488,11 @@ func parseTime(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-func deref(p *string) string {
+// deref is *p, or the zero value when p is nil.
+func deref[T any](p *T) T {
 	if p == nil {
-		return ""
+		var zero T
+		return zero
 	}
 	return *p
 }

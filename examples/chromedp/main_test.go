@@ -61,8 +61,8 @@ func TestChromedpExampleRunsAgainstTheFake(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the screenshot is no PNG: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() < 100 || b.Dy() < 100 {
-		t.Errorf("the screenshot is %v", b)
+	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() < 100 {
+		t.Errorf("the screenshot is %v, not 1280 wide as the browser's ScreenWidth asks", b)
 	}
 
 	page, err := client.ListBrowsers(ctx, browseruse.ListBrowsersParams{Status: browseruse.BrowserActive})
