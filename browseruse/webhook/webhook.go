@@ -74,8 +74,9 @@ var (
 	ErrBadSignature = errors.New("webhook: signature mismatch")
 	// ErrBadJSON: the body is not JSON (see Canonical for what is read).
 	ErrBadJSON = errors.New("webhook: body is not JSON")
-	// ErrReplay: the handler has already accepted this event (see
-	// WithDedupe).
+	// ErrReplay: the handler has accepted this event already (see
+	// WithDedupe), the reason it logs for a dropped duplicate. Verify,
+	// which keeps no memory, never returns it.
 	ErrReplay = errors.New("webhook: duplicate delivery")
 )
 
