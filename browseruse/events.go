@@ -30,8 +30,12 @@ const (
 // package webhook) to the waits of the clients given it by WithTaskEvents:
 // a wait whose task an event says has ended returns after one GET of the
 // task that confirms it, instead of at its next poll. While events are
-// arriving (one in the last 5 minutes), waits poll only as a safety net,
-// once a minute (SafetyPoll); otherwise they poll on their usual schedule.
+// arriving (one, for any task, in the last 5 minutes), WaitForTask and
+// RunTask poll only as a safety net, once a minute (SafetyPoll), which
+// bounds what a lost event costs; otherwise they poll on their usual
+// schedule, so webhooks that never come cost nothing. TaskSteps keeps its
+// schedule (no event brings steps) and only ends sooner. A confirming GET
+// that fails is repeated at the schedule's pace.
 //
 // Wire it to a webhook handler with Deliver:
 //
@@ -41,9 +45,10 @@ const (
 //
 // It holds no goroutine; its memory is bounded (the waits in progress,
 // and the last 4,096 ended tasks for 10 minutes). It is safe for
-// concurrent use, and one TaskEvents may serve many clients.
+// concurrent use, and one TaskEvents may serve many clients. The zero
+// value is ready to use, as is NewTaskEvents's.
 type TaskEvents struct {
-	now func() time.Time
+	now func() time.Time // nil: time.Now
 
 	mu        sync.Mutex
 	last      time.Time                                 // the last event's arrival
@@ -53,12 +58,14 @@ type TaskEvents struct {
 }
 
 // NewTaskEvents returns an empty TaskEvents.
-func NewTaskEvents() *TaskEvents {
-	return &TaskEvents{
-		now:     time.Now,
-		waiters: make(map[string]map[*taskSubscription]struct{}),
-		ended:   make(map[string]time.Time),
+func NewTaskEvents() *TaskEvents { return &TaskEvents{} }
+
+// clock is the time now (under e.mu).
+func (e *TaskEvents) clock() time.Time {
+	if e.now == nil {
+		return time.Now()
 	}
+	return e.now()
 }
 
 // taskSubscription is one wait's line to TaskEvents.
@@ -68,7 +75,6 @@ type taskSubscription struct {
 	// ended receives (without blocking, capacity 1) when an event says the
 	// task ended.
 	ended chan struct{}
-	heard bool // an event for this task arrived (under events.mu)
 }
 
 // Deliver passes a verified webhook event to the waits: its signature must
@@ -88,19 +94,19 @@ func (e *TaskEvents) Deliver(_ context.Context, ev webhook.Event) {
 func (e *TaskEvents) notify(taskID string, ended bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now := e.now()
+	now := e.clock()
 	e.last = now
-	for sub := range e.waiters[taskID] {
-		sub.heard = true
-		if ended {
-			select {
-			case sub.ended <- struct{}{}:
-			default:
-			}
-		}
-	}
 	if !ended || taskID == "" {
 		return
+	}
+	for sub := range e.waiters[taskID] {
+		select {
+		case sub.ended <- struct{}{}:
+		default: // one wake is pending already
+		}
+	}
+	if e.ended == nil {
+		e.ended = make(map[string]time.Time)
 	}
 	if _, ok := e.ended[taskID]; !ok {
 		e.endedRing = append(e.endedRing, taskID)
@@ -118,9 +124,11 @@ func (e *TaskEvents) subscribe(taskID string) *taskSubscription {
 	sub := &taskSubscription{events: e, taskID: taskID, ended: make(chan struct{}, 1)}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if at, ok := e.ended[taskID]; ok && e.now().Sub(at) <= endedFor {
-		sub.heard = true
+	if at, ok := e.ended[taskID]; ok && e.clock().Sub(at) <= endedFor {
 		sub.ended <- struct{}{}
+	}
+	if e.waiters == nil {
+		e.waiters = make(map[string]map[*taskSubscription]struct{})
 	}
 	subs := e.waiters[taskID]
 	if subs == nil {
@@ -132,11 +140,11 @@ func (e *TaskEvents) subscribe(taskID string) *taskSubscription {
 }
 
 // live reports whether events are arriving: one came in the last 5
-// minutes, or one for this very task did.
+// minutes (for any task: a task's own may be minutes apart).
 func (s *taskSubscription) live() bool {
 	s.events.mu.Lock()
 	defer s.events.mu.Unlock()
-	return s.heard || !s.events.last.IsZero() && s.events.now().Sub(s.events.last) <= eventsLiveFor
+	return !s.events.last.IsZero() && s.events.clock().Sub(s.events.last) <= eventsLiveFor
 }
 
 // unsubscribe ends the subscription.

@@ -45,14 +45,13 @@ func TestTaskEventsMemoryIsBounded(t *testing.T) {
 	require.Equal(t, map[string]time.Time{"late": now}, e.ended, "expired ones went too")
 
 	sub := e.subscribe("x")
-	require.False(t, sub.heard)
 	sub.unsubscribe()
 	require.Empty(t, e.waiters)
 }
 
 // TestEventsStopCountingAsLive: five minutes after the last event, waits
-// poll on their schedule again; an event for the wait's own task keeps it
-// trusting events for good.
+// poll on their schedule again, even one whose own task had events: if
+// deliveries stopped, its end event may never come.
 func TestEventsStopCountingAsLive(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	e := NewTaskEvents()
@@ -65,8 +64,24 @@ func TestEventsStopCountingAsLive(t *testing.T) {
 	now = now.Add(eventsLiveFor + time.Second)
 	require.False(t, sub.live(), "quiet for too long")
 	e.notify("mine", false)
-	now = now.Add(time.Hour)
-	require.True(t, sub.live(), "this task's own events arrive")
+	require.True(t, sub.live())
+	now = now.Add(eventsLiveFor + time.Second)
+	require.False(t, sub.live(), "the task's own started event was the last")
+}
+
+// TestTheZeroTaskEventsIsReady: a TaskEvents not made by NewTaskEvents
+// works (no nil map or clock to panic on).
+func TestTheZeroTaskEventsIsReady(t *testing.T) {
+	var e TaskEvents
+	require.NotPanics(t, func() {
+		e.Deliver(context.Background(), webhook.Event{Type: webhook.TypeTaskStatusUpdate, Payload: webhook.StatusUpdate{TaskID: "t", Status: "finished"}})
+		sub := e.subscribe("t")
+		require.Len(t, sub.ended, 1)
+		require.True(t, sub.live())
+		sub.unsubscribe()
+	})
+	var fresh TaskEvents
+	require.NotPanics(t, func() { fresh.subscribe("t").unsubscribe() })
 }
 
 // TestDeliverWakesOnEitherVocabulary: the task statuses that end a task

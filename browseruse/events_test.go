@@ -2,8 +2,12 @@ package browseruse_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,4 +219,107 @@ func TestAForgedWebhookWakesNothing(t *testing.T) {
 	for _, d := range deliveries {
 		require.Equal(t, http.StatusUnauthorized, d.StatusCode, "%+v", d)
 	}
+}
+
+// TestTaskStepsKeepsItsScheduleWhileEventsArrive: no event brings steps,
+// so the stream polls on its own schedule (5 ms), not the safety poll's
+// (an hour), and sees every step of a 200 ms task.
+func TestTaskStepsKeepsItsScheduleWhileEventsArrive(t *testing.T) {
+	events := browseruse.NewTaskEvents()
+	srv, c := taskEnv(t, script(browserusetest.TaskResult{Output: "done", StepDurations: []time.Duration{50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond, 50 * time.Millisecond}}),
+		browseruse.WithTaskEvents(events))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	notify(events, created.ID, "started") // events are arriving
+	var steps []int
+	for step, err := range c.TaskSteps(ctx, created.ID, browseruse.PollInterval(5*time.Millisecond, 5*time.Millisecond), browseruse.SafetyPoll(time.Hour)) {
+		require.NoError(t, err)
+		steps = append(steps, step.Number)
+	}
+	require.Equal(t, []int{1, 2, 3, 4}, steps)
+	require.Greater(t, srv.RequestCount(browserusetest.OpGetTask), 4, "polled on the schedule")
+}
+
+// TestAFailedConfirmingGETIsRepeatedSoon: the GET an end event asked for
+// fails (a 503); the next comes at the schedule's pace (5 ms), not the
+// safety poll's (an hour), and is again a GET of the full task.
+func TestAFailedConfirmingGETIsRepeatedSoon(t *testing.T) {
+	srv, c, events := eventsEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	notify(events, "another-task", "started") // events are arriving: the safety poll applies
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.WaitForTask(ctx, created.ID, browseruse.PollInterval(5*time.Millisecond, 5*time.Millisecond), browseruse.SafetyPoll(time.Hour))
+		done <- err
+	}()
+	for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	require.NoError(t, srv.FinishTask(created.ID, "done"))
+	srv.Inject(browserusetest.OpGetTask, 1, browserusetest.Fault{Status: http.StatusServiceUnavailable})
+	notify(events, created.ID, "finished")
+	require.NoError(t, <-done)
+	require.Equal(t, 2, srv.RequestCount(browserusetest.OpGetTask), "the failed GET, then the one that confirmed")
+	require.Equal(t, 1, srv.RequestCount(browserusetest.OpGetTaskStatus), "no status poll in between")
+}
+
+// TestNoEventIsLost: an end event that arrives while the wait's poll is
+// in flight (the poll said running), or before RunTask's wait began (its
+// create had not returned), still ends the wait at once; polls an hour
+// apart could not.
+func TestNoEventIsLost(t *testing.T) {
+	events := browseruse.NewTaskEvents()
+	fake := browserusetest.NewFake(browserusetest.WithTaskRunner(script(browserusetest.TaskResult{Output: "done", Duration: time.Hour})), browserusetest.WithRequestLog(100))
+	var endDuring atomic.Value // "status" or "create": the request during which the task ends
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		fake.ServeHTTP(rec, r)
+		status := r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/status")
+		create := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/tasks")
+		if during, _ := endDuring.Load().(string); status && during == "status" || create && during == "create" {
+			var id string
+			if status {
+				id = path.Base(path.Dir(r.URL.Path))
+			} else {
+				var created struct{ ID string }
+				if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil {
+					t.Error(err)
+				}
+				id = created.ID
+			}
+			if err := fake.FinishTask(id, "done"); err != nil {
+				t.Error(err)
+			}
+			notify(events, id, "finished") // before the answer leaves
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer ts.Close()
+	c, err := browseruse.NewClient(browseruse.WithAPIKey(fake.APIKey()), browseruse.WithBaseURL(ts.URL+browserusetest.BasePath), browseruse.WithTaskEvents(events))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hourly := browseruse.PollInterval(time.Hour, time.Hour)
+
+	created, err := c.CreateTask(ctx, browseruse.CreateTaskParams{Task: "t"})
+	require.NoError(t, err)
+	endDuring.Store("status")
+	task, err := c.WaitForTask(ctx, created.ID, hourly)
+	require.NoError(t, err, "the event that came during the poll")
+	require.Equal(t, browseruse.TaskFinished, task.Status)
+
+	endDuring.Store("create")
+	task, err = c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t"}, hourly)
+	require.NoError(t, err, "the event that came before the wait")
+	require.Equal(t, browseruse.TaskFinished, task.Status)
+	require.Equal(t, 1, fake.RequestCount(browserusetest.OpGetTaskStatus), "the one poll, during which the first task ended")
 }

@@ -19,7 +19,7 @@ import (
 func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOption) iter.Seq2[TaskStep, error] {
 	cfg := c.newWaitConfig(false, opts)
 	return func(yield func(TaskStep, error) bool) {
-		pace := c.newPacer(cfg, taskID)
+		pace := c.newPacer(cfg, taskID, false) // events end the stream sooner, never slow it
 		defer pace.stop()
 		seen, failures := 0, 0
 		for {
@@ -41,11 +41,9 @@ func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOptio
 				yield(TaskStep{}, err)
 				return
 			}
-			if woken, err := pace.sleep(ctx); err != nil {
+			if _, err := pace.sleep(ctx); err != nil {
 				yield(TaskStep{}, err)
 				return
-			} else if woken {
-				pace.distrust() // if this GET finds it ended, the loop ends; if not, the event was early
 			}
 		}
 	}

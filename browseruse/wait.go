@@ -136,7 +136,7 @@ func (cfg waitConfig) next(polls int, delay time.Duration) time.Duration {
 }
 
 func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg waitConfig) (*Task, error) {
-	pace := c.newPacer(cfg, taskID)
+	pace := c.newPacer(cfg, taskID, true)
 	defer pace.stop()
 	woken := false
 	if cfg.justCreated { // a task just created has not ended: the first poll waits too
@@ -148,6 +148,7 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 	failures := 0
 	for {
 		status, task, err := c.pollTask(ctx, taskID, woken)
+		retry := false // the confirming GET failed: repeat it at the usual pace
 		switch {
 		case err == nil:
 			failures = 0
@@ -161,14 +162,19 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
 		case isTransient(err) && failures+1 < maxPollFailures:
 			failures++
+			retry = woken
 			c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: a status poll failed; the wait goes on",
 				slog.String("operation", method), slog.String("task_id", taskID), slog.Int("failures", failures), slog.String("error", err.Error()))
 		default:
 			return nil, err // it names the operation and the task's fate (ErrTaskNotFound, ...)
 		}
+		if retry {
+			pace.hurry()
+		}
 		if woken, err = pace.sleep(ctx); err != nil {
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
 		}
+		woken = woken || retry
 	}
 }
 
@@ -216,10 +222,15 @@ type pacer struct {
 	timer   *time.Timer
 	sub     *taskSubscription // nil without TaskEvents
 	trusted bool              // false once a woken poll found the task still running
+	hurried bool              // the next sleep is the schedule's, not the safety poll's
 }
 
-func (c *Client) newPacer(cfg waitConfig, taskID string) *pacer {
-	p := &pacer{cfg: cfg, delay: cfg.first, trusted: true}
+// newPacer starts pacing a wait for taskID. With safetyNet, the waits
+// stretch to the safety poll while events arrive (a wait for the task's
+// end, which an event brings); without, events only cut them short
+// (TaskSteps: no event brings steps).
+func (c *Client) newPacer(cfg waitConfig, taskID string, safetyNet bool) *pacer {
+	p := &pacer{cfg: cfg, delay: cfg.first, trusted: safetyNet}
 	if cfg.events != nil {
 		p.sub = cfg.events.subscribe(taskID)
 	}
@@ -240,6 +251,10 @@ func (p *pacer) stop() {
 // ended, and the task said otherwise.
 func (p *pacer) distrust() { p.trusted = false }
 
+// hurry makes the next sleep the schedule's, whatever the events: a poll
+// an event asked for failed, and is repeated as soon as polling alone would.
+func (p *pacer) hurry() { p.hurried = true }
+
 // sleep waits for the next poll: the schedule's wait (the safety poll's
 // while events are arriving), cut short by an event that says the task
 // ended (woken is then true), or by ctx's end (err is then its cause).
@@ -249,10 +264,11 @@ func (p *pacer) sleep(ctx context.Context) (woken bool, err error) {
 	var ended <-chan struct{}
 	if p.sub != nil {
 		ended = p.sub.ended
-		if p.trusted && p.sub.live() {
+		if p.trusted && !p.hurried && p.sub.live() {
 			wait = max(wait, p.cfg.safetyPoll)
 		}
 	}
+	p.hurried = false
 	p.delay = p.cfg.next(p.polls, p.delay)
 	if p.timer == nil {
 		p.timer = time.NewTimer(wait)
