@@ -499,3 +499,41 @@ func TestCreateBrowserParamsMaskTheProxyPassword(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	require.NotContains(t, fmt.Sprintf("%v %+v %#v %s", err, err, err, apiErr.RawBody), password)
 }
+
+// TestWaitForCDPEndsWithTheContextAtTheEndpoint: a context that ends while
+// /json/version is being asked gives the same error as while polling: the
+// context's cause, not the endpoint's failure (ErrCDP).
+func TestWaitForCDPEndsWithTheContextAtTheEndpoint(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cdp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cancel() // the caller gives up while the endpoint thinks
+		<-r.Context().Done()
+	}))
+	defer cdp.Close()
+	api, _ := browserAPI(t, 0, "active", cdp.URL)
+	_, err := api.client(t).WaitForCDP(ctx, browserID)
+	require.ErrorIs(t, err, context.Canceled)
+	require.NotErrorIs(t, err, browseruse.ErrCDP)
+	require.Contains(t, err.Error(), "the wait ended")
+}
+
+// TestWaitForCDPFollowsNoRedirectToAnotherOrigin: a /json/version that
+// redirects to another host (port) is refused, and that host never hears
+// from the client.
+func TestWaitForCDPFollowsNoRedirectToAnotherOrigin(t *testing.T) {
+	var reached atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		_, _ = w.Write([]byte(`{"webSocketDebuggerUrl":"` + wsURL + `"}`))
+	}))
+	defer elsewhere.Close()
+	cdp := httptest.NewServer(http.RedirectHandler(elsewhere.URL+"/json/version", http.StatusFound))
+	defer cdp.Close()
+	api, _ := browserAPI(t, 0, "active", cdp.URL)
+	_, err := api.client(t).WaitForCDP(context.Background(), browserID)
+	require.ErrorIs(t, err, browseruse.ErrCDP)
+	require.ErrorIs(t, err, browseruse.ErrCrossOriginRedirect)
+	require.Zero(t, reached.Load(), "the redirect to another origin was not followed")
+	require.NotContains(t, err.Error(), strings.TrimPrefix(elsewhere.URL, "http://"))
+}

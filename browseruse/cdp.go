@@ -106,7 +106,7 @@ func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, erro
 		case err == nil:
 			failures = 0
 		case ctx.Err() != nil:
-			return "", fmt.Errorf("browseruse: WaitForCDP: browser %s: the wait ended: %w", browserID, context.Cause(ctx))
+			return "", cdpWaitEnded(ctx, browserID)
 		case isTransient(err) && failures+1 < maxPollFailures:
 			failures++
 			c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: a browser poll failed; the wait goes on",
@@ -115,10 +115,16 @@ func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, erro
 			return "", err // it names GetBrowser and the browser's fate (ErrBrowserNotFound, ...)
 		}
 		if !sleepCtx(ctx, jitter(delay)) {
-			return "", fmt.Errorf("browseruse: WaitForCDP: browser %s: the wait ended: %w", browserID, context.Cause(ctx))
+			return "", cdpWaitEnded(ctx, browserID)
 		}
 		delay = cfg.next(polls, delay)
 	}
+}
+
+// cdpWaitEnded is WaitForCDP's error when its context ended, whichever
+// step it was at: it matches the context's cause, not ErrCDP.
+func cdpWaitEnded(ctx context.Context, browserID string) error {
+	return fmt.Errorf("browseruse: WaitForCDP: browser %s: the wait ended: %w", browserID, context.Cause(ctx))
 }
 
 // resolveCDP asks the CDP endpoint for its WebSocket URL.
@@ -136,6 +142,13 @@ func (c *Client) resolveCDP(ctx context.Context, browserID, cdpURL string) (stri
 		if err == nil {
 			return ws, nil
 		}
+		if ctx.Err() != nil { // not the endpoint's failure
+			return "", cdpWaitEnded(ctx, browserID)
+		}
+		if errors.Is(err, ErrCrossOriginRedirect) { // the target's address is not quoted either
+			return "", &CDPError{BrowserID: browserID, StatusCode: status, Attempts: attempt,
+				Reason: "the endpoint redirected to another origin, which is not followed", Err: ErrCrossOriginRedirect}
+		}
 		var bad *cdpBadAnswer
 		if errors.As(err, &bad) {
 			return "", &CDPError{BrowserID: browserID, StatusCode: status, Reason: bad.reason, Attempts: attempt, Err: bad.err}
@@ -151,7 +164,7 @@ func (c *Client) resolveCDP(ctx context.Context, browserID, cdpURL string) (stri
 			return "", cdpErr
 		}
 		if !sleepCtx(ctx, wait) {
-			return "", &CDPError{BrowserID: browserID, StatusCode: status, Attempts: attempt, Reason: "the wait ended", Err: context.Cause(ctx)}
+			return "", cdpWaitEnded(ctx, browserID)
 		}
 	}
 }
