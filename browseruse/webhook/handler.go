@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -123,6 +124,27 @@ func NewHandler(secret string, fn func(context.Context, Event), opts ...HandlerO
 	}
 	return h
 }
+
+// String describes the handler without its secret: "[REDACTED]" when one is
+// set, "[EMPTY]" when not (every delivery is then answered 500).
+func (h *handler) String() string {
+	secret := "[EMPTY]"
+	if h.secret != "" {
+		secret = "[REDACTED]"
+	}
+	return fmt.Sprintf("webhook.Handler{secret: %s, maxBody: %d, tolerance: %s, dedupe: %t, window: %s}",
+		secret, h.maxBody, h.tolerance, h.dedupe, h.window)
+}
+
+// Format prints the handler as String does, for every verb: %v, %+v and
+// %#v never show the secret.
+func (h *handler) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, h.String()) }
+
+// GoString is String, for %#v (which Format already answers).
+func (h *handler) GoString() string { return h.String() }
+
+// LogValue logs the handler as String describes it, with any slog handler.
+func (h *handler) LogValue() slog.Value { return slog.StringValue(h.String()) }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

@@ -336,3 +336,24 @@ func TestHandlerFnContext(t *testing.T) {
 	assert.NoError(t, got.Err())
 	assert.Equal(t, "v", got.Value(key{}))
 }
+
+func TestHandlerNeverPrintsTheSecret(t *testing.T) {
+	h := webhook.NewHandler(testSecret, nil, webhook.WithDedupe(0))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		out := fmt.Sprintf(verb, h)
+		assert.NotContains(t, out, testSecret, verb)
+		assert.NotContains(t, out, fmt.Sprintf("%x", testSecret), verb)
+	}
+	assert.Equal(t, fmt.Sprintf("webhook.Handler{secret: [REDACTED], maxBody: %d, tolerance: 5m0s, dedupe: true, window: 5m0s}",
+		webhook.DefaultMaxBodyBytes), fmt.Sprintf("%+v", h))
+	assert.Contains(t, fmt.Sprint(webhook.NewHandler("", nil)), "secret: [EMPTY]")
+	for _, format := range []func(io.Writer) slog.Handler{
+		func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+	} {
+		var buf bytes.Buffer
+		slog.New(format(&buf)).Info("configured", "handler", h)
+		assert.NotContains(t, buf.String(), testSecret)
+		assert.Contains(t, buf.String(), "[REDACTED]")
+	}
+}
