@@ -19,7 +19,7 @@ const DefaultMaxBodyBytes = 1 << 20
 // dedupeCapacity bounds the events the handler remembers for WithDedupe.
 const dedupeCapacity = 10_000
 
-// HandlerOption configures NewHandler.
+// HandlerOption configures NewHandler. A nil option is skipped.
 type HandlerOption func(*handler)
 
 // WithMaxBodyBytes caps the body the handler reads (default
@@ -114,7 +114,9 @@ func NewHandler(secret string, fn func(context.Context, Event), opts ...HandlerO
 		log: slog.New(slog.DiscardHandler), now: time.Now,
 	}
 	for _, opt := range opts {
-		opt(h)
+		if opt != nil { // a nil option is skipped, as browseruse.NewClient does
+			opt(h)
+		}
 	}
 	if h.window <= 0 {
 		h.window = h.tolerance

@@ -357,3 +357,17 @@ func TestHandlerNeverPrintsTheSecret(t *testing.T) {
 		assert.Contains(t, buf.String(), "[REDACTED]")
 	}
 }
+
+func TestNilOptionsAreSkipped(t *testing.T) {
+	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	body := statusBody("finished")
+	header, err := webhook.Sign(testSecret, c.now(), []byte(body))
+	require.NoError(t, err)
+	require.NotPanics(t, func() {
+		_, err = webhook.Verify(testSecret, header, []byte(body), c.now(), nil, webhook.WithTolerance(time.Minute), nil)
+	})
+	require.NoError(t, err)
+	var h http.Handler
+	require.NotPanics(t, func() { h = webhook.NewHandler(testSecret, nil, nil, webhook.WithClock(c.now), nil) })
+	assert.Equal(t, http.StatusNoContent, deliver(t, h, c, body, nil))
+}

@@ -128,7 +128,7 @@ func (e Event) TaskEnded() bool {
 	return false
 }
 
-// VerifyOption configures Verify.
+// VerifyOption configures Verify. A nil option is skipped.
 type VerifyOption func(*verifyConfig)
 
 type verifyConfig struct {
@@ -158,7 +158,9 @@ func WithTolerance(d time.Duration) VerifyOption {
 func Verify(secret string, header http.Header, body []byte, now time.Time, opts ...VerifyOption) (Event, error) {
 	cfg := verifyConfig{tolerance: DefaultTolerance}
 	for _, opt := range opts {
-		opt(&cfg)
+		if opt != nil { // a nil option is skipped, as browseruse.NewClient does
+			opt(&cfg)
+		}
 	}
 	if secret == "" {
 		return Event{}, ErrNoSecret
