@@ -13,8 +13,12 @@ import (
 )
 
 // DefaultMaxBodyBytes is the largest body the handler reads unless
-// WithMaxBodyBytes says otherwise: 1 MiB, far more than a status update.
-const DefaultMaxBodyBytes = 1 << 20
+// WithMaxBodyBytes says otherwise: 256 KiB, a hundred times a status
+// update (under 2 KB with a few metadata pairs), and small enough that a
+// well-signed-looking body crafted to cost the parser most (Verify checks
+// the headers' form before it reads the body) stays cheap. Raise it for
+// tasks whose metadata is large.
+const DefaultMaxBodyBytes = 256 << 10
 
 // dedupeCapacity bounds the events the handler remembers for WithDedupe.
 const dedupeCapacity = 10_000

@@ -371,3 +371,15 @@ func TestNilOptionsAreSkipped(t *testing.T) {
 	require.NotPanics(t, func() { h = webhook.NewHandler(testSecret, nil, nil, webhook.WithClock(c.now), nil) })
 	assert.Equal(t, http.StatusNoContent, deliver(t, h, c, body, nil))
 }
+
+// TestHandlerDefaultMaxBody: without WithMaxBodyBytes the handler reads
+// DefaultMaxBodyBytes (256 KiB) and no byte more.
+func TestHandlerDefaultMaxBody(t *testing.T) {
+	require.Equal(t, 256<<10, webhook.DefaultMaxBodyBytes)
+	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	h := webhook.NewHandler(testSecret, nil, webhook.WithClock(c.now))
+	body := statusBody("finished")
+	full := body + strings.Repeat(" ", webhook.DefaultMaxBodyBytes-len(body)) // JSON allows trailing spaces
+	assert.Equal(t, http.StatusNoContent, deliver(t, h, c, full, nil))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, deliver(t, h, c, full+" ", nil))
+}
