@@ -153,10 +153,15 @@ func WithTolerance(d time.Duration) VerifyOption {
 // ErrTooNew) and that the signature is 64 hex digits (ErrBadSignature), all
 // before it reads the body; then that the body is JSON (ErrBadJSON), and
 // that the signature is the HMAC-SHA256 of "{timestamp}.{canonical}" for
-// either canonical form of the body, escaped as Python's json.dumps does by
-// default or unescaped as JSON.stringify writes (ErrBadSignature),
-// comparing in constant time.
-// Every error wraps one of those, and never holds the secret.
+// either canonical form of the body (ErrBadSignature), comparing in
+// constant time. Both forms are Python's json.dumps with sorted keys, no
+// whitespace and Python's float repr: escaped, with ensure_ascii=True (its
+// default, Canonical(body, true)), or unescaped, with ensure_ascii=False
+// (Canonical(body, false)). The unescaped form matches the JSON.stringify
+// of the service's TypeScript sample only for a body whose keys are sorted
+// and whose numbers both write alike (JSON.stringify writes 1.0 as 1 and
+// 1.5e-07 as 1.5e-7). Every error wraps one of those, and never holds the
+// secret.
 func Verify(secret string, header http.Header, body []byte, now time.Time, opts ...VerifyOption) (Event, error) {
 	cfg := verifyConfig{tolerance: DefaultTolerance}
 	for _, opt := range opts {
