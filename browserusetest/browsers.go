@@ -92,8 +92,10 @@ func (f *Fake) BrowserFiles(browserID string) []File {
 
 // Close stops every browser the fake started (their Chromium processes
 // end and their directories are removed; browsers created later answer
-// 503) and its webhooks (StopWebhooks). Server.Close calls it; call it
-// when serving a Fake yourself.
+// 503) and its webhooks (StopWebhooks). A browser still starting is
+// waited for and stopped as soon as it has started (its create answers
+// 503): when Close returns, no Chromium of the fake's runs. Server.Close
+// calls it; call it when serving a Fake yourself.
 func (f *Fake) Close() {
 	f.mu.Lock()
 	f.closed = true
@@ -103,6 +105,7 @@ func (f *Fake) Close() {
 	}
 	f.mu.Unlock()
 	stopAll(procs)
+	f.starting.Wait() // no launch begins once closed is set
 	f.StopWebhooks()
 }
 
@@ -188,7 +191,9 @@ func (f *Fake) createBrowser(req request) reply {
 		return detail(http.StatusTooManyRequests, detailTooMany)
 	}
 	f.launching++
+	f.starting.Add(1) // under the lock, before Close can see closed
 	f.mu.Unlock()
+	defer f.starting.Done() // last: after the process is stopped if Close came meanwhile
 
 	proc, err := f.launch(req.r.Context(), screenSize{width: deref(in.BrowserScreenWidth), height: deref(in.BrowserScreenHeight)})
 

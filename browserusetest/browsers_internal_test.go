@@ -476,3 +476,61 @@ func TestStartFailsATestThatLeavesBrowsersActive(t *testing.T) {
 	require.Contains(t, tb.errors[0], stray.ID)
 	require.Equal(t, int32(1), st.get(0).stops.Load(), "and its process was ended")
 }
+
+// A bare Fake.Close waits for a browser still starting, and returns only
+// once its launch has returned and its process has been stopped.
+func TestCloseWaitsForStartingBrowsers(t *testing.T) {
+	st := &stubs{t: t}
+	entered, release := make(chan struct{}), make(chan struct{})
+	var launched atomic.Bool
+	srv := NewServer(WithoutLeakCheck(), withLaunch(func(ctx context.Context, screen screenSize) (browserProcess, error) {
+		close(entered)
+		<-release
+		defer launched.Store(true)
+		return st.launch(ctx, screen)
+	}))
+	defer srv.Close()
+	var releaseOnce sync.Once
+	defer releaseOnce.Do(func() { close(release) }) // before srv.Close, which waits for the create
+	c, err := srv.Client()
+	require.NoError(t, err)
+	created := make(chan error, 1)
+	go func() {
+		_, err := c.CreateBrowser(context.Background(), browseruse.CreateBrowserParams{})
+		created <- err
+	}()
+	<-entered
+
+	type atReturn struct {
+		launched bool
+		stops    int32
+	}
+	closeReturned := make(chan atReturn, 1)
+	go func() {
+		srv.Fake.Close()
+		r := atReturn{launched: launched.Load()}
+		st.mu.Lock()
+		for _, b := range st.started {
+			r.stops += b.stops.Load()
+		}
+		st.mu.Unlock()
+		closeReturned <- r
+	}()
+	require.Eventually(t, func() bool {
+		srv.Fake.mu.Lock()
+		defer srv.Fake.mu.Unlock()
+		return srv.Fake.closed
+	}, 30*time.Second, time.Millisecond, "Close has begun")
+	select {
+	case r := <-closeReturned: // a margin, not a deadline: a Close that waits never gets here
+		t.Fatalf("Close returned while a browser was starting: %+v", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+	releaseOnce.Do(func() { close(release) })
+	require.Equal(t, atReturn{launched: true, stops: 1}, <-closeReturned, "Close returned after the launch, its process stopped")
+	var apiErr *browseruse.APIError
+	require.ErrorAs(t, <-created, &apiErr)
+	require.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+	require.Len(t, st.started, 1)
+	require.Equal(t, int32(1), st.get(0).stops.Load(), "stopped once")
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -39,7 +40,7 @@ func killStragglers(pgid int, dir string) {
 }
 
 // liveProcesses returns the pids of the live (not zombie) processes in the
-// group pgid or whose command line contains dir, from /proc.
+// group pgid or whose command line names dir (see namesDir), from /proc.
 func liveProcesses(pgid int, dir string) []int {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -59,11 +60,32 @@ func liveProcesses(pgid int, dir string) []int {
 			pids = append(pids, pid)
 			continue
 		}
-		if cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline"); err == nil && dir != "" && bytes.Contains(cmdline, []byte(dir)) {
+		if cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline"); err == nil && namesDir(cmdline, dir) {
 			pids = append(pids, pid)
 		}
 	}
 	return pids
+}
+
+// namesDir reports whether a NUL-separated command line names dir or a
+// path under it: dir followed by '/', a NUL or the end, so that a
+// browser's directory does not match another's that it is a prefix of
+// (/tmp/bu-chromium-1 and /tmp/bu-chromium-12).
+func namesDir(cmdline []byte, dir string) bool {
+	dir = strings.TrimRight(dir, "/")
+	if dir == "" {
+		return false
+	}
+	for rest := cmdline; ; {
+		i := bytes.Index(rest, []byte(dir))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(dir):]
+		if len(rest) == 0 || rest[0] == '/' || rest[0] == 0 {
+			return true
+		}
+	}
 }
 
 // procStat reads a process's state and process group from /proc/pid/stat:

@@ -494,3 +494,46 @@ func median(xs []float64) float64 {
 	}
 	return xs[len(xs)/2]
 }
+
+func TestNamesDir(t *testing.T) {
+	for _, c := range []struct {
+		cmdline, dir string
+		want         bool
+	}{
+		{"chrome\x00--user-data-dir=/tmp/bu-1/profile\x00", "/tmp/bu-1", true},
+		{"crashpad\x00--database=/tmp/bu-1\x00", "/tmp/bu-1", true},
+		{"crashpad\x00/tmp/bu-1", "/tmp/bu-1", true},
+		{"chrome\x00--user-data-dir=/tmp/bu-1/profile\x00", "/tmp/bu-1/", true},
+		{"chrome\x00--user-data-dir=/tmp/bu-12/profile\x00", "/tmp/bu-1", false},
+		{"chrome\x00--user-data-dir=/tmp/bu-12\x00", "/tmp/bu-1", false},
+		{"a\x00/tmp/bu-12/x\x00/tmp/bu-1/y\x00", "/tmp/bu-1", true}, // a later, exact occurrence
+		{"chrome\x00/tmp/bu-1/profile", "", false},
+	} {
+		assert.Equal(t, c.want, namesDir([]byte(c.cmdline), c.dir), "%q in %q", c.dir, c.cmdline)
+	}
+}
+
+// Stopping one browser's stragglers leaves another's alone when one's
+// directory is a prefix of the other's.
+func TestKillStragglersPrefixDir(t *testing.T) {
+	parent := t.TempDir()
+	short, long := filepath.Join(parent, "bu-1"), filepath.Join(parent, "bu-12")
+	start := func(dir string) *exec.Cmd {
+		// sh keeps its arguments, the dir among them, while sleep runs (the
+		// ":" after it stops sh from exec'ing sleep in its place).
+		cmd := exec.Command("sh", "-c", "sleep 600; :", "sh", "--user-data-dir="+dir+"/profile")
+		setProcessGroup(cmd)
+		require.NoError(t, cmd.Start())
+		t.Cleanup(func() { killGroup(cmd.Process.Pid); _ = cmd.Wait() })
+		return cmd
+	}
+	a, b := start(short), start(long)
+	pa, pb := a.Process.Pid, b.Process.Pid
+	require.Eventually(t, func() bool {
+		return slices.Contains(liveProcesses(-1, short), pa) && slices.Contains(liveProcesses(-1, long), pb)
+	}, 30*time.Second, 5*time.Millisecond)
+	assert.NotContains(t, liveProcesses(-1, short), pb)
+	killStragglers(-1, short)
+	assert.False(t, alive(pa), "the short dir's process is killed")
+	assert.True(t, alive(pb), "the long dir's process is not")
+}

@@ -85,10 +85,11 @@ type Fake struct {
 
 	// Browsers (browsers.go): each a real Chromium started by launch.
 	browsers     map[string]*browserSession
-	browserOrder []string // browser ids, oldest first
-	launching    int      // browsers being started, counted toward the cap
-	cdpDelay     int      // WithCDPDelay
-	closed       bool     // Close was called: no more browsers start
+	browserOrder []string       // browser ids, oldest first
+	launching    int            // browsers being started, counted toward the cap
+	cdpDelay     int            // WithCDPDelay
+	closed       bool           // Close was called: no more browsers start
+	starting     sync.WaitGroup // the launches under way, which Close waits for
 	// launch starts a browser process: launchBrowser, or a stub in tests.
 	launch func(context.Context, screenSize) (browserProcess, error)
 

@@ -55,9 +55,10 @@ var ErrWebhooksStopped = errors.New("browserusetest: webhooks are stopped or not
 // other, not for another task's). A delivery answered with a status other
 // than 2xx, or that fails to connect, is retried (see WithWebhookRetry)
 // with the same body; only the timestamp header and the signature are new.
-// WebhookDeliveries lists every attempt; SendTestWebhook sends a test
-// event. Call StopWebhooks (Server.Close does) to stop the deliveries and
-// the fake's own clock ticks: until then, WithWebhook's goroutines run.
+// WebhookDeliveries lists the last 1,000 attempts; SendTestWebhook sends
+// a test event. Call StopWebhooks (Server.Close does) to stop the
+// deliveries and the fake's own clock ticks: until then, WithWebhook's
+// goroutines run.
 func WithWebhook(url, secret string) Option {
 	return func(f *Fake) {
 		if f.hooks == nil {
@@ -117,8 +118,13 @@ type WebhookDelivery struct {
 	Err string
 }
 
-// WebhookDeliveries returns every delivery attempt so far, in the order
-// they ended.
+// WebhookDeliveriesKept is how many delivery attempts the fake remembers
+// for WebhookDeliveries: past it, the oldest are forgotten, so that a
+// long-running fake (cmd/fakeserver) does not keep every body forever.
+const WebhookDeliveriesKept = 1000
+
+// WebhookDeliveries returns the delivery attempts so far, in the order
+// they ended: the last WebhookDeliveriesKept (1,000) of them.
 func (f *Fake) WebhookDeliveries() []WebhookDelivery {
 	w := f.hooks
 	if w == nil {
@@ -127,11 +133,24 @@ func (f *Fake) WebhookDeliveries() []WebhookDelivery {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]WebhookDelivery, len(w.log))
-	for i, d := range w.log {
+	for i := range out {
+		d := w.log[(w.logNext+i)%len(w.log)] // oldest first
 		d.Body, d.Header = bytes.Clone(d.Body), d.Header.Clone()
 		out[i] = d
 	}
 	return out
+}
+
+// record adds an attempt to the log, a ring of WebhookDeliveriesKept.
+func (w *webhooks) record(d WebhookDelivery) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.log) < WebhookDeliveriesKept {
+		w.log = append(w.log, d)
+		return
+	}
+	w.log[w.logNext] = d // the oldest
+	w.logNext = (w.logNext + 1) % WebhookDeliveriesKept
 }
 
 // SendTestWebhook sends a test event ({"type": "test", "timestamp": ...,
@@ -230,8 +249,9 @@ type webhooks struct {
 	kick      chan struct{}          // wakes the ticker: a task was created
 	queues    map[string][]*outgoing // by task id ("" for test events)
 	pending   int
-	drained   chan struct{} // closed when pending reaches 0
-	log       []WebhookDelivery
+	drained   chan struct{}     // closed when pending reaches 0
+	log       []WebhookDelivery // a ring (record), oldest at logNext once full
+	logNext   int
 }
 
 // outgoing is one event to deliver.
@@ -403,9 +423,7 @@ func (w *webhooks) deliver(f *Fake, ev *outgoing) error {
 		}
 		d := WebhookDelivery{Type: ev.typ, TaskID: ev.taskID, Status: ev.status, Attempt: attempt, Body: ev.body}
 		last = w.attempt(f, ev.body, &d)
-		w.mu.Lock()
-		w.log = append(w.log, d)
-		w.mu.Unlock()
+		w.record(d)
 		if last == nil {
 			return nil
 		}

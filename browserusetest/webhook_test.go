@@ -434,3 +434,33 @@ func TestWebhookOrderPerTask(t *testing.T) {
 		assert.Equal(t, []string{"started", "finished"}, statuses, id)
 	}
 }
+
+// TestWebhookDeliveriesKept: the log keeps the last WebhookDeliveriesKept
+// attempts, oldest first.
+func TestWebhookDeliveriesKept(t *testing.T) {
+	var mu sync.Mutex
+	var received [][]byte // the bodies, in the order they arrived
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		received = append(received, body)
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer recv.Close()
+	clk := &manualClock{now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)}
+	srv, _ := start(t, browserusetest.WithWebhook(recv.URL, hookSecret), browserusetest.WithClock(clk.Now))
+	const extra = 5
+	for range browserusetest.WebhookDeliveriesKept + extra {
+		clk.Add(time.Second) // each test event's body holds its own timestamp
+		require.NoError(t, srv.SendTestWebhook(context.Background()))
+	}
+	d := srv.WebhookDeliveries()
+	require.Len(t, d, browserusetest.WebhookDeliveriesKept)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, received, browserusetest.WebhookDeliveriesKept+extra)
+	for i := range d {
+		require.Equal(t, string(received[extra+i]), string(d[i].Body), "delivery %d", i)
+	}
+}

@@ -85,10 +85,48 @@ type member struct {
 	val value
 }
 
+// parser reads one document. The items of the arrays and objects being
+// read, and the code points of every string, go on stacks shared by the
+// whole parse, doubled when full but never past what the body can hold (a
+// value takes two bytes with its comma, a member five, a code point one);
+// a closed array or object is copied off to a slice of its exact size, and
+// a string stays a window on its stack (its capacity cut, so that nothing
+// appends to it). The values of a body so cost about three times their
+// size, where appending to each array's own slice cost about six (Go grows
+// a large slice by a quarter); see BenchmarkVerifyAdversarial.
 type parser struct {
-	b     []byte
-	i     int
-	depth int
+	b       []byte
+	i       int
+	depth   int
+	items   stack[value]  // of the arrays being read, innermost last
+	members stack[member] // of the objects being read, innermost last
+	runes   stack[rune]   // of the strings read
+}
+
+// stack is a slice that doubles when full, up to limit (past which it
+// grows as append grows it, which the limits above make unreachable).
+type stack[T any] struct {
+	s     []T
+	limit int
+}
+
+func (st *stack[T]) push(x T) {
+	if len(st.s) == cap(st.s) {
+		if n := min(max(2*len(st.s), 16), st.limit); n > len(st.s) {
+			grown := make([]T, len(st.s), n)
+			copy(grown, st.s)
+			st.s = grown
+		}
+	}
+	st.s = append(st.s, x)
+}
+
+// take copies the items from mark on to a slice of their size, and pops them.
+func (st *stack[T]) take(mark int) []T {
+	out := slices.Clone(st.s[mark:])
+	clear(st.s[mark:]) // the copy holds them now
+	st.s = st.s[:mark]
+	return out
 }
 
 // syntaxError is a parse error: where and what.
@@ -98,6 +136,7 @@ func (p *parser) errorf(format string, args ...any) error {
 
 func parse(body []byte) (value, error) {
 	p := &parser{b: body}
+	p.items.limit, p.members.limit, p.runes.limit = len(body)/2+1, len(body)/5+1, len(body)
 	if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
 		p.i = 3 // Python decodes bytes with utf-8-sig when they start with a BOM
 	}
@@ -179,6 +218,7 @@ func (p *parser) object() (value, error) {
 	defer func() { p.depth-- }()
 	p.i++ // {
 	v := value{kind: kObject}
+	mark := len(p.members.s)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
@@ -203,7 +243,7 @@ func (p *parser) object() (value, error) {
 		if err != nil {
 			return value{}, err
 		}
-		v.obj = append(v.obj, member{key, val})
+		p.members.push(member{key, val})
 		p.space()
 		if p.i >= len(p.b) {
 			return value{}, p.errorf("unexpected end in an object")
@@ -214,7 +254,8 @@ func (p *parser) object() (value, error) {
 			continue
 		case '}':
 			p.i++
-			v.obj = sortMembers(v.obj)
+			p.members.s = append(p.members.s[:mark], sortMembers(p.members.s[mark:])...) // fewer after duplicates
+			v.obj = p.members.take(mark)
 			return v, nil
 		default:
 			return value{}, p.errorf("expected ',' or '}'")
@@ -244,6 +285,7 @@ func (p *parser) array() (value, error) {
 	defer func() { p.depth-- }()
 	p.i++ // [
 	v := value{kind: kArray}
+	mark := len(p.items.s)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == ']' {
 		p.i++
@@ -255,7 +297,7 @@ func (p *parser) array() (value, error) {
 		if err != nil {
 			return value{}, err
 		}
-		v.arr = append(v.arr, item)
+		p.items.push(item)
 		p.space()
 		if p.i >= len(p.b) {
 			return value{}, p.errorf("unexpected end in an array")
@@ -265,6 +307,7 @@ func (p *parser) array() (value, error) {
 			p.i++
 		case ']':
 			p.i++
+			v.arr = p.items.take(mark)
 			return v, nil
 		default:
 			return value{}, p.errorf("expected ',' or ']'")
@@ -337,7 +380,7 @@ func (p *parser) number() (value, error) {
 // holds them: escaped surrogate pairs combined, lone surrogates kept.
 func (p *parser) str() ([]rune, error) {
 	p.i++ // "
-	var out []rune
+	start := len(p.runes.s)
 	for {
 		if p.i >= len(p.b) {
 			return nil, p.errorf("unterminated string")
@@ -346,7 +389,10 @@ func (p *parser) str() ([]rune, error) {
 		switch {
 		case c == '"':
 			p.i++
-			return out, nil
+			if end := len(p.runes.s); end > start {
+				return p.runes.s[start:end:end], nil
+			}
+			return nil, nil
 		case c < 0x20:
 			return nil, p.errorf("control character %#02x in a string", c)
 		case c == '\\':
@@ -354,16 +400,16 @@ func (p *parser) str() ([]rune, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, r)
+			p.runes.push(r)
 		case c < utf8.RuneSelf:
-			out = append(out, rune(c))
+			p.runes.push(rune(c))
 			p.i++
 		default:
 			r, size := decodeSurrogatePass(p.b[p.i:])
 			if size == 0 {
 				return nil, p.errorf("invalid UTF-8")
 			}
-			out = append(out, r)
+			p.runes.push(r)
 			p.i += size
 		}
 	}

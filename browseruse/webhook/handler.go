@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,13 +13,17 @@ import (
 )
 
 // DefaultMaxBodyBytes is the largest body the handler reads unless
-// WithMaxBodyBytes says otherwise: 1 MiB, far more than a status update.
-const DefaultMaxBodyBytes = 1 << 20
+// WithMaxBodyBytes says otherwise: 256 KiB, a hundred times a status
+// update (under 2 KB with a few metadata pairs), and small enough that a
+// well-signed-looking body crafted to cost the parser most (Verify checks
+// the headers' form before it reads the body) stays cheap. Raise it for
+// tasks whose metadata is large.
+const DefaultMaxBodyBytes = 256 << 10
 
 // dedupeCapacity bounds the events the handler remembers for WithDedupe.
 const dedupeCapacity = 10_000
 
-// HandlerOption configures NewHandler.
+// HandlerOption configures NewHandler. A nil option is skipped.
 type HandlerOption func(*handler)
 
 // WithMaxBodyBytes caps the body the handler reads (default
@@ -113,7 +118,9 @@ func NewHandler(secret string, fn func(context.Context, Event), opts ...HandlerO
 		log: slog.New(slog.DiscardHandler), now: time.Now,
 	}
 	for _, opt := range opts {
-		opt(h)
+		if opt != nil { // a nil option is skipped, as browseruse.NewClient does
+			opt(h)
+		}
 	}
 	if h.window <= 0 {
 		h.window = h.tolerance
@@ -123,6 +130,27 @@ func NewHandler(secret string, fn func(context.Context, Event), opts ...HandlerO
 	}
 	return h
 }
+
+// String describes the handler without its secret: "[REDACTED]" when one is
+// set, "[EMPTY]" when not (every delivery is then answered 500).
+func (h *handler) String() string {
+	secret := "[EMPTY]"
+	if h.secret != "" {
+		secret = "[REDACTED]"
+	}
+	return fmt.Sprintf("webhook.Handler{secret: %s, maxBody: %d, tolerance: %s, dedupe: %t, window: %s}",
+		secret, h.maxBody, h.tolerance, h.dedupe, h.window)
+}
+
+// Format prints the handler as String does, for every verb: %v, %+v and
+// %#v never show the secret.
+func (h *handler) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, h.String()) }
+
+// GoString is String, for %#v (which Format already answers).
+func (h *handler) GoString() string { return h.String() }
+
+// LogValue logs the handler as String describes it, with any slog handler.
+func (h *handler) LogValue() slog.Value { return slog.StringValue(h.String()) }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

@@ -336,3 +336,50 @@ func TestHandlerFnContext(t *testing.T) {
 	assert.NoError(t, got.Err())
 	assert.Equal(t, "v", got.Value(key{}))
 }
+
+func TestHandlerNeverPrintsTheSecret(t *testing.T) {
+	h := webhook.NewHandler(testSecret, nil, webhook.WithDedupe(0))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		out := fmt.Sprintf(verb, h)
+		assert.NotContains(t, out, testSecret, verb)
+		assert.NotContains(t, out, fmt.Sprintf("%x", testSecret), verb)
+	}
+	assert.Equal(t, fmt.Sprintf("webhook.Handler{secret: [REDACTED], maxBody: %d, tolerance: 5m0s, dedupe: true, window: 5m0s}",
+		webhook.DefaultMaxBodyBytes), fmt.Sprintf("%+v", h))
+	assert.Contains(t, fmt.Sprint(webhook.NewHandler("", nil)), "secret: [EMPTY]")
+	for _, format := range []func(io.Writer) slog.Handler{
+		func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+		func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+	} {
+		var buf bytes.Buffer
+		slog.New(format(&buf)).Info("configured", "handler", h)
+		assert.NotContains(t, buf.String(), testSecret)
+		assert.Contains(t, buf.String(), "[REDACTED]")
+	}
+}
+
+func TestNilOptionsAreSkipped(t *testing.T) {
+	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	body := statusBody("finished")
+	header, err := webhook.Sign(testSecret, c.now(), []byte(body))
+	require.NoError(t, err)
+	require.NotPanics(t, func() {
+		_, err = webhook.Verify(testSecret, header, []byte(body), c.now(), nil, webhook.WithTolerance(time.Minute), nil)
+	})
+	require.NoError(t, err)
+	var h http.Handler
+	require.NotPanics(t, func() { h = webhook.NewHandler(testSecret, nil, nil, webhook.WithClock(c.now), nil) })
+	assert.Equal(t, http.StatusNoContent, deliver(t, h, c, body, nil))
+}
+
+// TestHandlerDefaultMaxBody: without WithMaxBodyBytes the handler reads
+// DefaultMaxBodyBytes (256 KiB) and no byte more.
+func TestHandlerDefaultMaxBody(t *testing.T) {
+	require.Equal(t, 256<<10, webhook.DefaultMaxBodyBytes)
+	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	h := webhook.NewHandler(testSecret, nil, webhook.WithClock(c.now))
+	body := statusBody("finished")
+	full := body + strings.Repeat(" ", webhook.DefaultMaxBodyBytes-len(body)) // JSON allows trailing spaces
+	assert.Equal(t, http.StatusNoContent, deliver(t, h, c, full, nil))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, deliver(t, h, c, full+" ", nil))
+}

@@ -1,9 +1,12 @@
 package webhook_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +139,10 @@ func TestVerifyRefuses(t *testing.T) {
 		{"signature in upper case", testSecret, with(webhook.HeaderSignature, upper), eventBody, nil},
 		{"body not JSON", testSecret, good, eventBody[:40], webhook.ErrBadJSON},
 		{"body empty", testSecret, good, "", webhook.ErrBadJSON},
+		// The headers' form is checked before the body is read.
+		{"body not JSON, signature not hex", testSecret, with(webhook.HeaderSignature, "00"), eventBody[:40], webhook.ErrBadSignature},
+		{"body not JSON, timestamp not a number", testSecret, with(webhook.HeaderTimestamp, "now"), eventBody[:40], webhook.ErrBadTimestamp},
+		{"body not JSON, no signature", testSecret, with(webhook.HeaderSignature, ""), eventBody[:40], webhook.ErrMissingHeader},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := webhook.Verify(c.secret, c.header, []byte(c.body), signedAt)
@@ -153,6 +160,27 @@ func TestVerifyRefuses(t *testing.T) {
 			assert.NotContains(t, err.Error(), testSecret)
 		})
 	}
+}
+
+// adversarial is a body of n bytes that costs the parser most: an array
+// of zeros, "[0,0,...,0]".
+func adversarial(n int) []byte {
+	b := append([]byte("["), bytes.Repeat([]byte("0,"), (n-3)/2)...)
+	return append(b, "0]"...)
+}
+
+// TestVerifyMalformedSignatureCostsNoParse: a body of DefaultMaxBodyBytes
+// with a signature that cannot be authentic is refused without a parse (a
+// parse of it allocates megabytes, in tens of allocations).
+func TestVerifyMalformedSignatureCostsNoParse(t *testing.T) {
+	body := adversarial(webhook.DefaultMaxBodyBytes)
+	h := signedHeader(strconv.FormatInt(signedAt.Unix(), 10), "00")
+	allocs := testing.AllocsPerRun(10, func() {
+		if _, err := webhook.Verify(testSecret, h, body, signedAt); !errors.Is(err, webhook.ErrBadSignature) {
+			t.Fatal(err)
+		}
+	})
+	assert.LessOrEqual(t, allocs, 8.0)
 }
 
 // TestVerifyTolerance: the tolerance holds both ways, its bounds included.

@@ -128,7 +128,7 @@ func (e Event) TaskEnded() bool {
 	return false
 }
 
-// VerifyOption configures Verify.
+// VerifyOption configures Verify. A nil option is skipped.
 type VerifyOption func(*verifyConfig)
 
 type verifyConfig struct {
@@ -150,15 +150,24 @@ func WithTolerance(d time.Duration) VerifyOption {
 // order, it checks that the secret is set (ErrNoSecret), that both headers
 // are there (ErrMissingHeader), that the timestamp is a Unix time in
 // seconds (ErrBadTimestamp) within the tolerance of now (ErrTooOld,
-// ErrTooNew), that the body is JSON (ErrBadJSON), and that the signature is
-// the HMAC-SHA256 of "{timestamp}.{canonical}" for either canonical form of
-// the body, escaped as Python's json.dumps does by default or unescaped as
-// JSON.stringify writes (ErrBadSignature), comparing in constant time.
-// Every error wraps one of those, and never holds the secret.
+// ErrTooNew) and that the signature is 64 hex digits (ErrBadSignature), all
+// before it reads the body; then that the body is JSON (ErrBadJSON), and
+// that the signature is the HMAC-SHA256 of "{timestamp}.{canonical}" for
+// either canonical form of the body (ErrBadSignature), comparing in
+// constant time. Both forms are Python's json.dumps with sorted keys, no
+// whitespace and Python's float repr: escaped, with ensure_ascii=True (its
+// default, Canonical(body, true)), or unescaped, with ensure_ascii=False
+// (Canonical(body, false)). The unescaped form matches the JSON.stringify
+// of the service's TypeScript sample only for a body whose keys are sorted
+// and whose numbers both write alike (JSON.stringify writes 1.0 as 1 and
+// 1.5e-07 as 1.5e-7). Every error wraps one of those, and never holds the
+// secret.
 func Verify(secret string, header http.Header, body []byte, now time.Time, opts ...VerifyOption) (Event, error) {
 	cfg := verifyConfig{tolerance: DefaultTolerance}
 	for _, opt := range opts {
-		opt(&cfg)
+		if opt != nil { // a nil option is skipped, as browseruse.NewClient does
+			opt(&cfg)
+		}
 	}
 	if secret == "" {
 		return Event{}, ErrNoSecret
@@ -179,13 +188,15 @@ func Verify(secret string, header http.Header, body []byte, now time.Time, opts 
 	} else if -age > cfg.tolerance {
 		return Event{}, fmt.Errorf("%w: signed %s after now (tolerance %s)", ErrTooNew, (-age).Round(time.Second), cfg.tolerance)
 	}
-	v, err := parse(body)
-	if err != nil {
-		return Event{}, err
-	}
+	// The signature's form is checked before the body is read: a delivery
+	// that cannot be authentic costs no parse.
 	got, err := hex.DecodeString(strings.TrimSpace(sig))
 	if err != nil || len(got) != sha256.Size {
 		return Event{}, fmt.Errorf("%w: the signature header is not a hex SHA-256", ErrBadSignature)
+	}
+	v, err := parse(body)
+	if err != nil {
+		return Event{}, err
 	}
 	match := false
 	for _, ascii := range []bool{true, false} {
