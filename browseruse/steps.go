@@ -15,7 +15,9 @@ import (
 // says nothing of them, so each poll is one GetTask, on WaitForTask's
 // schedule (opts: PollInterval): as many requests as a WaitForTask of the
 // same task, never a status poll and a GetTask for the same moment. The
-// task's end is seen in the same GET that brings the last steps.
+// task's end is seen in the same GET that brings the last steps. With task
+// events (WithTaskEvents, WakeOn), an event that says the task ended brings
+// that GET at once; the schedule stays as it is (no event brings steps).
 func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOption) iter.Seq2[TaskStep, error] {
 	cfg := c.newWaitConfig(false, opts)
 	return func(yield func(TaskStep, error) bool) {
