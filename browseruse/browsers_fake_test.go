@@ -69,13 +69,14 @@ func TestBrowserOnTheFakesChromium(t *testing.T) {
 		var listErr error
 		require.Eventually(t, func() bool {
 			for f, err := range c.BrowserDownloads(ctx, b.ID, browseruse.BrowserDownloadsParams{IncludeURLs: true}) {
-				if listErr = err; err == nil && f.Path == "report.csv" {
+				// Listed as the file is now: under load Chromium may still be writing it.
+				if listErr = err; err == nil && f.Path == "report.csv" && f.Size == len(report) {
 					file = f
 					return true
 				}
 			}
 			return false
-		}, 50*time.Second, 50*time.Millisecond, "the download is listed")
+		}, 50*time.Second, 50*time.Millisecond, "the download is listed, whole")
 		require.NoError(t, listErr)
 		require.Equal(t, len(report), file.Size)
 		got2, err := http.Get(browseruse.Deref(file.URL))
