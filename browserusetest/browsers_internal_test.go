@@ -534,4 +534,3 @@ func TestCloseWaitsForStartingBrowsers(t *testing.T) {
 	require.Len(t, st.started, 1)
 	require.Equal(t, int32(1), st.get(0).stops.Load(), "stopped once")
 }
-
