@@ -2,7 +2,6 @@ package browseruse
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -224,14 +223,7 @@ func (c *Client) browserDownloadsPage(ctx context.Context, browserID string, p B
 		params.IncludeUrls = Ptr(true)
 	}
 	req, err := gen.NewListBrowserDownloadsRequest(c.server, browserID, params)
-	page, err := do[gen.BrowserDownloadListResponse](ctx, c, call{op: opListBrowserDownloads}, req, err)
-	if err != nil {
-		var rv *ResponseValidationError
-		if errors.As(err, &rv) && rv.StatusCode < 300 {
-			rv.Body = nil // it may hold the files' signed links
-		}
-	}
-	return page, err
+	return do[gen.BrowserDownloadListResponse](ctx, c, call{op: opListBrowserDownloads}, req, err)
 }
 
 // UploadBrowserFile uploads a file to a browser, as UploadFile does to a

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -94,9 +93,11 @@ func (e *CDPError) Unwrap() error { return e.Err }
 // the browser: stop it with StopBrowser.
 func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, error) {
 	cfg := c.newWaitConfig(false, nil)
-	delay := cfg.first
+	cfg.events = nil // no event is about a browser
+	pace := c.newPacer(cfg, browserID, false)
+	defer pace.stop()
 	failures := 0
-	for polls := 1; ; polls++ {
+	for {
 		b, err := c.GetBrowser(ctx, browserID)
 		switch {
 		case err == nil && b.Status == BrowserStopped:
@@ -114,10 +115,9 @@ func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, erro
 		default:
 			return "", err // it names GetBrowser and the browser's fate (ErrBrowserNotFound, ...)
 		}
-		if !sleepCtx(ctx, jitter(delay)) {
+		if _, err := pace.sleep(ctx); err != nil {
 			return "", cdpWaitEnded(ctx, browserID)
 		}
-		delay = cfg.next(polls, delay)
 	}
 }
 
@@ -195,8 +195,8 @@ func (c *Client) cdpAttempt(ctx context.Context, target *url.URL) (string, int, 
 		return "", 0, redactURLError(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, cdpVersionCap+1))
-	if err != nil {
+	body, err := readCapped(resp.Body, resp.ContentLength, cdpVersionCap)
+	if err != nil && !errors.Is(err, ErrResponseTooLarge) {
 		return "", resp.StatusCode, redactURLError(err)
 	}
 	switch {
@@ -204,7 +204,7 @@ func (c *Client) cdpAttempt(ctx context.Context, target *url.URL) (string, int, 
 		return "", resp.StatusCode, fmt.Errorf("status %d", resp.StatusCode)
 	case resp.StatusCode/100 != 2:
 		return "", resp.StatusCode, &cdpBadAnswer{reason: "the endpoint refused the request"}
-	case len(body) > cdpVersionCap:
+	case err != nil:
 		return "", resp.StatusCode, &cdpBadAnswer{reason: fmt.Sprintf("the answer is over %d bytes", cdpVersionCap), err: ErrResponseTooLarge}
 	}
 	var version struct {

@@ -39,8 +39,7 @@ type Client struct {
 	retry      RetryPolicy
 	pollFirst  time.Duration // WithPollInterval
 	pollMax    time.Duration
-	events     *TaskEvents   // WithTaskEvents
-	safetyPoll time.Duration // DefaultSafetyPoll
+	events     *TaskEvents // WithTaskEvents
 	ops        [opCount]*operation
 	// files.go: the storage's hosts get plain requests (no key, no headers).
 	maxDownload int64
@@ -122,7 +121,6 @@ func NewClient(opts ...Option) (*Client, error) {
 		pollFirst:   cfg.pollFirst,
 		pollMax:     cfg.pollMax,
 		events:      cfg.events,
-		safetyPoll:  DefaultSafetyPoll,
 		ops:         ops,
 		maxDownload: cfg.maxDownloadBytes,
 		insecure:    cfg.allowInsecureHTTP,

@@ -206,8 +206,8 @@ func (e *APIError) forbidden() error {
 	if e.op == nil {
 		return nil
 	}
-	if e.op.forbidden == ErrBrowserTimeoutTooLong && !strings.Contains(strings.ToLower(e.Detail), "timeout") {
-		return nil // another 403 of CreateBrowser (a key without permission, say): the detail tells
+	if w := e.op.forbiddenIf; w != "" && !strings.Contains(strings.ToLower(e.Detail), w) {
+		return nil // another 403 (a key without permission, say): the detail tells
 	}
 	return e.op.forbidden
 }

@@ -304,10 +304,6 @@ func (c *Client) upload(ctx context.Context, op opIndex, p UploadFileParams, pre
 	})
 	up, err := do[presignedUpload](ctx, c, call{op: op}, req, err)
 	if err != nil {
-		var rv *ResponseValidationError
-		if errors.As(err, &rv) && rv.StatusCode < 300 {
-			rv.Body = nil // an unusable presigned answer may still hold its signature
-		}
 		return nil, err
 	}
 	secrets := up.secrets()
@@ -560,14 +556,7 @@ func (c *Client) OutputFileURL(ctx context.Context, taskID, fileID string) (stri
 
 func (c *Client) outputFile(ctx context.Context, method, taskID, fileID string) (*gen.TaskOutputFileResponse, error) {
 	req, err := gen.NewGetTaskOutputFileRequest(c.server, taskID, fileID)
-	out, err := do[gen.TaskOutputFileResponse](ctx, c, call{op: opGetTaskOutputFile, method: method}, req, err)
-	if err != nil {
-		var rv *ResponseValidationError
-		if errors.As(err, &rv) && rv.StatusCode < 300 {
-			rv.Body = nil // it may hold the signed link
-		}
-	}
-	return out, err
+	return do[gen.TaskOutputFileResponse](ctx, c, call{op: opGetTaskOutputFile, method: method}, req, err)
 }
 
 // DownloadOutputFile streams a file a task produced into w and returns its

@@ -67,6 +67,12 @@ type operationInfo struct {
 	notFound error
 	// forbidden is the sentinel a 403 matches (nil: ErrUnauthorized).
 	forbidden error
+	// forbiddenIf, when set, is a word a 403's detail must hold to match
+	// forbidden; another 403 is ErrUnauthorized.
+	forbiddenIf string
+	// signedBody: a 2xx answer holds signed links or fields, so an unusable
+	// one is kept out of ResponseValidationError.Body.
+	signedBody bool
 	// paymentRequired is the sentinel a 402 matches (nil: ErrInsufficientCredits).
 	paymentRequired error
 	// params is the type of the method's parameters struct, if it has
@@ -102,17 +108,17 @@ var operationTable = [opCount]operationInfo{
 	opGetAccount:        {id: "getAccount", method: "Account", retry: retryIdempotent},
 	// files.go. A presigned URL is asked for again harmlessly; the upload to
 	// the storage has its own retry rule (only a replayable body).
-	opCreateUploadURL:   {id: "createUploadUrl", method: "UploadFile", retry: retryIdempotent, notFound: ErrSessionNotFound, params: reflect.TypeFor[UploadFileParams]()},
-	opGetTaskOutputFile: {id: "getTaskOutputFile", method: "OutputFileURL", retry: retryIdempotent, notFound: ErrOutputFileNotFound},
+	opCreateUploadURL:   {id: "createUploadUrl", method: "UploadFile", retry: retryIdempotent, signedBody: true, notFound: ErrSessionNotFound, params: reflect.TypeFor[UploadFileParams]()},
+	opGetTaskOutputFile: {id: "getTaskOutputFile", method: "OutputFileURL", retry: retryIdempotent, signedBody: true, notFound: ErrOutputFileNotFound},
 	// browsers.go. A browser is a session without an agent: its create has
 	// the session create's rules (browsers count toward the plan's cap), and
 	// a timeout over 240 minutes is the create's 403.
 	opListBrowsers:           {id: "listBrowsers", method: "ListBrowsers", retry: retryIdempotent, params: reflect.TypeFor[ListBrowsersParams]()},
-	opCreateBrowser:          {id: "createBrowser", method: "CreateBrowser", retry: retryUnsent, creates: "browser", notFound: ErrProfileNotFound, forbidden: ErrBrowserTimeoutTooLong, params: reflect.TypeFor[CreateBrowserParams]()},
+	opCreateBrowser:          {id: "createBrowser", method: "CreateBrowser", retry: retryUnsent, creates: "browser", notFound: ErrProfileNotFound, forbidden: ErrBrowserTimeoutTooLong, forbiddenIf: "timeout", params: reflect.TypeFor[CreateBrowserParams]()},
 	opGetBrowser:             {id: "getBrowser", method: "GetBrowser", retry: retryIdempotent, notFound: ErrBrowserNotFound},
 	opUpdateBrowser:          {id: "updateBrowser", method: "StopBrowser", retry: retryIdempotent, notFound: ErrBrowserNotFound}, // stopping twice is harmless
-	opListBrowserDownloads:   {id: "listBrowserDownloads", method: "BrowserDownloads", retry: retryIdempotent, notFound: ErrBrowserNotFound, params: reflect.TypeFor[BrowserDownloadsParams]()},
-	opCreateBrowserUploadURL: {id: "createBrowserUploadUrl", method: "UploadBrowserFile", retry: retryIdempotent, notFound: ErrBrowserNotFound, params: reflect.TypeFor[UploadFileParams]()},
+	opListBrowserDownloads:   {id: "listBrowserDownloads", method: "BrowserDownloads", retry: retryIdempotent, signedBody: true, notFound: ErrBrowserNotFound, params: reflect.TypeFor[BrowserDownloadsParams]()},
+	opCreateBrowserUploadURL: {id: "createBrowserUploadUrl", method: "UploadBrowserFile", retry: retryIdempotent, signedBody: true, notFound: ErrBrowserNotFound, params: reflect.TypeFor[UploadFileParams]()},
 }
 
 // startsSessions: a create that starts a session (a task without a

@@ -82,7 +82,7 @@ func SafetyPoll(d time.Duration) WaitOption {
 }
 
 func (c *Client) newWaitConfig(stopOnCancel bool, opts []WaitOption) waitConfig {
-	cfg := waitConfig{first: c.pollFirst, max: c.pollMax, stopOnCancel: stopOnCancel, events: c.events, safetyPoll: c.safetyPoll}
+	cfg := waitConfig{first: c.pollFirst, max: c.pollMax, stopOnCancel: stopOnCancel, events: c.events, safetyPoll: DefaultSafetyPoll}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cfg)

@@ -170,12 +170,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.now()
-	ev, err := Verify(h.secret, r.Header, body, now, WithTolerance(h.tolerance))
+	ev, canon, err := verify(h.secret, r.Header, body, now, WithTolerance(h.tolerance))
 	if err != nil {
 		h.refuse(ctx, w, r, statusOf(err), err)
 		return
 	}
-	if h.dedupe && h.duplicate(ev, now) {
+	if h.dedupe && h.duplicate(canon, now) {
 		h.log.LogAttrs(ctx, slog.LevelInfo, "webhook: duplicate delivery dropped",
 			slog.String("reason", ErrReplay.Error()), slog.String("type", ev.Type), slog.String("task_id", ev.Payload.TaskID),
 			slog.String("status", ev.Payload.Status), slog.String("remote", r.RemoteAddr))
@@ -217,11 +217,7 @@ func (h *handler) refuse(ctx context.Context, w http.ResponseWriter, r *http.Req
 
 // duplicate reports whether the event was accepted within the window, and
 // remembers it if not.
-func (h *handler) duplicate(ev Event, now time.Time) bool {
-	canon, err := Canonical(ev.Raw, true)
-	if err != nil { // cannot happen: Verify parsed it
-		return false
-	}
+func (h *handler) duplicate(canon []byte, now time.Time) bool {
 	key := sha256.Sum256(canon)
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -163,6 +163,12 @@ func WithTolerance(d time.Duration) VerifyOption {
 // 1.5e-07 as 1.5e-7). Every error wraps one of those, and never holds the
 // secret.
 func Verify(secret string, header http.Header, body []byte, now time.Time, opts ...VerifyOption) (Event, error) {
+	ev, _, err := verify(secret, header, body, now, opts...)
+	return ev, err
+}
+
+// verify is Verify, returning also the escaped canonical form of the body.
+func verify(secret string, header http.Header, body []byte, now time.Time, opts ...VerifyOption) (Event, []byte, error) {
 	cfg := verifyConfig{tolerance: DefaultTolerance}
 	for _, opt := range opts {
 		if opt != nil { // a nil option is skipped, as browseruse.NewClient does
@@ -170,44 +176,42 @@ func Verify(secret string, header http.Header, body []byte, now time.Time, opts 
 		}
 	}
 	if secret == "" {
-		return Event{}, ErrNoSecret
+		return Event{}, nil, ErrNoSecret
 	}
 	ts, sig := header.Get(HeaderTimestamp), header.Get(HeaderSignature)
 	switch {
 	case ts == "":
-		return Event{}, fmt.Errorf("%w: %s", ErrMissingHeader, HeaderTimestamp)
+		return Event{}, nil, fmt.Errorf("%w: %s", ErrMissingHeader, HeaderTimestamp)
 	case sig == "":
-		return Event{}, fmt.Errorf("%w: %s", ErrMissingHeader, HeaderSignature)
+		return Event{}, nil, fmt.Errorf("%w: %s", ErrMissingHeader, HeaderSignature)
 	}
 	signed, err := parseTimestamp(ts)
 	if err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
 	if age := now.Sub(signed); age > cfg.tolerance {
-		return Event{}, fmt.Errorf("%w: signed %s before now (tolerance %s)", ErrTooOld, age.Round(time.Second), cfg.tolerance)
+		return Event{}, nil, fmt.Errorf("%w: signed %s before now (tolerance %s)", ErrTooOld, age.Round(time.Second), cfg.tolerance)
 	} else if -age > cfg.tolerance {
-		return Event{}, fmt.Errorf("%w: signed %s after now (tolerance %s)", ErrTooNew, (-age).Round(time.Second), cfg.tolerance)
+		return Event{}, nil, fmt.Errorf("%w: signed %s after now (tolerance %s)", ErrTooNew, (-age).Round(time.Second), cfg.tolerance)
 	}
 	// The signature's form is checked before the body is read: a delivery
 	// that cannot be authentic costs no parse.
 	got, err := hex.DecodeString(strings.TrimSpace(sig))
 	if err != nil || len(got) != sha256.Size {
-		return Event{}, fmt.Errorf("%w: the signature header is not a hex SHA-256", ErrBadSignature)
+		return Event{}, nil, fmt.Errorf("%w: the signature header is not a hex SHA-256", ErrBadSignature)
 	}
 	v, err := parse(body)
 	if err != nil {
-		return Event{}, err
+		return Event{}, nil, err
 	}
-	match := false
-	for _, ascii := range []bool{true, false} {
-		if hmac.Equal(got, mac(secret, ts, canonicalOf(&v, ascii))) {
-			match = true // no early exit: both forms are always computed
-		}
-	}
+	escaped := canonicalOf(&v, true)
+	// No early exit: both forms are always computed.
+	match := hmac.Equal(got, mac(secret, ts, escaped))
+	match = hmac.Equal(got, mac(secret, ts, canonicalOf(&v, false))) || match
 	if !match {
-		return Event{}, ErrBadSignature
+		return Event{}, nil, ErrBadSignature
 	}
-	return eventOf(&v, body), nil
+	return eventOf(&v, body), escaped, nil
 }
 
 // parseTimestamp reads the timestamp header: decimal digits, Unix seconds.
