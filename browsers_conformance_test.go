@@ -121,15 +121,17 @@ func browserConformanceCases() []conformanceCase {
 			require.Zero(e.t, n, "a new browser has downloaded nothing")
 		}},
 		{op: "listBrowserDownloads", status: 404, run: func(e *env) {
-			for _, err := range e.client.BrowserDownloads(e.ctx, missingID, browseruse.BrowserDownloadsParams{}) {
-				is(e, err, browseruse.ErrBrowserNotFound)
+			var err error
+			for _, err = range e.client.BrowserDownloads(e.ctx, missingID, browseruse.BrowserDownloadsParams{}) {
 			}
+			is(e, err, browseruse.ErrBrowserNotFound) // nil if the iterator yielded nothing
 		}},
 		{op: "listBrowserDownloads", status: 422, run: func(e *env) {
 			e.reject422(browserusetest.OpBrowserDownloads)
-			for _, err := range e.client.BrowserDownloads(e.ctx, missingID, browseruse.BrowserDownloadsParams{}) {
-				is(e, err, browseruse.ErrRejected)
+			var err error
+			for _, err = range e.client.BrowserDownloads(e.ctx, missingID, browseruse.BrowserDownloadsParams{}) {
 			}
+			is(e, err, browseruse.ErrRejected) // nil if the iterator yielded nothing
 		}},
 		{op: "createBrowserUploadUrl", status: 200, run: func(e *env) {
 			b := e.browser()

@@ -97,6 +97,9 @@ func TestWhileEventsArriveTheWaitPollsOnlyAsASafetyNet(t *testing.T) {
 			done <- err
 		}()
 		if live {
+			for srv.RequestCount(browserusetest.OpGetTaskStatus) == 0 { // the first poll
+				time.Sleep(time.Millisecond)
+			}
 			time.Sleep(200 * time.Millisecond) // 1 ms polls would make many
 		} else {
 			deadline := time.Now().Add(10 * time.Second) // a bound, not a timing: 1 ms polls get there at once
@@ -216,10 +219,28 @@ func TestAForgedWebhookWakesNothing(t *testing.T) {
 		browserusetest.WithTaskRunner(script(browserusetest.TaskResult{Output: "done", Duration: 20 * time.Millisecond})))
 	c, err := srv.Client(browseruse.WithTaskEvents(events))
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err = c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t"}, browseruse.PollInterval(time.Hour, time.Hour))
-	require.ErrorIs(t, err, context.DeadlineExceeded, "only a poll could have ended it, and none was due")
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.RunTask(ctx, browseruse.CreateTaskParams{Task: "t"}, browseruse.PollInterval(time.Hour, time.Hour))
+		done <- err
+	}()
+	finishedSent := func() bool {
+		for _, d := range srv.WebhookDeliveries() {
+			if d.Status == "finished" {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(30 * time.Second); !finishedSent() && time.Now().Before(deadline); { // a bound, not a timing
+		time.Sleep(time.Millisecond)
+	}
+	require.True(t, finishedSent(), "the forged end event was delivered")
+	time.Sleep(50 * time.Millisecond) // a woken wait would GET at once
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled, "only a poll could have ended it, and none was due")
 	require.Zero(t, srv.RequestCount(browserusetest.OpGetTask))
 	deliveries := srv.WebhookDeliveries()
 	require.NotEmpty(t, deliveries)

@@ -353,9 +353,7 @@ func (f *Fake) downloadLinkLocked(b *browserSession, file downloadedFile) string
 	if data == nil && b.proc != nil {
 		data, _ = os.ReadFile(filepath.Join(b.proc.DownloadDir(), file.name))
 	}
-	token := randomHex(16)
-	f.downloads[token] = download{file: File{Name: file.name, Data: data}, expires: f.now().Add(browserDownloadExpiry)}
-	return f.storageURL + "/download/" + token + "?X-Amz-Expires=" + strconv.Itoa(int(browserDownloadExpiry/time.Second)) + "&X-Amz-Signature=" + f.sign(token)
+	return f.downloadURLLocked(File{Name: file.name, Data: data}, browserDownloadExpiry)
 }
 
 // readDownloads lists the finished files of a download directory in name

@@ -419,6 +419,7 @@ func TestUploadBrowserFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "notes.txt", f.Name)
 	require.Equal(t, []File{{Name: "notes.txt", Data: []byte("hello")}}, srv.BrowserFiles(b.ID))
+	require.NotEmpty(t, srv.StorageRequests())
 	for _, r := range srv.StorageRequests() {
 		require.False(t, r.SawAPIKey)
 	}
@@ -444,17 +445,21 @@ func TestCloseStopsEveryBrowser(t *testing.T) {
 	require.Equal(t, int32(2), st.launches.Load(), "a closed fake starts no browser")
 }
 
-// leakTB records Errorf and runs cleanups on demand.
-type leakTB struct {
+// recordingTB records what Start's leak check and SkipWithoutChromium
+// report, and runs cleanups on demand.
+type recordingTB struct {
 	testing.TB
-	mu       sync.Mutex
-	errors   []string
-	cleanups []func()
+	mu              sync.Mutex
+	errors          []string
+	skipped, failed string
+	cleanups        []func()
 }
 
-func (r *leakTB) Helper()          {}
-func (r *leakTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
-func (r *leakTB) Errorf(format string, args ...any) {
+func (r *recordingTB) Helper()                           {}
+func (r *recordingTB) Cleanup(f func())                  { r.cleanups = append(r.cleanups, f) }
+func (r *recordingTB) Skip(args ...any)                  { r.skipped = fmt.Sprint(args...) }
+func (r *recordingTB) Fatalf(format string, args ...any) { r.failed = fmt.Sprintf(format, args...) }
+func (r *recordingTB) Errorf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errors = append(r.errors, fmt.Sprintf(format, args...))
@@ -462,7 +467,7 @@ func (r *leakTB) Errorf(format string, args ...any) {
 
 func TestStartFailsATestThatLeavesBrowsersActive(t *testing.T) {
 	st := &stubs{t: t}
-	tb := &leakTB{TB: t}
+	tb := &recordingTB{TB: t}
 	srv := Start(tb, withLaunch(st.launch))
 	c, err := srv.Client()
 	require.NoError(t, err)

@@ -119,16 +119,6 @@ func TestFindChromiumOrder(t *testing.T) {
 	require.ErrorIs(t, err, errNoChromium, "launchBrowser uses WithChromium")
 }
 
-// recordingTB records SkipWithoutChromium's verdict.
-type recordingTB struct {
-	testing.TB
-	skipped, failed string
-}
-
-func (r *recordingTB) Helper()                           {}
-func (r *recordingTB) Skip(args ...any)                  { r.skipped = fmt.Sprint(args...) }
-func (r *recordingTB) Fatalf(format string, args ...any) { r.failed = fmt.Sprintf(format, args...) }
-
 func TestSkipWithoutChromiumFailsWhenRequired(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	t.Setenv(EnvChromium, "")

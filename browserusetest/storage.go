@@ -155,14 +155,14 @@ type presignedPost struct {
 
 // createUploadURL answers a presigned POST for one file of a session.
 func (f *Fake) createUploadURL(req request) reply {
-	return f.presignUpload(req, func(in gen.UploadFileRequest, sign func(uploadPolicy) reply) reply {
+	return f.presignUpload(req, func(sign func(uploadPolicy) reply) reply {
 		return f.onSession(req, func(s *session) reply { return sign(uploadPolicy{SessionID: s.view.ID}) })
 	})
 }
 
 // createBrowserUploadURL answers a presigned POST for one file of a browser.
 func (f *Fake) createBrowserUploadURL(req request) reply {
-	return f.presignUpload(req, func(in gen.UploadFileRequest, sign func(uploadPolicy) reply) reply {
+	return f.presignUpload(req, func(sign func(uploadPolicy) reply) reply {
 		return f.onBrowser(req, func(b *browserSession) (reply, []browserProcess) {
 			return sign(uploadPolicy{BrowserID: b.view.ID}), nil
 		})
@@ -172,7 +172,7 @@ func (f *Fake) createBrowserUploadURL(req request) reply {
 // presignUpload decodes an upload request and answers what target does
 // with sign, which completes and signs the policy it is given (the owner of
 // the file), under the fake's lock.
-func (f *Fake) presignUpload(req request, target func(gen.UploadFileRequest, func(uploadPolicy) reply) reply) reply {
+func (f *Fake) presignUpload(req request, target func(sign func(uploadPolicy) reply) reply) reply {
 	var in gen.UploadFileRequest
 	if invalid := decodeBody(req, &in); invalid != nil {
 		return *invalid
@@ -180,7 +180,7 @@ func (f *Fake) presignUpload(req request, target func(gen.UploadFileRequest, fun
 	if !in.ContentType.Valid() {
 		return detail(http.StatusBadRequest, "Unsupported content type")
 	}
-	return target(in, func(p uploadPolicy) reply {
+	return target(func(p uploadPolicy) reply {
 		now := f.now().UTC()
 		owner := p.SessionID + p.BrowserID
 		p.Expiration = now.Add(uploadExpiry).Format(time.RFC3339Nano)
@@ -209,11 +209,17 @@ func (f *Fake) getTaskOutputFile(req request) reply {
 		if !ok {
 			return detail(http.StatusNotFound, "Output file not found")
 		}
-		token := randomHex(16)
-		f.downloads[token] = download{file: file, expires: f.now().Add(downloadExpiry)}
-		u := f.storageURL + "/download/" + token + "?X-Amz-Expires=" + strconv.Itoa(int(downloadExpiry/time.Second)) + "&X-Amz-Signature=" + f.sign(token)
+		u := f.downloadURLLocked(file, downloadExpiry)
 		return reply{http.StatusOK, gen.TaskOutputFileResponse{ID: id, FileName: file.Name, DownloadURL: u}}
 	})
+}
+
+// downloadURLLocked makes a presigned link of the fake's storage that
+// serves file until expiry has passed on the fake's clock.
+func (f *Fake) downloadURLLocked(file File, expiry time.Duration) string {
+	token := randomHex(16)
+	f.downloads[token] = download{file: file, expires: f.now().Add(expiry)}
+	return f.storageURL + "/download/" + token + "?X-Amz-Expires=" + strconv.Itoa(int(expiry/time.Second)) + "&X-Amz-Signature=" + f.sign(token)
 }
 
 // StorageHandler is the fake's storage, S3-like: presigned POST uploads at

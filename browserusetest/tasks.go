@@ -162,9 +162,7 @@ func (f *Fake) tickLocked() {
 			continue
 		}
 		if t.view.Status == gen.TaskStatusCreated && !now.Before(t.startAt) {
-			t.view.Status = gen.TaskStatusStarted
-			t.view.StartedAt = ptr(f.stamp(t.startAt))
-			f.taskChangedLocked(t, t.startAt)
+			f.startLocked(t)
 		}
 		if t.view.Status == gen.TaskStatusStarted && !now.Before(t.endAt) {
 			f.endLocked(t)
@@ -172,6 +170,13 @@ func (f *Fake) tickLocked() {
 			f.revealStepsLocked(t, now)
 		}
 	}
+}
+
+// startLocked marks a created task started at its startAt, and sends its webhook.
+func (f *Fake) startLocked(t *task) {
+	t.view.Status = gen.TaskStatusStarted
+	t.view.StartedAt = ptr(f.stamp(t.startAt))
+	f.taskChangedLocked(t, t.startAt)
 }
 
 // endLocked ends a task by its script; a session that is not kept alive
@@ -296,9 +301,7 @@ func (f *Fake) endTaskNow(taskID string, script func(TaskResult) TaskResult) err
 	now := f.now().UTC()
 	if t.view.Status == gen.TaskStatusCreated {
 		t.startAt = now
-		t.view.Status = gen.TaskStatusStarted
-		t.view.StartedAt = ptr(f.stamp(now))
-		f.taskChangedLocked(t, now)
+		f.startLocked(t)
 	}
 	t.endAt = now
 	f.endLocked(t)

@@ -61,10 +61,8 @@ var ErrWebhooksStopped = errors.New("browserusetest: webhooks are stopped or not
 // goroutines run.
 func WithWebhook(url, secret string) Option {
 	return func(f *Fake) {
-		if f.hooks == nil {
-			f.hooks = &webhooks{attempts: DefaultWebhookAttempts, backoff: DefaultWebhookBackoff}
-		}
-		f.hooks.url, f.hooks.secret = url, secret
+		w := f.webhookConfig()
+		w.url, w.secret = url, secret
 	}
 }
 
@@ -82,10 +80,8 @@ func WithWebhook(url, secret string) Option {
 // (webhook.Event.TaskEnded: finished, failed, stopped, idle).
 func WithWebhookSessionStatuses() Option {
 	return func(f *Fake) {
-		if f.hooks == nil {
-			f.hooks = &webhooks{attempts: DefaultWebhookAttempts, backoff: DefaultWebhookBackoff}
-		}
-		f.hooks.sessionWords = true
+		w := f.webhookConfig()
+		w.sessionWords = true
 	}
 }
 
@@ -94,11 +90,18 @@ func WithWebhookSessionStatuses() Option {
 // second attempt, doubling after each (default DefaultWebhookBackoff).
 func WithWebhookRetry(attempts int, backoff time.Duration) Option {
 	return func(f *Fake) {
-		if f.hooks == nil {
-			f.hooks = &webhooks{}
-		}
-		f.hooks.attempts, f.hooks.backoff = max(attempts, 1), max(backoff, 0)
+		w := f.webhookConfig()
+		w.attempts, w.backoff = max(attempts, 1), max(backoff, 0)
 	}
+}
+
+// webhookConfig is the fake's webhook sender, made with the default retry
+// by the first webhook option.
+func (f *Fake) webhookConfig() *webhooks {
+	if f.hooks == nil {
+		f.hooks = &webhooks{attempts: DefaultWebhookAttempts, backoff: DefaultWebhookBackoff}
+	}
+	return f.hooks
 }
 
 // WebhookDelivery is one attempt to deliver a webhook.
@@ -256,9 +259,9 @@ type webhooks struct {
 
 // outgoing is one event to deliver.
 type outgoing struct {
-	key, typ, taskID, status string
-	body                     []byte
-	done                     chan error // SendTestWebhook's, else nil
+	typ, taskID, status string // taskID is the queue's key ("" for test events)
+	body                []byte
+	done                chan error // SendTestWebhook's, else nil
 }
 
 type webhookEvent struct {
@@ -306,7 +309,7 @@ func (f *Fake) taskChangedLocked(t *task, at time.Time) {
 	if err != nil {
 		return // cannot happen: strings only
 	}
-	w.enqueue(f, &outgoing{key: t.view.ID, typ: webhook.TypeTaskStatusUpdate, taskID: t.view.ID, status: status, body: body})
+	w.enqueue(f, &outgoing{typ: webhook.TypeTaskStatusUpdate, taskID: t.view.ID, status: status, body: body})
 }
 
 // taskCreatedLocked wakes the ticker, which moves the new task on when its
@@ -358,13 +361,13 @@ func (w *webhooks) enqueue(f *Fake, ev *outgoing) bool {
 	if !w.startLocked(f) {
 		return false
 	}
-	w.queues[ev.key] = append(w.queues[ev.key], ev)
+	w.queues[ev.taskID] = append(w.queues[ev.taskID], ev)
 	w.pending++
-	if len(w.queues[ev.key]) == 1 {
+	if len(w.queues[ev.taskID]) == 1 {
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
-			w.work(f, ev.key)
+			w.work(f, ev.taskID)
 		}()
 	}
 	return true

@@ -128,24 +128,11 @@ func mustUnix(t *testing.T, h http.Header) int64 {
 	return n
 }
 
-// manualClock is a clock the test moves.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *manualClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // TestWebhookRedelivery: after a 500, the same event is delivered again
 // with the same body, signed anew at the fake's clock; the receiver's
 // dedupe then sees one event.
 func TestWebhookRedelivery(t *testing.T) {
-	clock := &manualClock{now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
+	clock := &movableClock{now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
 	var mu sync.Mutex
 	var received [][]byte
 	wrap := func(h http.Handler) http.Handler {
@@ -298,6 +285,7 @@ func TestWebhookGivesUp(t *testing.T) {
 	require.NoError(t, err)
 	require.Error(t, srv2.SendTestWebhook(ctx))
 	require.NoError(t, srv2.FlushWebhooks(ctx))
+	require.NotEmpty(t, srv2.WebhookDeliveries())
 	for _, d := range srv2.WebhookDeliveries() {
 		assert.Zero(t, d.StatusCode)
 		assert.NotEmpty(t, d.Err)
@@ -448,7 +436,7 @@ func TestWebhookDeliveriesKept(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer recv.Close()
-	clk := &manualClock{now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)}
+	clk := &movableClock{now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)}
 	srv, _ := start(t, browserusetest.WithWebhook(recv.URL, hookSecret), browserusetest.WithClock(clk.Now))
 	const extra = 5
 	for range browserusetest.WebhookDeliveriesKept + extra {

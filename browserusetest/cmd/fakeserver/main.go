@@ -57,7 +57,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fake := browserusetest.NewFake(append(opts, browserusetest.WithStorageURL("http://"+storageLn.Addr().String()))...)
-	defer fake.StopWebhooks() // once both servers have stopped
 	fmt.Fprintf(out, "fake file storage on http://%s (presigned upload and download URLs point here)\n", storageLn.Addr())
 	stopped := serveStorage(ctx, storageLn, fake)
 	defer func() { <-stopped }()
