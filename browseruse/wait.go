@@ -152,8 +152,12 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 		switch {
 		case err == nil:
 			failures = 0
-			if isTerminal(status) {
-				return c.endedTask(ctx, taskID, task, status, cfg.secrets)
+			if isTerminal(status) && task != nil {
+				return c.endedTask(task, status, cfg.secrets)
+			}
+			if isTerminal(status) { // the status view says it ended: the full task, now
+				woken = true
+				continue
 			}
 			if woken {
 				pace.distrust()
@@ -179,8 +183,9 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 }
 
 // pollTask reads a task's status: the light status view, or, when an event
-// said the task ended, the full task at once (the one GET that confirms it
-// and is the wait's result).
+// or the status view said the task ended, the full task (the one GET that
+// confirms it and is the wait's result; one that fails is retried as any
+// poll).
 func (c *Client) pollTask(ctx context.Context, taskID string, full bool) (TaskStatus, *Task, error) {
 	if full {
 		task, err := c.GetTask(ctx, taskID)
@@ -196,15 +201,8 @@ func (c *Client) pollTask(ctx context.Context, taskID string, full bool) (TaskSt
 	return st.Status, nil, nil
 }
 
-// endedTask returns an ended task in full (fetching it unless task holds
-// it), or its TaskError.
-func (c *Client) endedTask(ctx context.Context, taskID string, task *Task, status TaskStatus, secrets []string) (*Task, error) {
-	if task == nil {
-		var err error
-		if task, err = c.GetTask(ctx, taskID); err != nil {
-			return nil, err
-		}
-	}
+// endedTask returns an ended task, or its TaskError.
+func (c *Client) endedTask(task *Task, status TaskStatus, secrets []string) (*Task, error) {
 	if status == TaskFailed || status == TaskStopped {
 		return nil, &TaskError{Task: task, Status: status, secrets: append(secrets, c.apiKey)}
 	}
