@@ -47,8 +47,9 @@ var (
 	// (422). Compare ErrInvalidParams: the client refused to send them.
 	ErrRejected = errors.New("browseruse: request rejected by the server (422)")
 	// ErrTooManyConcurrentSessions: the plan's cap on concurrently active
-	// sessions is reached (429 on CreateSession or CreateTask). This is not a rate limit: stop a
-	// session, or wait for one to end, before creating another.
+	// sessions is reached (429 on CreateSession, CreateTask or
+	// CreateBrowser: browsers count as sessions). This is not a rate limit:
+	// stop a session or a browser, or wait for one to end, before creating another.
 	ErrTooManyConcurrentSessions = errors.New("browseruse: too many concurrent active sessions")
 	// ErrRateLimited: a 429 on an operation other than create.
 	ErrRateLimited = errors.New("browseruse: rate limited")
@@ -73,13 +74,15 @@ var (
 	// or port; the redirect was refused and nothing was sent there.
 	ErrCrossOriginRedirect = errors.New("browseruse: cross-origin redirect refused")
 	// ErrPagingStuck: a list iteration stopped because the server answered
-	// a page with items of the page before (it may ignore pageNumber).
+	// a page with items of the page before (it may ignore pageNumber), or
+	// (BrowserDownloads) gave a cursor it had given before.
 	ErrPagingStuck = errors.New("browseruse: paging does not advance")
 	// ErrResponseTooLarge: a response body exceeded the configured cap.
 	ErrResponseTooLarge = errors.New("browseruse: response body too large")
 	// ErrOutcomeUnknown: a create request may have reached the server, but
-	// no usable answer came back, so a session may or may not have been
-	// started (and may be billing). List the active sessions to check.
+	// no usable answer came back, so a session, task, browser or profile may
+	// or may not have been created (a session or a browser may be billing).
+	// UnknownOutcomeError.Created says which; list the active ones to check.
 	ErrOutcomeUnknown = errors.New("browseruse: outcome unknown")
 )
 

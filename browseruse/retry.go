@@ -23,9 +23,9 @@ type RetryPolicy struct {
 	// MaxRetryAfter caps the server's Retry-After: a longer wait is not
 	// made; the error is returned with APIError.RetryAfter set.
 	MaxRetryAfter time.Duration
-	// ConcurrencyLimitRetries is how often a create (CreateSession, and
-	// CreateTask, which may start a session) retries a 429: the plan's cap
-	// on concurrently active sessions. 0, the default, returns
+	// ConcurrencyLimitRetries is how often a create (CreateSession,
+	// CreateBrowser, and CreateTask, which may start a session) retries a
+	// 429: the plan's cap on concurrently active sessions. 0, the default, returns
 	// ErrTooManyConcurrentSessions at once: blind retries only add load.
 	ConcurrencyLimitRetries int
 	// ConcurrencyLimitDelay is the first wait before such a retry (doubled
