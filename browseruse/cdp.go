@@ -96,7 +96,6 @@ func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, erro
 	cfg.events = nil // no event is about a browser
 	pace := c.newPacer(cfg, browserID, false)
 	defer pace.stop()
-	failures := 0
 	for {
 		b, err := c.GetBrowser(ctx, browserID)
 		switch {
@@ -105,13 +104,12 @@ func (c *Client) WaitForCDP(ctx context.Context, browserID string) (string, erro
 		case err == nil && Deref(b.CdpURL) != "":
 			return c.resolveCDP(ctx, browserID, *b.CdpURL)
 		case err == nil:
-			failures = 0
+			pace.failures = 0
 		case ctx.Err() != nil:
 			return "", cdpWaitEnded(ctx, browserID)
-		case isTransient(err) && failures+1 < maxPollFailures:
-			failures++
+		case pace.rideOut(err):
 			c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: a browser poll failed; the wait goes on",
-				slog.String("browser_id", browserID), slog.Int("failures", failures), slog.String("error", err.Error()))
+				slog.String("browser_id", browserID), slog.Int("failures", pace.failures), slog.String("error", err.Error()))
 		default:
 			return "", err // it names GetBrowser and the browser's fate (ErrBrowserNotFound, ...)
 		}

@@ -23,12 +23,12 @@ func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOptio
 	return func(yield func(TaskStep, error) bool) {
 		pace := c.newPacer(cfg, taskID, false) // events end the stream sooner, never slow it
 		defer pace.stop()
-		seen, failures := 0, 0
+		seen := 0
 		for {
 			task, err := c.GetTask(ctx, taskID)
 			switch {
 			case err == nil:
-				failures = 0
+				pace.failures = 0
 				for ; seen < len(task.Steps); seen++ {
 					if !yield(task.Steps[seen], nil) {
 						return
@@ -37,8 +37,7 @@ func (c *Client) TaskSteps(ctx context.Context, taskID string, opts ...WaitOptio
 				if isTerminal(task.Status) {
 					return
 				}
-			case ctx.Err() == nil && isTransient(err) && failures+1 < maxPollFailures:
-				failures++
+			case ctx.Err() == nil && pace.rideOut(err):
 			default:
 				yield(TaskStep{}, err)
 				return

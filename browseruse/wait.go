@@ -145,13 +145,12 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
 		}
 	}
-	failures := 0
 	for {
 		status, task, err := c.pollTask(ctx, taskID, woken)
 		retry := false // the confirming GET failed: repeat it at the usual pace
 		switch {
 		case err == nil:
-			failures = 0
+			pace.failures = 0
 			if isTerminal(status) && task != nil {
 				return c.endedTask(task, status, cfg.secrets)
 			}
@@ -164,11 +163,10 @@ func (c *Client) waitForTask(ctx context.Context, method, taskID string, cfg wai
 			}
 		case ctx.Err() != nil:
 			return nil, c.cancelWait(ctx, method, taskID, cfg)
-		case isTransient(err) && failures+1 < maxPollFailures:
-			failures++
+		case pace.rideOut(err):
 			retry = woken
 			c.logger.LogAttrs(ctx, slog.LevelInfo, "browseruse: a status poll failed; the wait goes on",
-				slog.String("operation", method), slog.String("task_id", taskID), slog.Int("failures", failures), slog.String("error", err.Error()))
+				slog.String("operation", method), slog.String("task_id", taskID), slog.Int("failures", pace.failures), slog.String("error", err.Error()))
 		default:
 			return nil, err // it names the operation and the task's fate (ErrTaskNotFound, ...)
 		}
@@ -221,6 +219,20 @@ type pacer struct {
 	sub     *taskSubscription // nil without TaskEvents
 	trusted bool              // false once a woken poll found the task still running
 	hurried bool              // the next sleep is the schedule's, not the safety poll's
+	// failures counts the polls in a row that failed (reset by the caller
+	// on a success); see rideOut.
+	failures int
+}
+
+// rideOut reports whether the wait goes on after a failed poll: the
+// failure is one retrying can cure (isTransient), and not the
+// maxPollFailures-th in a row. It counts the failure.
+func (p *pacer) rideOut(err error) bool {
+	if !isTransient(err) || p.failures+1 >= maxPollFailures {
+		return false
+	}
+	p.failures++
+	return true
 }
 
 // newPacer starts pacing a wait for taskID. With safetyNet, the waits
